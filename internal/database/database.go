@@ -1,0 +1,118 @@
+// Package database opens koe's storage: an embedded SQLite file by default, or
+// PostgreSQL, behind one bun.DB so the rest of koe has a single code path.
+package database
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	_ "github.com/lib/pq" // registers "postgres"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+)
+
+// DefaultURL is used when neither --db nor KOE_DB is given.
+const DefaultURL = "sqlite:koe.db"
+
+// Kind names a supported database engine.
+type Kind string
+
+const (
+	SQLite   Kind = "sqlite"
+	Postgres Kind = "postgres"
+)
+
+// Parse splits a koe database URL into the engine and the driver's data source name.
+// Accepted forms: sqlite:PATH, sqlite://PATH, postgres://…, postgresql://….
+func Parse(raw string) (Kind, string, error) {
+	switch {
+	case raw == "":
+		return "", "", errors.New("empty database URL (use sqlite:PATH or postgres://…)")
+	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		return Postgres, raw, nil
+	case strings.HasPrefix(raw, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
+		if path == "" {
+			return "", "", fmt.Errorf("database URL %q has no file path (e.g. sqlite:koe.db)", raw)
+		}
+		return SQLite, sqliteDSN(path), nil
+	default:
+		return "", "", fmt.Errorf("database URL %q: use sqlite:PATH or postgres://USER@HOST/DB", raw)
+	}
+}
+
+// sqliteDSN turns a file path into a modernc DSN with the settings koe relies on:
+// WAL so readers never block the writer, foreign keys enforced, a busy timeout so
+// concurrent writers wait instead of failing, synchronous=FULL so an acknowledged
+// response survives power loss, and IMMEDIATE transactions so a write transaction
+// takes the write lock up front (no deadlock when a reader upgrades to a writer).
+func sqliteDSN(path string) string {
+	path, query, _ := strings.Cut(path, "?")
+	q, _ := url.ParseQuery(query)
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(ON)", "busy_timeout(10000)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	if q.Get("_txlock") == "" {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open connects to the database named by a koe URL and checks that it answers.
+func Open(raw string) (*bun.DB, error) {
+	kind, dsn, err := Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	var db *bun.DB
+	switch kind {
+	case SQLite:
+		sqldb, err := sql.Open(sqliteshim.ShimName, dsn)
+		if err != nil {
+			return nil, err
+		}
+		// One writer at a time is SQLite's model; a small pool still lets
+		// readers run beside it under WAL.
+		sqldb.SetMaxOpenConns(8)
+		db = bun.NewDB(sqldb, sqlitedialect.New())
+	case Postgres:
+		sqldb, err := sql.Open("postgres", dsn)
+		if err != nil {
+			return nil, err
+		}
+		sqldb.SetMaxOpenConns(32)
+		sqldb.SetMaxIdleConns(32)
+		db = bun.NewDB(sqldb, pgdialect.New())
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(raw), err)
+	}
+	return db, nil
+}
+
+// KindOf reports which engine a bun.DB talks to.
+func KindOf(db bun.IDB) Kind {
+	if db.Dialect().Name() == dialect.PG {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Redact hides a password in a database URL so it can be logged.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

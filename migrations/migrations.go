@@ -1,0 +1,140 @@
+// Package migrations holds koe's schema as SQL files, one directory per dialect,
+// and applies them.
+//
+// koe runs its own small runner rather than bun/migrate: bun's lock is a row in a
+// table, which stays locked if a process is killed mid-migration, while the locks
+// used here (a PostgreSQL transaction-level advisory lock, SQLite's write lock of
+// an IMMEDIATE transaction) are released by the database when the holder dies.
+package migrations
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
+)
+
+//go:embed sqlite/*.sql postgres/*.sql
+var files embed.FS
+
+// lockID is an arbitrary constant naming koe's migration advisory lock.
+const lockID = 0x6b6f65 // "koe"
+
+// Migration is one SQL file.
+type Migration struct {
+	Version string // file name without .sql, e.g. 0001_init
+	SQL     string
+}
+
+// All lists the migrations for a database's dialect, oldest first.
+func All(db bun.IDB) ([]Migration, error) {
+	dir := "sqlite"
+	if database.KindOf(db) == database.Postgres {
+		dir = "postgres"
+	}
+	entries, err := fs.ReadDir(files, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, e := range entries {
+		b, err := fs.ReadFile(files, dir+"/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: strings.TrimSuffix(e.Name(), ".sql"), SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	return ms, nil
+}
+
+const createTable = `CREATE TABLE IF NOT EXISTS koe_migrations (
+	version    TEXT PRIMARY KEY,
+	applied_at TIMESTAMP NOT NULL
+)`
+
+// Apply runs every pending migration, each in its own transaction under the
+// migration lock, and records it as applied in that same transaction, so a
+// migration that fails is neither half-applied nor marked. Several processes
+// may call Apply at once; each migration runs exactly once.
+func Apply(ctx context.Context, db *bun.DB) (applied []string, err error) {
+	ms, err := All(db)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		done, err := applyOne(ctx, db, m)
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.Version, err)
+		}
+		if done {
+			applied = append(applied, m.Version)
+		}
+	}
+	return applied, nil
+}
+
+func applyOne(ctx context.Context, db *bun.DB, m Migration) (ran bool, err error) {
+	err = db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// Raw *sql.Tx: bun would read '?' in the SQL files as placeholders.
+		if database.KindOf(db) == database.Postgres {
+			if _, err := tx.Tx.ExecContext(ctx, fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", lockID)); err != nil {
+				return err
+			}
+		} // SQLite: the IMMEDIATE transaction already holds the write lock.
+		if _, err := tx.Tx.ExecContext(ctx, createTable); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.NewRaw("SELECT count(*) FROM koe_migrations WHERE version = ?", m.Version).Scan(ctx, &n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil
+		}
+		if _, err := tx.Tx.ExecContext(ctx, m.SQL); err != nil {
+			return err
+		}
+		if _, err := tx.NewRaw("INSERT INTO koe_migrations (version, applied_at) VALUES (?, ?)", m.Version, time.Now().UTC()).Exec(ctx); err != nil {
+			return err
+		}
+		ran = true
+		return nil
+	})
+	return ran, err
+}
+
+// Pending lists the migrations not yet applied.
+func Pending(ctx context.Context, db *bun.DB) ([]string, error) {
+	ms, err := All(db)
+	if err != nil {
+		return nil, err
+	}
+	appliedSet := map[string]bool{}
+	var versions []string
+	if err := db.NewRaw("SELECT version FROM koe_migrations").Scan(ctx, &versions); err != nil && !isMissingTable(err) {
+		return nil, err
+	}
+	for _, v := range versions {
+		appliedSet[v] = true
+	}
+	var pending []string
+	for _, m := range ms {
+		if !appliedSet[m.Version] {
+			pending = append(pending, m.Version)
+		}
+	}
+	return pending, nil
+}
+
+func isMissingTable(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "no such table") || strings.Contains(s, "does not exist")
+}
