@@ -1,0 +1,199 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// OrphanError explains why a definition change was refused: it would leave
+// stored answers without a question or option to belong to.
+type OrphanError struct {
+	Question string
+	Reason   string
+}
+
+func (e *OrphanError) Error() string {
+	return fmt.Sprintf("questions %s: %s; answers are never orphaned, so the change was refused (add a new question with a new key instead)", e.Question, e.Reason)
+}
+
+// Apply creates the survey of a definition or updates the one with its slug.
+// Questions are matched by key and keep their identity. A change that would
+// orphan stored answers (a removed question, a changed type, a removed option,
+// row or column, or a narrower range that answers fall outside) is refused with
+// an *OrphanError and nothing is changed.
+func (st *Store) Apply(ctx context.Context, d *Definition, source string) (created bool, err error) {
+	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		now := st.now().UTC()
+		var seriesID *int64
+		if d.Event != nil && d.Event.Series != "" {
+			id, err := upsertSeries(ctx, tx, d.Event)
+			if err != nil {
+				return err
+			}
+			seriesID = &id
+		}
+		s, err := surveyBySlug(ctx, tx, d.Slug)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			created = true
+			s = &Survey{Slug: d.Slug, CreatedAt: now}
+		case err != nil:
+			return err
+		}
+		s.Title, s.Description, s.Anonymous = d.Title, d.Description, d.Anonymous
+		s.SeriesID, s.EventTitle, s.EventDate, s.Attendees = seriesID, "", "", 0
+		if d.Event != nil {
+			s.EventTitle, s.EventDate, s.Attendees = d.Event.Title, d.Event.Date, d.Event.Attendees
+		}
+		s.OpensAt, s.ClosesAt, s.MaxResponses = d.OpensAt, d.ClosesAt, d.MaxResponses
+		s.Source, s.UpdatedAt = source, now
+		if created {
+			if _, err := tx.NewInsert().Model(s).Exec(ctx); err != nil {
+				return err
+			}
+		} else {
+			if err := refuseOrphans(ctx, tx, s, d); err != nil {
+				return err
+			}
+			if _, err := tx.NewUpdate().Model(s).Column("title", "description", "anonymous", "series_id", "event_title", "event_date",
+				"attendees", "opens_at", "closes_at", "max_responses", "source", "updated_at").WherePK().Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return syncQuestions(ctx, tx, s, d)
+	})
+	return created, err
+}
+
+func upsertSeries(ctx context.Context, tx bun.Tx, e *Event) (int64, error) {
+	se := &Series{Key: e.Series, Title: e.SeriesTitle}
+	if se.Title == "" {
+		se.Title = e.Series
+	}
+	q := tx.NewInsert().Model(se).On("CONFLICT (key) DO UPDATE")
+	if e.SeriesTitle != "" {
+		q = q.Set("title = EXCLUDED.title")
+	} else {
+		q = q.Set("key = EXCLUDED.key") // keep the title set by another event
+	}
+	if _, err := q.Returning("id").Exec(ctx); err != nil {
+		return 0, err
+	}
+	if se.ID == 0 { // some drivers do not return the id of an updated row
+		if err := tx.NewSelect().Model(se).Column("id").Where("key = ?", e.Series).Scan(ctx); err != nil {
+			return 0, err
+		}
+	}
+	return se.ID, nil
+}
+
+// syncQuestions makes the stored questions match the definition, keeping ids by key.
+func syncQuestions(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) error {
+	existing := map[string]*QuestionModel{}
+	for _, qm := range s.Questions {
+		existing[qm.Key] = qm
+	}
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		spec, err := json.Marshal(q)
+		if err != nil {
+			return err
+		}
+		qm := existing[q.Key]
+		if qm == nil {
+			qm = &QuestionModel{SurveyID: s.ID, Key: q.Key}
+		}
+		delete(existing, q.Key)
+		qm.Position, qm.Type, qm.Label, qm.Required = i, q.Type, q.Label, q.Required
+		qm.Attribute, qm.Personal, qm.Analyze, qm.Spec = q.Attribute, q.Personal, q.Analyze, string(spec)
+		if qm.ID == 0 {
+			_, err = tx.NewInsert().Model(qm).Exec(ctx)
+		} else {
+			_, err = tx.NewUpdate().Model(qm).WherePK().Exec(ctx)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for _, qm := range existing { // unanswered questions removed from the definition
+		if _, err := tx.NewDelete().Model(qm).WherePK().Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refuseOrphans checks every stored answer value against the new definition.
+func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) error {
+	for _, qm := range s.Questions {
+		var values []struct {
+			Item, Value string
+			Number      sql.NullFloat64
+			Other       bool
+			N           int
+		}
+		err := tx.NewSelect().Model((*Answer)(nil)).
+			ColumnExpr("item, value, number, other, count(*) AS n").
+			Where("question_id = ?", qm.ID).
+			GroupExpr("item, value, number, other").
+			Scan(ctx, &values)
+		if err != nil {
+			return err
+		}
+		if len(values) == 0 {
+			continue
+		}
+		total := 0
+		for _, v := range values {
+			total += v.N
+		}
+		q := d.Question(qm.Key)
+		if q == nil {
+			return &OrphanError{qm.Key, fmt.Sprintf("the question was removed but has %d stored answers", total)}
+		}
+		if q.Type != qm.Type {
+			return &OrphanError{qm.Key, fmt.Sprintf("the type would change from %s to %s but it has %d stored answers", qm.Type, q.Type, total)}
+		}
+		var bad []string
+		for _, v := range values {
+			if msg := stillValid(q, v.Item, v.Value, v.Number, v.Other); msg != "" && !contains(bad, msg) {
+				bad = append(bad, msg)
+			}
+		}
+		if len(bad) > 0 {
+			return &OrphanError{qm.Key, strings.Join(bad, "; ")}
+		}
+	}
+	return nil
+}
+
+func stillValid(q *Question, item, value string, num sql.NullFloat64, other bool) string {
+	switch q.Type {
+	case Single, Multi:
+		if other && !q.Other {
+			return fmt.Sprintf("other: false would orphan stored その他 answers such as %q", value)
+		}
+		if !other && !contains(q.Options, value) {
+			return fmt.Sprintf("option %q has stored answers and is no longer an option", value)
+		}
+	case Matrix:
+		if !contains(q.Rows, item) {
+			return fmt.Sprintf("row %q has stored answers and is no longer a row", item)
+		}
+		if !contains(q.Columns, value) {
+			return fmt.Sprintf("column %q has stored answers and is no longer a column", value)
+		}
+	case Scale, NPS, Number:
+		lo, hi, hasLo, hasHi := q.Bounds()
+		if num.Valid && ((hasLo && num.Float64 < lo) || (hasHi && num.Float64 > hi)) {
+			return fmt.Sprintf("stored answer %s is outside the new range", formatNumber(num.Float64))
+		}
+	}
+	return ""
+}

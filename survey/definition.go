@@ -1,0 +1,144 @@
+// Package survey holds questionnaire definitions, their validation, the answers
+// respondents give, their storage, import/export, and the respondent-facing pages.
+package survey
+
+import (
+	"time"
+)
+
+// Question types, as written in a definition's `type` field.
+const (
+	Single   = "single"
+	Multi    = "multi"
+	Scale    = "scale"
+	NPS      = "nps"
+	Matrix   = "matrix"
+	Text     = "text"
+	Textarea = "textarea"
+	Number   = "number"
+	Date     = "date"
+	Email    = "email"
+	Consent  = "consent"
+	Section  = "section"
+)
+
+// Types lists every valid question type, in the order error messages name them.
+var Types = []string{Single, Multi, Scale, NPS, Matrix, Text, Textarea, Number, Date, Email, Consent, Section}
+
+// OtherLabel is the choice that carries a free "other" answer.
+const OtherLabel = "その他"
+
+// Definition is a survey as written in YAML (see DESIGN.md, "Survey definition").
+type Definition struct {
+	Slug         string     `yaml:"slug" json:"slug"`
+	Title        string     `yaml:"title" json:"title"`
+	Description  string     `yaml:"description,omitempty" json:"description,omitempty"`
+	Event        *Event     `yaml:"event,omitempty" json:"event,omitempty"`
+	Anonymous    bool       `yaml:"anonymous,omitempty" json:"anonymous,omitempty"`
+	OpensAt      *time.Time `yaml:"opens_at,omitempty" json:"opens_at,omitempty"`
+	ClosesAt     *time.Time `yaml:"closes_at,omitempty" json:"closes_at,omitempty"`
+	MaxResponses int        `yaml:"max_responses,omitempty" json:"max_responses,omitempty"`
+	Questions    []Question `yaml:"questions" json:"questions"`
+}
+
+// Event places a survey in a series of meetings.
+type Event struct {
+	Series      string `yaml:"series,omitempty" json:"series,omitempty"`
+	SeriesTitle string `yaml:"series_title,omitempty" json:"series_title,omitempty"`
+	Title       string `yaml:"title,omitempty" json:"title,omitempty"`
+	Date        string `yaml:"date,omitempty" json:"date,omitempty"`
+	Attendees   int    `yaml:"attendees,omitempty" json:"attendees,omitempty"`
+}
+
+// Question is one item of a survey.
+type Question struct {
+	Key       string   `yaml:"key" json:"key"`
+	Type      string   `yaml:"type" json:"type"`
+	Label     string   `yaml:"label" json:"label"`
+	Help      string   `yaml:"help,omitempty" json:"help,omitempty"`
+	Required  bool     `yaml:"required,omitempty" json:"required,omitempty"`
+	Options   []string `yaml:"options,omitempty" json:"options,omitempty"`
+	Other     bool     `yaml:"other,omitempty" json:"other,omitempty"`
+	Attribute bool     `yaml:"attribute,omitempty" json:"attribute,omitempty"`
+	Personal  bool     `yaml:"personal,omitempty" json:"personal,omitempty"`
+	Analyze   bool     `yaml:"analyze,omitempty" json:"analyze,omitempty"`
+	ShowIf    *ShowIf  `yaml:"show_if,omitempty" json:"show_if,omitempty"`
+	Min       *float64 `yaml:"min,omitempty" json:"min,omitempty"`
+	Max       *float64 `yaml:"max,omitempty" json:"max,omitempty"`
+	MinLabel  string   `yaml:"min_label,omitempty" json:"min_label,omitempty"`
+	MaxLabel  string   `yaml:"max_label,omitempty" json:"max_label,omitempty"`
+	Rows      []string `yaml:"rows,omitempty" json:"rows,omitempty"`
+	Columns   []string `yaml:"columns,omitempty" json:"columns,omitempty"`
+}
+
+// ShowIf shows a question only when an earlier answer equals a value or is one of several.
+type ShowIf struct {
+	Question string   `yaml:"question" json:"question"`
+	Equals   *string  `yaml:"equals,omitempty" json:"equals,omitempty"`
+	In       []string `yaml:"in,omitempty" json:"in,omitempty"`
+}
+
+// Answerable reports whether the question takes an answer (a section does not).
+func (q *Question) Answerable() bool { return q.Type != Section }
+
+// Choices lists the options a respondent picks from, with その他 last when Other is set.
+func (q *Question) Choices() []string {
+	if !q.Other || q.hasOtherOption() {
+		return q.Options
+	}
+	return append(append([]string(nil), q.Options...), OtherLabel)
+}
+
+func (q *Question) hasOtherOption() bool {
+	for _, o := range q.Options {
+		if o == OtherLabel {
+			return true
+		}
+	}
+	return false
+}
+
+// IsOption reports whether s is one of the fixed options (not the free その他 text).
+func (q *Question) IsOption(s string) bool {
+	for _, o := range q.Options {
+		if o == s && !(q.Other && o == OtherLabel) {
+			return true
+		}
+	}
+	return false
+}
+
+// Bounds returns the allowed range of a scale, nps or number question.
+// ok is false when the question has no bound on that side.
+func (q *Question) Bounds() (lo, hi float64, hasLo, hasHi bool) {
+	switch q.Type {
+	case NPS:
+		return 0, 10, true, true
+	case Scale:
+		lo, hi = 1, 5
+		if q.Min != nil {
+			lo = *q.Min
+		}
+		if q.Max != nil {
+			hi = *q.Max
+		}
+		return lo, hi, true, true
+	}
+	if q.Min != nil {
+		lo, hasLo = *q.Min, true
+	}
+	if q.Max != nil {
+		hi, hasHi = *q.Max, true
+	}
+	return lo, hi, hasLo, hasHi
+}
+
+// Question returns the question with the given key, or nil.
+func (d *Definition) Question(key string) *Question {
+	for i := range d.Questions {
+		if d.Questions[i].Key == key {
+			return &d.Questions[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package survey
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Series groups the surveys of recurring events (meeting 1, 2, 3…).
+type Series struct {
+	bun.BaseModel `bun:"table:series"`
+
+	ID    int64  `bun:"id,pk,autoincrement"`
+	Key   string `bun:"key"`
+	Title string `bun:"title"`
+}
+
+// Survey is a stored survey definition.
+type Survey struct {
+	bun.BaseModel `bun:"table:surveys"`
+
+	ID           int64      `bun:"id,pk,autoincrement"`
+	Slug         string     `bun:"slug"`
+	Title        string     `bun:"title"`
+	Description  string     `bun:"description"`
+	Anonymous    bool       `bun:"anonymous"`
+	SeriesID     *int64     `bun:"series_id"`
+	EventTitle   string     `bun:"event_title"`
+	EventDate    string     `bun:"event_date"`
+	Attendees    int        `bun:"attendees"`
+	OpensAt      *time.Time `bun:"opens_at"`
+	ClosesAt     *time.Time `bun:"closes_at"`
+	MaxResponses int        `bun:"max_responses"`
+	Source       string     `bun:"source"`
+	CreatedAt    time.Time  `bun:"created_at"`
+	UpdatedAt    time.Time  `bun:"updated_at"`
+
+	Series    *Series          `bun:"rel:belongs-to,join:series_id=id"`
+	Questions []*QuestionModel `bun:"rel:has-many,join:id=survey_id"`
+
+	def *Definition
+}
+
+// QuestionModel is a stored question. Spec holds the whole definition of the
+// question; the other columns repeat what queries filter on.
+type QuestionModel struct {
+	bun.BaseModel `bun:"table:questions"`
+
+	ID        int64  `bun:"id,pk,autoincrement"`
+	SurveyID  int64  `bun:"survey_id"`
+	Key       string `bun:"key"`
+	Position  int    `bun:"position"`
+	Type      string `bun:"type"`
+	Label     string `bun:"label"`
+	Required  bool   `bun:"required"`
+	Attribute bool   `bun:"attribute"`
+	Personal  bool   `bun:"personal"`
+	Analyze   bool   `bun:"analyze_text"`
+	Spec      string `bun:"spec"`
+}
+
+// Response is one submission.
+type Response struct {
+	bun.BaseModel `bun:"table:responses"`
+
+	ID            string    `bun:"id,pk"`
+	SurveyID      int64     `bun:"survey_id"`
+	SubmittedAt   time.Time `bun:"submitted_at"`
+	SubmissionKey *string   `bun:"submission_key"`
+	Source        string    `bun:"source"`
+}
+
+// Answer is one atomic value of a response: one row per single answer, per
+// selected option of a multi, per matrix row (Item), so counts are plain GROUP BYs.
+type Answer struct {
+	bun.BaseModel `bun:"table:answers"`
+
+	ID         int64    `bun:"id,pk,autoincrement"`
+	ResponseID string   `bun:"response_id"`
+	QuestionID int64    `bun:"question_id"`
+	Item       string   `bun:"item"`
+	Value      string   `bun:"value"`
+	Number     *float64 `bun:"number"`
+	Other      bool     `bun:"other"`
+	Position   int      `bun:"position"`
+}
+
+// Definition rebuilds the survey's definition from its stored rows.
+func (s *Survey) Definition() *Definition {
+	if s.def != nil {
+		return s.def
+	}
+	d := &Definition{
+		Slug: s.Slug, Title: s.Title, Description: s.Description, Anonymous: s.Anonymous,
+		OpensAt: s.OpensAt, ClosesAt: s.ClosesAt, MaxResponses: s.MaxResponses,
+	}
+	if s.EventTitle != "" || s.EventDate != "" || s.Attendees > 0 || s.Series != nil {
+		d.Event = &Event{Title: s.EventTitle, Date: s.EventDate, Attendees: s.Attendees}
+		if s.Series != nil {
+			d.Event.Series, d.Event.SeriesTitle = s.Series.Key, s.Series.Title
+		}
+	}
+	for _, qm := range s.Questions {
+		var q Question
+		if err := json.Unmarshal([]byte(qm.Spec), &q); err != nil {
+			q = Question{Key: qm.Key, Type: qm.Type, Label: qm.Label}
+		}
+		d.Questions = append(d.Questions, q)
+	}
+	s.def = d
+	return d
+}
+
+// QuestionID returns the stored id of the question with the given key.
+func (s *Survey) QuestionID(key string) int64 {
+	for _, qm := range s.Questions {
+		if qm.Key == key {
+			return qm.ID
+		}
+	}
+	return 0
+}
+
+// State says whether a survey takes answers at a given time.
+type State int
+
+const (
+	Open State = iota
+	NotYetOpen
+	Closed
+	Full
+)
+
+// StateAt reports the survey's state at now given its current response count.
+func (s *Survey) StateAt(now time.Time, responses int) State {
+	switch {
+	case s.OpensAt != nil && now.Before(*s.OpensAt):
+		return NotYetOpen
+	case s.ClosesAt != nil && !now.Before(*s.ClosesAt):
+		return Closed
+	case s.MaxResponses > 0 && responses >= s.MaxResponses:
+		return Full
+	}
+	return Open
+}

@@ -1,0 +1,324 @@
+package survey
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefinitionError is one problem in a survey definition, placed at its file and line.
+type DefinitionError struct {
+	File  string
+	Line  int
+	Field string // path such as questions[2].type
+	Msg   string
+}
+
+func (e *DefinitionError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %s", loc, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", loc, e.Field, e.Msg)
+}
+
+// DefinitionErrors collects every problem found, so a user fixes them in one pass.
+type DefinitionErrors []*DefinitionError
+
+func (es DefinitionErrors) Error() string {
+	var b strings.Builder
+	for i, e := range es {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+var (
+	slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,99}$`)
+	keyPattern  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
+	datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// ParseDefinition reads and validates a survey definition. file names the
+// source in error messages. The returned error is a DefinitionErrors.
+func ParseDefinition(file string, data []byte) (*Definition, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, DefinitionErrors{yamlError(file, err)}
+	}
+	if len(root.Content) == 0 {
+		return nil, DefinitionErrors{{File: file, Msg: "empty definition (expected slug, title and questions)"}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var d Definition
+	if err := dec.Decode(&d); err != nil && !errors.Is(err, io.EOF) {
+		return nil, DefinitionErrors{yamlError(file, err)}
+	}
+	v := &validator{file: file, root: root.Content[0]}
+	v.check(&d)
+	if len(v.errs) > 0 {
+		return nil, v.errs
+	}
+	return &d, nil
+}
+
+// yamlError turns a yaml.v3 message ("yaml: line 5: …" or a TypeError list) into a placed error.
+func yamlError(file string, err error) *DefinitionError {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 0
+	if n, _ := fmt.Sscanf(msg, "line %d:", &line); n == 1 {
+		msg = strings.TrimSpace(msg[strings.Index(msg, ":")+1:])
+	}
+	msg = strings.Replace(msg, "not found in type survey.", "is not a known field of ", 1)
+	return &DefinitionError{File: file, Line: line, Msg: msg}
+}
+
+type validator struct {
+	file string
+	root *yaml.Node
+	errs DefinitionErrors
+}
+
+// node finds the YAML node at a path of mapping keys and sequence indexes.
+func (v *validator) node(path ...any) *yaml.Node {
+	n := v.root
+	for _, p := range path {
+		if n == nil {
+			return nil
+		}
+		switch p := p.(type) {
+		case string:
+			var next *yaml.Node
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == p {
+						next = n.Content[i+1]
+					}
+				}
+			}
+			if next == nil {
+				return n // the closest existing parent still gives a useful line
+			}
+			n = next
+		case int:
+			if n.Kind != yaml.SequenceNode || p >= len(n.Content) {
+				return n
+			}
+			n = n.Content[p]
+		}
+	}
+	return n
+}
+
+func (v *validator) fail(field string, path []any, format string, args ...any) {
+	line := 0
+	if n := v.node(path...); n != nil {
+		line = n.Line
+	}
+	v.errs = append(v.errs, &DefinitionError{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) check(d *Definition) {
+	switch {
+	case d.Slug == "":
+		v.fail("slug", nil, "missing (a URL-safe name such as network-2020-3)")
+	case !slugPattern.MatchString(d.Slug):
+		v.fail("slug", []any{"slug"}, "%q is not URL-safe (use lower-case letters, digits, - and _, at most 100)", d.Slug)
+	}
+	if strings.TrimSpace(d.Title) == "" {
+		v.fail("title", []any{"title"}, "missing (the questionnaire's title shown to respondents)")
+	}
+	if d.MaxResponses < 0 {
+		v.fail("max_responses", []any{"max_responses"}, "must be 0 (no limit) or more")
+	}
+	if d.OpensAt != nil && d.ClosesAt != nil && !d.OpensAt.Before(*d.ClosesAt) {
+		v.fail("closes_at", []any{"closes_at"}, "must be after opens_at (%s)", d.OpensAt.Format(time.RFC3339))
+	}
+	if e := d.Event; e != nil {
+		if e.Date != "" {
+			if _, err := time.Parse("2006-01-02", e.Date); err != nil || !datePattern.MatchString(e.Date) {
+				v.fail("event.date", []any{"event", "date"}, "%q is not a date (use YYYY-MM-DD)", e.Date)
+			}
+		}
+		if e.Series != "" && !slugPattern.MatchString(e.Series) {
+			v.fail("event.series", []any{"event", "series"}, "%q is not URL-safe (use lower-case letters, digits, - and _)", e.Series)
+		}
+		if e.Attendees < 0 {
+			v.fail("event.attendees", []any{"event", "attendees"}, "must be 0 or more")
+		}
+	}
+	if len(d.Questions) == 0 {
+		v.fail("questions", []any{"questions"}, "no questions (add at least one under questions:)")
+	}
+	seen := map[string]int{}
+	sections := 0
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Type == Section && q.Key == "" {
+			sections++
+			q.Key = fmt.Sprintf("section_%d", sections)
+		}
+		v.checkQuestion(d, i, q, seen)
+		seen[q.Key] = i
+	}
+}
+
+func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map[string]int) {
+	at := func(field string) (string, []any) {
+		return fmt.Sprintf("questions[%d].%s", i, field), []any{"questions", i, field}
+	}
+	fail := func(field, format string, args ...any) {
+		name, path := at(field)
+		v.fail(name, path, format, args...)
+	}
+	switch {
+	case q.Key == "":
+		fail("key", "missing (a short name such as satisfaction, unique in the survey)")
+	case !keyPattern.MatchString(q.Key):
+		fail("key", "%q: use letters, digits and _, starting with a letter", q.Key)
+	default:
+		if j, dup := earlier[q.Key]; dup {
+			fail("key", "%q is already used by questions[%d]", q.Key, j)
+		}
+	}
+	if !validType(q.Type) {
+		if q.Type == "" {
+			fail("type", "missing (one of %s)", strings.Join(Types, ", "))
+		} else {
+			fail("type", "unknown type %q (valid: %s)", q.Type, strings.Join(Types, ", "))
+		}
+		return
+	}
+	if strings.TrimSpace(q.Label) == "" {
+		fail("label", "missing (the question as respondents read it)")
+	}
+	choice := q.Type == Single || q.Type == Multi
+	if choice {
+		if len(q.Options) == 0 {
+			fail("options", "a %s question needs options (a list of choices)", q.Type)
+		}
+		if dup := duplicate(q.Options); dup != "" {
+			fail("options", "option %q is listed twice", dup)
+		}
+	} else {
+		if len(q.Options) > 0 {
+			fail("options", "only single and multi questions have options")
+		}
+		if q.Other {
+			fail("other", "only single and multi questions can have その他")
+		}
+	}
+	if q.Attribute && !choice {
+		fail("attribute", "only single and multi questions can be attributes (used to compare groups)")
+	}
+	if q.Analyze && q.Type != Text && q.Type != Textarea {
+		fail("analyze", "only text and textarea answers can be analysed")
+	}
+	if q.Analyze && q.Personal {
+		fail("analyze", "a personal field is never analysed; remove analyze or personal")
+	}
+	if q.Personal && q.Attribute {
+		fail("attribute", "a personal field is never charted; remove attribute or personal")
+	}
+	switch q.Type {
+	case Scale:
+		lo, hi, _, _ := q.Bounds()
+		if lo != float64(int(lo)) || hi != float64(int(hi)) {
+			fail("min", "scale bounds must be whole numbers")
+		} else if hi <= lo || hi-lo > 10 {
+			fail("max", "a scale runs from min to max, with max above min and at most 11 points (e.g. min: 1, max: 5)")
+		}
+	case NPS:
+		if q.Min != nil || q.Max != nil {
+			fail("min", "nps is always 0–10; remove min and max")
+		}
+	case Number:
+		if q.Min != nil && q.Max != nil && *q.Max < *q.Min {
+			fail("max", "must not be below min")
+		}
+	case Matrix:
+		if len(q.Rows) == 0 {
+			fail("rows", "a matrix question needs rows (the items rated)")
+		}
+		if len(q.Columns) == 0 {
+			fail("columns", "a matrix question needs columns (the choices for each row)")
+		}
+		if dup := duplicate(q.Rows); dup != "" {
+			fail("rows", "row %q is listed twice", dup)
+		}
+		if dup := duplicate(q.Columns); dup != "" {
+			fail("columns", "column %q is listed twice", dup)
+		}
+	case Section:
+		if q.Required {
+			fail("required", "a section is a heading and takes no answer")
+		}
+	}
+	if q.Type != Matrix && (len(q.Rows) > 0 || len(q.Columns) > 0) {
+		fail("rows", "only matrix questions have rows and columns")
+	}
+	if s := q.ShowIf; s != nil {
+		j, ok := earlier[s.Question]
+		switch {
+		case s.Question == "":
+			fail("show_if", "needs question: the key of an earlier question")
+		case !ok:
+			fail("show_if", "question %q is not an earlier question of this survey", s.Question)
+		case (s.Equals == nil) == (len(s.In) == 0):
+			fail("show_if", "give exactly one of equals: VALUE or in: [VALUES]")
+		default:
+			target := &d.Questions[j]
+			values := s.In
+			if s.Equals != nil {
+				values = []string{*s.Equals}
+			}
+			if target.Type == Single || target.Type == Multi {
+				for _, val := range values {
+					if !contains(target.Choices(), val) {
+						fail("show_if", "%q is not an option of %s (options: %s)", val, target.Key, strings.Join(target.Choices(), ", "))
+					}
+				}
+			}
+		}
+	}
+}
+
+func validType(t string) bool { return contains(Types, t) }
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func duplicate(list []string) string {
+	seen := map[string]bool{}
+	for _, s := range list {
+		if seen[s] {
+			return s
+		}
+		seen[s] = true
+	}
+	return ""
+}

@@ -1,0 +1,187 @@
+package survey_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey"
+)
+
+func applyDemo(t *testing.T, st *survey.Store, name string) *survey.Survey {
+	t.Helper()
+	d, err := survey.ParseDefinition(name, demo.File(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(context.Background(), d, string(demo.File(name))); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.SurveyBySlug(context.Background(), d.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func mustValidate(t *testing.T, s *survey.Survey, raw map[string]any) survey.Answers {
+	t.Helper()
+	a, errs := survey.Validate(s.Definition(), raw)
+	if errs != nil {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	return a
+}
+
+func TestSubmitStoresEveryAnswerShapeAndReadsItBack(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		s := applyDemo(t, st, "meeting-feedback.yaml")
+		raw := map[string]any{
+			"role":         "大学",
+			"satisfaction": 4.0,
+			"program":      map[string]any{"事例紹介": "参考になった", "質疑応答": "とても参考になった"},
+			"useful":       []any{"協働の考え方", "庁外との関係づくり"},
+			"recommend":    8.0,
+			"comments":     "行政担当者が異動しても連携を維持することが課題です。",
+		}
+		id, replay, err := st.Submit(ctx, s, mustValidate(t, s, raw), survey.Submission{Source: "api"})
+		if err != nil || replay || id == "" {
+			t.Fatalf("Submit: id %q replay %v err %v", id, replay, err)
+		}
+		got, err := st.ResponsesOf(ctx, s, true)
+		if err != nil || len(got) != 1 {
+			t.Fatalf("ResponsesOf: %v %v", got, err)
+		}
+		a := got[0].Answers
+		if got[0].ID != id || a["role"] != "大学" || a["satisfaction"] != 4.0 || a["recommend"] != 8.0 {
+			t.Errorf("scalar answers differ: %#v", a)
+		}
+		if u := a["useful"].([]string); len(u) != 2 || u[0] != "協働の考え方" || u[1] != "庁外との関係づくり" {
+			t.Errorf("multi with その他 differs: %#v", u)
+		}
+		if m := a["program"].(map[string]string); len(m) != 2 || m["質疑応答"] != "とても参考になった" {
+			t.Errorf("matrix differs: %#v", m)
+		}
+		if _, ok := a["next_theme"]; ok {
+			t.Error("an unanswered question is present")
+		}
+	})
+}
+
+func TestSubmissionKeyStoresOneResponseUnderConcurrency(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		s := applyDemo(t, st, "meeting-feedback.yaml")
+		answers := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 5.0})
+		var wg sync.WaitGroup
+		ids := make([]string, 8)
+		errs := make([]error, 8)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ids[i], _, errs[i] = st.Submit(ctx, s, answers, survey.Submission{Key: "double-tap"})
+			}()
+		}
+		wg.Wait()
+		for i := range ids {
+			if errs[i] != nil {
+				t.Fatal(errs[i])
+			}
+			if ids[i] != ids[0] {
+				t.Fatalf("different ids for one key: %v", ids)
+			}
+		}
+		if n, _ := st.ResponseCount(ctx, s); n != 1 {
+			t.Fatalf("%d responses stored for one key", n)
+		}
+	})
+}
+
+func TestMaxResponsesIsNeverExceeded(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", "max_responses: 3", 1)
+		d, err := survey.ParseDefinition("reg.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(ctx, d, src); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := st.SurveyBySlug(ctx, d.Slug)
+		answers := mustValidate(t, s, map[string]any{"name": "山田", "org": "A市", "email": "a@example.jp", "contact_ok": "はい", "privacy": true})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		full := 0
+		for range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, err := st.Submit(ctx, s, answers, survey.Submission{})
+				mu.Lock()
+				defer mu.Unlock()
+				if errors.Is(err, survey.ErrFull) {
+					full++
+				} else if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if n, _ := st.ResponseCount(ctx, s); n != 3 || full != 3 {
+			t.Fatalf("stored %d (want 3), refused %d (want 3)", n, full)
+		}
+	})
+}
+
+func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		s := applyDemo(t, st, "meeting-feedback.yaml")
+		answers := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 5.0, "useful": []any{"財源の確保"}})
+		if _, _, err := st.Submit(ctx, s, answers, survey.Submission{}); err != nil {
+			t.Fatal(err)
+		}
+		src := string(demo.File("meeting-feedback.yaml"))
+		cases := map[string]string{
+			"removed option":   strings.Replace(src, ", 財源の確保]", "]", 1),
+			"changed type":     strings.Replace(src, "type: scale\n", "type: number\n", 1),
+			"narrower range":   strings.Replace(src, "max: 5\n", "max: 4\n", 1),
+			"removed question": strings.Replace(src, "  - key: satisfaction\n", "  - key: satisfaction_new\n", 1),
+		}
+		for name, changed := range cases {
+			d, err := survey.ParseDefinition("m.yaml", []byte(changed))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			_, err = st.Apply(ctx, d, changed)
+			var orphan *survey.OrphanError
+			if !errors.As(err, &orphan) {
+				t.Errorf("%s: applied (err %v), want an OrphanError", name, err)
+			}
+		}
+		// Harmless changes go through: a new option, a new label, an unanswered question removed.
+		ok := strings.Replace(src, ", 財源の確保]", ", 財源の確保, 広報の工夫]", 1)
+		ok = strings.Replace(ok, "label: 本日の会議全体の満足度", "label: 会議全体の満足度", 1)
+		d, _ := survey.ParseDefinition("m.yaml", []byte(ok))
+		if _, err := st.Apply(ctx, d, ok); err != nil {
+			t.Fatalf("harmless change refused: %v", err)
+		}
+		got, _ := st.ResponsesOf(ctx, s, true)
+		if len(got) != 1 || got[0].Answers["useful"].([]string)[0] != "財源の確保" {
+			t.Fatalf("answers changed by apply: %#v", got)
+		}
+	})
+}

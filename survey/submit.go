@@ -1,0 +1,222 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
+)
+
+// ErrFull is returned when a survey reached max_responses.
+var ErrFull = errors.New("survey has reached its maximum number of responses")
+
+// Submission describes where a response comes from.
+type Submission struct {
+	// Key makes the submission idempotent: a second submission with the same
+	// key stores nothing and returns the first one's id. Empty: no key.
+	Key    string
+	Source string    // web, api or import
+	At     time.Time // zero: now
+}
+
+// Submit stores a validated response and all its answers (and their terms) in
+// one transaction. replay is true when the submission key was already used;
+// id is then the first response's id and nothing new is stored.
+func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
+	at := sub.At
+	if at.IsZero() {
+		at = st.now()
+	}
+	r := &Response{ID: uuid.Must(uuid.NewV7()).String(), SurveyID: s.ID, SubmittedAt: at.UTC(), Source: sub.Source}
+	if sub.Key != "" {
+		r.SubmissionKey = &sub.Key
+	}
+	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if s.MaxResponses > 0 {
+			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
+				if _, err := tx.NewRaw("SELECT id FROM surveys WHERE id = ? FOR UPDATE", s.ID).Exec(ctx); err != nil {
+					return err
+				}
+			}
+			n, err := tx.NewSelect().Model((*Response)(nil)).Where("survey_id = ?", s.ID).Count(ctx)
+			if err != nil {
+				return err
+			}
+			if int(n) >= s.MaxResponses {
+				if id, found, err := responseByKey(ctx, tx, s.ID, sub.Key); err != nil || found {
+					r.ID, replay = id, found
+					return err
+				}
+				return ErrFull
+			}
+		}
+		res, err := tx.NewInsert().Model(r).On("CONFLICT (survey_id, submission_key) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			id, _, err := responseByKey(ctx, tx, s.ID, sub.Key)
+			r.ID, replay = id, true
+			return err
+		}
+		rows := answerRows(s, r.ID, answers)
+		if len(rows) == 0 {
+			return nil
+		}
+		if _, err := tx.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		if st.analyzer == nil {
+			return nil
+		}
+		var texts []TextAnswer
+		for _, a := range rows {
+			if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
+				texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
+			}
+		}
+		if len(texts) == 0 {
+			return nil
+		}
+		return st.analyzer.AnalyzeAnswers(ctx, tx, texts)
+	})
+	return r.ID, replay, err
+}
+
+func responseByKey(ctx context.Context, tx bun.Tx, surveyID int64, key string) (string, bool, error) {
+	if key == "" {
+		return "", false, nil
+	}
+	var ids []string
+	err := tx.NewSelect().Model((*Response)(nil)).Column("id").
+		Where("survey_id = ? AND submission_key = ?", surveyID, key).Scan(ctx, &ids)
+	if err != nil || len(ids) == 0 {
+		return "", false, err
+	}
+	return ids[0], true, nil
+}
+
+func (s *Survey) questionModel(id int64) *QuestionModel {
+	for _, qm := range s.Questions {
+		if qm.ID == id {
+			return qm
+		}
+	}
+	return nil
+}
+
+// answerRows flattens validated answers into one row per atomic value.
+func answerRows(s *Survey, responseID string, answers Answers) []Answer {
+	d := s.Definition()
+	var rows []Answer
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		v, ok := answers[q.Key]
+		if !ok {
+			continue
+		}
+		base := Answer{ResponseID: responseID, QuestionID: s.QuestionID(q.Key)}
+		switch v := v.(type) {
+		case string:
+			a := base
+			a.Value = v
+			a.Other = (q.Type == Single) && q.otherText(v)
+			rows = append(rows, a)
+		case []string:
+			for pos, x := range v {
+				a := base
+				a.Value, a.Other, a.Position = x, q.otherText(x), pos
+				rows = append(rows, a)
+			}
+		case float64:
+			a := base
+			n := v
+			a.Number, a.Value = &n, formatNumber(v)
+			rows = append(rows, a)
+		case bool:
+			a := base
+			a.Value = "true"
+			rows = append(rows, a)
+		case map[string]string:
+			for pos, row := range q.Rows {
+				if col, ok := v[row]; ok {
+					a := base
+					a.Item, a.Value, a.Position = row, col, pos
+					rows = append(rows, a)
+				}
+			}
+		}
+	}
+	return rows
+}
+
+// StoredResponse is a response read back in the JSON shape of DESIGN.md.
+type StoredResponse struct {
+	ID          string    `json:"id"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Answers     Answers   `json:"answers"`
+}
+
+// ResponsesOf returns every response of a survey, oldest first. Personal
+// fields are included only when withPersonal is set (staff exports).
+func (st *Store) ResponsesOf(ctx context.Context, s *Survey, withPersonal bool) ([]StoredResponse, error) {
+	var responses []Response
+	if err := st.db.NewSelect().Model(&responses).Where("survey_id = ?", s.ID).Order("submitted_at", "id").Scan(ctx); err != nil {
+		return nil, err
+	}
+	var rows []Answer
+	err := st.db.NewSelect().Model(&rows).
+		Where("response_id IN (SELECT id FROM responses WHERE survey_id = ?)", s.ID).
+		Order("response_id", "question_id", "position").
+		Scan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byResponse := map[string][]Answer{}
+	for _, a := range rows {
+		byResponse[a.ResponseID] = append(byResponse[a.ResponseID], a)
+	}
+	out := make([]StoredResponse, len(responses))
+	for i, r := range responses {
+		out[i] = StoredResponse{ID: r.ID, SubmittedAt: r.SubmittedAt.UTC(), Answers: s.answersFromRows(byResponse[r.ID], withPersonal)}
+	}
+	return out, nil
+}
+
+// answersFromRows rebuilds the JSON shape from stored rows.
+func (s *Survey) answersFromRows(rows []Answer, withPersonal bool) Answers {
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Position < rows[j].Position })
+	out := Answers{}
+	for _, a := range rows {
+		qm := s.questionModel(a.QuestionID)
+		if qm == nil || (qm.Personal && !withPersonal) {
+			continue
+		}
+		switch qm.Type {
+		case Multi:
+			list, _ := out[qm.Key].([]string)
+			out[qm.Key] = append(list, a.Value)
+		case Matrix:
+			m, _ := out[qm.Key].(map[string]string)
+			if m == nil {
+				m = map[string]string{}
+			}
+			m[a.Item] = a.Value
+			out[qm.Key] = m
+		case Scale, NPS, Number:
+			if a.Number != nil {
+				out[qm.Key] = *a.Number
+			}
+		case Consent:
+			out[qm.Key] = true
+		default:
+			out[qm.Key] = a.Value
+		}
+	}
+	return out
+}
