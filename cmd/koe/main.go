@@ -1,0 +1,134 @@
+// Command koe collects questionnaires and post-event feedback, analyses the
+// Japanese free text, and renders reports. Run `koe help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/migrations"
+)
+
+const usage = `koe — questionnaires and feedback for community work
+
+usage:
+  koe serve [--addr :8080] [--db URL] [--demo]   web app; --demo loads the examples with sample answers
+  koe migrate [--db URL]                          apply migrations (serve also does)
+  koe survey apply -f FILE.yaml                   create or update a survey
+  koe survey list
+  koe export --survey SLUG [--format csv|json] [-o FILE]
+  koe user add --email ADDR [--role admin|staff]  (password from stdin)
+
+Every command takes --db URL (sqlite:PATH or postgres://…; env KOE_DB; default sqlite:koe.db).
+`
+
+// command is one subcommand: it parses its own flags and does its work.
+type command func(ctx context.Context, env *env, args []string) error
+
+// env is what every command may use: where to write, and how to reach the database.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	if err := run(ctx, e, os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "koe: "+strings.TrimSpace(err.Error()))
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, e *env, args []string) error {
+	commands := map[string]command{
+		"serve":   serveCmd,
+		"migrate": migrateCmd,
+		"survey":  surveyCmd,
+		"export":  exportCmd,
+		"user":    userCmd,
+	}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return fmt.Errorf("unknown command %q (run koe help)", args[0])
+	}
+	return cmd(ctx, e, args[1:])
+}
+
+// flags returns a FlagSet that reports errors instead of exiting, with --db.
+func (e *env) flags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("koe "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	def := e.getenv("KOE_DB")
+	if def == "" {
+		def = database.DefaultURL
+	}
+	db := fs.String("db", def, "database URL: sqlite:PATH or postgres://… (env KOE_DB)")
+	return fs, db
+}
+
+// parse parses flags and refuses stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// openDB opens the database and brings its schema up to date.
+func openDB(ctx context.Context, url string) (*bun.DB, error) {
+	db, err := database.Open(url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := migrations.Apply(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func migrateCmd(ctx context.Context, e *env, args []string) error {
+	fs, dbURL := e.flags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := database.Open(*dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := migrations.Apply(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(e.stdout, "database is up to date")
+	}
+	for _, v := range applied {
+		fmt.Fprintln(e.stdout, "applied", v)
+	}
+	return nil
+}

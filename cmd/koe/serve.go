@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/auth"
+	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/internal/web"
+	"github.com/koe-project/koe/survey"
+)
+
+func serveCmd(ctx context.Context, e *env, args []string) error {
+	fs, dbURL := e.flags("serve")
+	addr := fs.String("addr", ":8080", "address to listen on")
+	withDemo := fs.Bool("demo", false, "load the example questionnaires with sample answers and a demo staff account")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	app := newApp(db, log)
+	if *withDemo {
+		password, err := demo.Load(ctx, app.surveys, app.users)
+		if err != nil {
+			return fmt.Errorf("loading demo data: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "demo data loaded; staff login: %s / %s\n", demo.StaffEmail, password)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           app.handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stdout, "koe is serving on http://%s (database %s)\n", displayAddr(ln.Addr()), database.Redact(*dbURL))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let in-flight requests finish, then close the database.
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if ok && tcp.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", tcp.Port)
+	}
+	return a.String()
+}
+
+// app wires koe's parts together for the web server.
+type app struct {
+	db      *bun.DB
+	log     *slog.Logger
+	pages   *web.Pages
+	surveys *survey.Store
+	users   *auth.Store
+}
+
+func newApp(db *bun.DB, log *slog.Logger) *app {
+	return &app{
+		db:      db,
+		log:     log,
+		pages:   web.NewPages(web.NewStatic(), log),
+		surveys: survey.NewStore(db, nil),
+		users:   auth.NewStore(db),
+	}
+}
+
+func (a *app) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/", a.pages.Static())
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/surveys", http.StatusSeeOther)
+	})
+	login := auth.NewHandlers(a.users, a.pages, a.log)
+	login.Register(mux)
+	survey.NewPages(a.surveys, a.pages, a.log).Register(mux, login.RequireStaff)
+	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
+	// and Origin headers; non-browser clients such as curl send neither.
+	return http.NewCrossOriginProtection().Handler(mux)
+}
+
+func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := a.db.PingContext(ctx); err != nil {
+		a.log.Error("health check failed", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "database unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+

@@ -1,0 +1,117 @@
+package auth
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/koe-project/koe/internal/web"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// CookieName is the session cookie.
+const CookieName = "koe_session"
+
+// Handlers serves /login and /logout and guards staff routes.
+type Handlers struct {
+	store *Store
+	web   *web.Pages
+	log   *slog.Logger
+	login *template.Template
+}
+
+// NewHandlers returns the sign-in handlers.
+func NewHandlers(store *Store, wp *web.Pages, log *slog.Logger) *Handlers {
+	return &Handlers{store: store, web: wp, log: log, login: wp.Parse(templateFiles, "templates/login.html")}
+}
+
+// Register adds /login and /logout.
+func (h *Handlers) Register(mux *http.ServeMux) {
+	handle := func(f web.HandlerFunc) http.Handler { return web.Handle(h.web, h.log, f) }
+	mux.Handle("GET /login", handle(h.showLogin))
+	mux.Handle("POST /login", handle(h.submitLogin))
+	mux.Handle("POST /logout", handle(h.logout))
+}
+
+type loginView struct {
+	Email, Next, Error string
+}
+
+func (h *Handlers) showLogin(w http.ResponseWriter, r *http.Request) error {
+	return h.web.Render(w, r, http.StatusOK, h.login, "ログイン", loginView{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (h *Handlers) submitLogin(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
+	}
+	v := loginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
+	token, err := h.store.SignIn(r.Context(), v.Email, r.PostForm.Get("password"))
+	if errors.Is(err, ErrBadCredentials) {
+		v.Error = "メールアドレスかパスワードが違います。"
+		return h.web.Render(w, r, http.StatusUnauthorized, h.login, "ログイン", v)
+	}
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil, MaxAge: int(SessionLifetime.Seconds()),
+	})
+	http.Redirect(w, r, v.Next, http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(CookieName); err == nil {
+		if err := h.store.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// RequireStaff lets signed-in staff through and sends everyone else to the
+// sign-in page (browsers) or answers 401 (scripts).
+func (h *Handlers) RequireStaff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u *User
+		if c, err := r.Cookie(CookieName); err == nil {
+			var lookupErr error
+			u, lookupErr = h.store.UserBySession(r.Context(), c.Value)
+			if lookupErr != nil {
+				h.log.ErrorContext(r.Context(), "session lookup failed", "err", lookupErr)
+				h.web.RenderError(w, r, http.StatusInternalServerError, "サーバーで問題が発生しました。")
+				return
+			}
+		}
+		if u == nil {
+			w.Header().Set("Cache-Control", "no-store")
+			if r.Method == http.MethodGet && strings.Contains(r.Header.Get("Accept"), "text/html") {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			h.web.RenderError(w, r, http.StatusUnauthorized, "ログインが必要です。")
+			return
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+		next.ServeHTTP(w, r.WithContext(web.WithUser(r.Context(), u.Email)))
+	})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/surveys"
+	}
+	return next
+}

@@ -1,0 +1,151 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/uptrace/bun"
+)
+
+// Roles a staff account can have.
+const (
+	RoleAdmin = "admin"
+	RoleStaff = "staff"
+)
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 14 * 24 * time.Hour
+
+// User is a staff account.
+type User struct {
+	bun.BaseModel `bun:"table:users"`
+
+	ID           int64     `bun:"id,pk,autoincrement"`
+	Email        string    `bun:"email"`
+	PasswordHash string    `bun:"password_hash"`
+	Role         string    `bun:"role"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
+
+type session struct {
+	bun.BaseModel `bun:"table:sessions"`
+
+	TokenHash string    `bun:"token_hash,pk"`
+	UserID    int64     `bun:"user_id"`
+	CreatedAt time.Time `bun:"created_at"`
+	ExpiresAt time.Time `bun:"expires_at"`
+}
+
+// Store keeps staff accounts and sessions.
+type Store struct {
+	db  *bun.DB
+	now func() time.Time
+}
+
+// NewStore returns a Store on db.
+func NewStore(db *bun.DB) *Store { return &Store{db: db, now: time.Now} }
+
+// ErrBadCredentials is returned for an unknown e-mail or a wrong password alike.
+var ErrBadCredentials = errors.New("wrong e-mail or password")
+
+// AddUser creates a staff account, or resets the password and role of an existing one.
+func (st *Store) AddUser(ctx context.Context, email, password, role string) (created bool, err error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+		return false, fmt.Errorf("--email %q is not an e-mail address", email)
+	}
+	if role != RoleAdmin && role != RoleStaff {
+		return false, fmt.Errorf("--role %q: use admin or staff", role)
+	}
+	if n := utf8.RuneCountInString(password); n < MinPasswordLen {
+		return false, fmt.Errorf("password has %d characters; use at least %d", n, MinPasswordLen)
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return false, err
+	}
+	u := &User{Email: email, PasswordHash: hash, Role: role, CreatedAt: st.now().UTC()}
+	exists, err := st.db.NewSelect().Model((*User)(nil)).Where("email = ?", email).Exists(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, err = st.db.NewInsert().Model(u).
+		On("CONFLICT (email) DO UPDATE").Set("password_hash = EXCLUDED.password_hash, role = EXCLUDED.role").
+		Exec(ctx)
+	return !exists, err
+}
+
+// SignIn checks credentials and opens a session; it returns the cookie token.
+func (st *Store) SignIn(ctx context.Context, email, password string) (token string, err error) {
+	u := new(User)
+	err = st.db.NewSelect().Model(u).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Spend the same time as a real check so response times do not reveal accounts.
+		CheckPassword(dummyHash, password)
+		return "", ErrBadCredentials
+	}
+	if err != nil {
+		return "", err
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", ErrBadCredentials
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	now := st.now().UTC()
+	s := &session{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
+	if _, err := st.db.NewInsert().Model(s).Exec(ctx); err != nil {
+		return "", err
+	}
+	// Clean up expired sessions now and then; the cost is one indexed delete.
+	st.db.NewDelete().Model((*session)(nil)).Where("expires_at < ?", now).Exec(ctx)
+	return token, nil
+}
+
+// dummyHash is a hash of a random string, checked against when no account matches.
+const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$SoQQ9Vow8xDkHz4/PjFRtA$jZOIP3/TdSttXl7w/GNSYHyuI1MfmLXYsterjcsO7jo"
+
+// UserBySession returns the signed-in user of a session token, or nil.
+func (st *Store) UserBySession(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, nil
+	}
+	u := new(User)
+	err := st.db.NewSelect().Model(u).
+		Join("JOIN sessions AS s ON s.user_id = u.id").
+		Where("s.token_hash = ? AND s.expires_at > ?", hashToken(token), st.now().UTC()).
+		Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return u, err
+}
+
+// SignOut ends a session.
+func (st *Store) SignOut(ctx context.Context, token string) error {
+	_, err := st.db.NewDelete().Model((*session)(nil)).Where("token_hash = ?", hashToken(token)).Exec(ctx)
+	return err
+}
+
+// Only a hash of the token is stored: a leaked database copy opens no session.
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

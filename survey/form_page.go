@@ -1,0 +1,199 @@
+package survey
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/koe-project/koe/internal/web"
+)
+
+// formField is one question as the form template draws it, with what the
+// respondent typed so far and its error.
+type formField struct {
+	Q         *Question
+	ID        string
+	Error     string
+	Value     string
+	Selected  map[string]bool
+	OtherText string
+	Rows      []matrixRow
+	Points    []string
+	ShowIf    string // JSON for the enhancing script
+	Condition string // the same condition in words, for readers without script
+}
+
+type matrixRow struct {
+	Label, Name, Value string
+	Index              int
+}
+
+type formView struct {
+	Survey *Survey
+	Fields []formField
+	Errors []formError
+	Token  string
+}
+
+type formError struct{ ID, Label, Message string }
+
+func (p *Pages) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*Survey, bool, error) {
+	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, ErrNotFound) {
+		return nil, false, web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。URLをご確認ください。")
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	n := 0
+	if s.MaxResponses > 0 {
+		if n, err = p.store.ResponseCount(r.Context(), s); err != nil {
+			return nil, false, err
+		}
+	}
+	if state := s.StateAt(p.now(), n); state != Open {
+		return s, false, p.showUnavailable(w, r, s, state)
+	}
+	return s, true, nil
+}
+
+func (p *Pages) showForm(w http.ResponseWriter, r *http.Request) error {
+	s, open, err := p.loadOpenSurvey(w, r)
+	if err != nil || !open {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store") // each view carries its own one-time token
+	return p.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
+}
+
+func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return web.Errorf(http.StatusRequestEntityTooLarge, "送信内容が大きすぎます。自由記述を短くしてお試しください。")
+		}
+		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
+	}
+	s, open, err := p.loadOpenSurvey(w, r)
+	if err != nil || !open {
+		return err
+	}
+	token := r.PostForm.Get("_token")
+	if token == "" || len(token) > 64 {
+		token = newToken()
+	}
+	answers, errs := Validate(s.Definition(), DecodeForm(s.Definition(), r.PostForm))
+	if errs != nil {
+		return p.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
+	}
+	_, _, err = p.store.Submit(r.Context(), s, answers, Submission{Key: "form:" + token, Source: "web"})
+	if errors.Is(err, ErrFull) {
+		return p.showUnavailable(w, r, s, Full)
+	}
+	if err != nil {
+		return err
+	}
+	// Post/Redirect/Get: reloading the thank-you page never posts again, and a
+	// resubmitted form carries the same token, which stores nothing new.
+	http.Redirect(w, r, "/s/"+url.PathEscape(s.Slug)+"/thanks", http.StatusSeeOther)
+	return nil
+}
+
+func (p *Pages) renderForm(w http.ResponseWriter, r *http.Request, s *Survey, status int, posted url.Values, errs FieldErrors, token string) error {
+	d := s.Definition()
+	v := formView{Survey: s, Token: token}
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		f := formField{Q: q, ID: "q-" + q.Key, Error: errs[q.Key], Value: posted.Get(fieldName(q.Key)),
+			Selected: map[string]bool{}, OtherText: posted.Get(otherFieldName(q.Key))}
+		for _, x := range posted[fieldName(q.Key)] {
+			f.Selected[x] = true
+		}
+		switch q.Type {
+		case Matrix:
+			for j, row := range q.Rows {
+				f.Rows = append(f.Rows, matrixRow{Label: row, Name: rowFieldName(q.Key, j), Value: posted.Get(rowFieldName(q.Key, j)), Index: j})
+			}
+		case Scale, NPS:
+			lo, hi, _, _ := q.Bounds()
+			for x := int(lo); x <= int(hi); x++ {
+				f.Points = append(f.Points, strconv.Itoa(x))
+			}
+		}
+		if c := q.ShowIf; c != nil {
+			values := c.In
+			if c.Equals != nil {
+				values = []string{*c.Equals}
+			}
+			b, _ := json.Marshal(map[string]any{"question": c.Question, "values": values})
+			f.ShowIf = string(b)
+			if t := d.Question(c.Question); t != nil {
+				f.Condition = "「" + t.Label + "」で「" + joinJa(values) + "」と答えた方のみ"
+			}
+		}
+		v.Fields = append(v.Fields, f)
+	}
+	for _, k := range errs.Keys(d) {
+		label := k
+		if q := d.Question(k); q != nil {
+			label = q.Label
+		}
+		v.Errors = append(v.Errors, formError{ID: "q-" + k, Label: label, Message: errs[k]})
+	}
+	return p.web.Render(w, r, status, p.form, s.Title, v)
+}
+
+func joinJa(list []string) string {
+	out := ""
+	for i, s := range list {
+		if i > 0 {
+			out += "」または「"
+		}
+		out += s
+	}
+	return out
+}
+
+func newToken() string {
+	b := make([]byte, 18)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (p *Pages) showThanks(w http.ResponseWriter, r *http.Request) error {
+	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, ErrNotFound) {
+		return web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
+	}
+	if err != nil {
+		return err
+	}
+	return p.web.Render(w, r, http.StatusOK, p.thanks, "ご回答ありがとうございました", s)
+}
+
+type unavailableView struct {
+	Survey  *Survey
+	Heading string
+	Message string
+}
+
+func (p *Pages) showUnavailable(w http.ResponseWriter, r *http.Request, s *Survey, state State) error {
+	v := unavailableView{Survey: s}
+	switch state {
+	case NotYetOpen:
+		v.Heading = "このアンケートはまだ始まっていません"
+		v.Message = "回答の受付は " + s.OpensAt.In(jst).Format("2006年1月2日 15:04") + " からです。時間になりましたら、もう一度このページを開いてください。"
+	case Closed:
+		v.Heading = "このアンケートの受付は終了しました"
+		v.Message = "回答の受付は " + s.ClosesAt.In(jst).Format("2006年1月2日 15:04") + " に終了しました。ご協力ありがとうございました。"
+	case Full:
+		v.Heading = "定員に達したため受付を終了しました"
+		v.Message = "お申し込み・ご回答が予定の数に達しました。ご関心をお寄せいただき、ありがとうございました。"
+	}
+	return p.web.Render(w, r, http.StatusConflict, p.unavailable, v.Heading, v)
+}
