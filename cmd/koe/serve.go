@@ -125,4 +125,3 @@ func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	fmt.Fprintln(w, "ok")
 }
-
