@@ -129,7 +129,7 @@ func (st *Store) UserBySession(ctx context.Context, token string) (*User, error)
 	}
 	u := new(User)
 	err := st.db.NewSelect().Model(u).
-		Join("JOIN sessions AS s ON s.user_id = u.id").
+		Join("JOIN sessions AS s ON s.user_id = ?TableAlias.id").
 		Where("s.token_hash = ? AND s.expires_at > ?", hashToken(token), st.now().UTC()).
 		Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
