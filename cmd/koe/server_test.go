@@ -24,10 +24,10 @@ import (
 type testServer struct {
 	*httptest.Server
 	app *app
-	t   *testing.T
+	t   testing.TB
 }
 
-func newTestServer(t *testing.T, db *bun.DB) *testServer {
+func newTestServer(t testing.TB, db *bun.DB) *testServer {
 	t.Helper()
 	a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)))
 	srv := httptest.NewServer(a.handler())
@@ -336,7 +336,7 @@ func between(s, start, end string) string {
 }
 
 // testLogWriter sends koe's log to the test's log, shown when a test fails.
-type testLogWriter struct{ t *testing.T }
+type testLogWriter struct{ t testing.TB }
 
 func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/demo"
+)
+
+// BenchmarkAPISubmit measures one JSON submission end to end: HTTP, decoding,
+// validation and the transactional write, on each database.
+//
+//	go test -run '^$' -bench APISubmit ./cmd/koe/
+func BenchmarkAPISubmit(b *testing.B) {
+	for _, kind := range dbtest.Kinds {
+		b.Run(string(kind), func(b *testing.B) {
+			db := dbtest.Open(b, kind)
+			ts := newTestServer(b, db)
+			ts.apply(string(demo.File("meeting-feedback.yaml")))
+			client := &http.Client{}
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				req, _ := http.NewRequest("POST", ts.URL+meetingAPI, strings.NewReader(validAnswer))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Idempotency-Key", fmt.Sprint("bench-", i))
+				resp, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					b.Fatalf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+}
