@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode"
 )
 
 // MaxBodyBytes bounds a submission, form or JSON: room for every answer at its
@@ -41,8 +42,8 @@ func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.Header.Get("Idempotency-Key")
-	if len(key) > MaxIdempotencyKey {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Idempotency-Key is longer than 200 characters"})
+	if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, unicode.IsControl) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Idempotency-Key must be at most 200 characters, without control characters"})
 		return
 	}
 	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))

@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -182,6 +183,34 @@ func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
 		got, _ := st.ResponsesOf(ctx, s, true)
 		if len(got) != 1 || got[0].Answers["useful"].([]string)[0] != "財源の確保" {
 			t.Fatalf("answers changed by apply: %#v", got)
+		}
+	})
+}
+
+func TestSubmitAllStoresEveryRowOrNoneAndSkipsKnownKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		s := applyDemo(t, st, "meeting-feedback.yaml")
+		var batch []survey.Pending
+		for i := range 2500 { // more than one INSERT's worth
+			a := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": float64(1 + i%5), "comments": fmt.Sprintf("どうすれば? $1 ?0 '%d' \\ %c", i, rune(i+1)), "useful": []any{"財源の確保", "協働の考え方"}})
+			batch = append(batch, survey.Pending{Answers: a, Sub: survey.Submission{Key: fmt.Sprintf("import:%d", i), Source: "import"}})
+		}
+		stored, skipped, err := st.SubmitAll(ctx, s, batch)
+		if err != nil || stored != 2500 || skipped != 0 {
+			t.Fatalf("first import: stored %d skipped %d err %v", stored, skipped, err)
+		}
+		stored, skipped, err = st.SubmitAll(ctx, s, batch)
+		if err != nil || stored != 0 || skipped != 2500 {
+			t.Fatalf("second import: stored %d skipped %d err %v", stored, skipped, err)
+		}
+		if n, _ := st.ResponseCount(ctx, s); n != 2500 {
+			t.Fatalf("%d responses", n)
+		}
+		got, _ := st.ResponsesOf(ctx, s, false)
+		if len(got[2499].Answers["useful"].([]string)) != 2 {
+			t.Errorf("answers of the last imported row: %#v", got[2499].Answers)
 		}
 	})
 }

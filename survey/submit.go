@@ -28,14 +28,7 @@ type Submission struct {
 // one transaction. replay is true when the submission key was already used;
 // id is then the first response's id and nothing new is stored.
 func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
-	at := sub.At
-	if at.IsZero() {
-		at = st.now()
-	}
-	r := &Response{ID: uuid.Must(uuid.NewV7()).String(), SurveyID: s.ID, SubmittedAt: at.UTC(), Source: sub.Source}
-	if sub.Key != "" {
-		r.SubmissionKey = &sub.Key
-	}
+	r := st.newResponse(s, sub)
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -64,28 +57,96 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 			r.ID, replay = id, true
 			return err
 		}
-		rows := answerRows(s, r.ID, answers)
-		if len(rows) == 0 {
-			return nil
-		}
-		if _, err := tx.NewInsert().Model(&rows).Returning("id").Exec(ctx); err != nil {
-			return err
-		}
-		if st.analyzer == nil {
-			return nil
-		}
-		var texts []TextAnswer
-		for _, a := range rows {
-			if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
-				texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
-			}
-		}
-		if len(texts) == 0 {
-			return nil
-		}
-		return st.analyzer.AnalyzeAnswers(ctx, tx, texts)
+		return st.insertAnswers(ctx, tx, s, answerRows(s, r.ID, answers))
 	})
 	return r.ID, replay, err
+}
+
+func (st *Store) newResponse(s *Survey, sub Submission) *Response {
+	at := sub.At
+	if at.IsZero() {
+		at = st.now()
+	}
+	r := &Response{ID: uuid.Must(uuid.NewV7()).String(), SurveyID: s.ID, SubmittedAt: at.UTC(), Source: sub.Source}
+	if sub.Key != "" {
+		r.SubmissionKey = &sub.Key
+	}
+	return r
+}
+
+// insertBatch bounds the rows of one INSERT, well under SQLite's limit of
+// bound variables per statement.
+const insertBatch = 1000
+
+// insertAnswers writes answer rows and hands the analysed ones to the analyzer.
+func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, s *Survey, rows []Answer) error {
+	for i := 0; i < len(rows); i += insertBatch {
+		chunk := rows[i:min(i+insertBatch, len(rows))]
+		if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	if st.analyzer == nil {
+		return nil
+	}
+	var texts []TextAnswer
+	for _, a := range rows {
+		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
+			texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
+		}
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	return st.analyzer.AnalyzeAnswers(ctx, tx, texts)
+}
+
+// Pending is one response waiting to be stored by SubmitAll.
+type Pending struct {
+	Answers Answers
+	Sub     Submission
+}
+
+// SubmitAll stores many responses in one transaction: every one or none.
+// Responses whose submission key is already stored (or repeated in the batch)
+// are skipped, so importing the same file twice stores nothing twice.
+// max_responses does not apply: it limits respondents, not staff imports.
+func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (stored, skipped int, err error) {
+	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var existing []string
+		if err := tx.NewSelect().Model((*Response)(nil)).Column("submission_key").
+			Where("survey_id = ? AND submission_key IS NOT NULL", s.ID).Scan(ctx, &existing); err != nil {
+			return err
+		}
+		seen := make(map[string]bool, len(existing)+len(batch))
+		for _, k := range existing {
+			seen[k] = true
+		}
+		var responses []Response
+		var rows []Answer
+		for _, p := range batch {
+			if p.Sub.Key != "" && seen[p.Sub.Key] {
+				skipped++
+				continue
+			}
+			seen[p.Sub.Key] = true
+			r := st.newResponse(s, p.Sub)
+			responses = append(responses, *r)
+			rows = append(rows, answerRows(s, r.ID, p.Answers)...)
+		}
+		for i := 0; i < len(responses); i += insertBatch {
+			chunk := responses[i:min(i+insertBatch, len(responses))]
+			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		stored = len(responses)
+		return st.insertAnswers(ctx, tx, s, rows)
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return stored, skipped, nil
 }
 
 func responseByKey(ctx context.Context, tx bun.Tx, surveyID int64, key string) (string, bool, error) {
