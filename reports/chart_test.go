@@ -1,0 +1,466 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Helpers to walk plain option data.
+
+func list(t *testing.T, v any) []any {
+	t.Helper()
+	l, ok := v.([]any)
+	if !ok {
+		t.Fatalf("want a list, got %T %v", v, v)
+	}
+	return l
+}
+
+func obj(t *testing.T, v any) map[string]any {
+	t.Helper()
+	m, ok := v.(map[string]any)
+	if !ok {
+		t.Fatalf("want an object, got %T %v", v, v)
+	}
+	return m
+}
+
+func series(t *testing.T, c Chart) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, s := range list(t, c.Option["series"]) {
+		out = append(out, obj(t, s))
+	}
+	return out
+}
+
+// values returns the values of a series' data, items or plain numbers;
+// null is NaN.
+func values(t *testing.T, s map[string]any) []float64 {
+	t.Helper()
+	var out []float64
+	for _, d := range list(t, s["data"]) {
+		if m, ok := d.(map[string]any); ok {
+			d = m["value"]
+		}
+		f, ok := d.(float64)
+		if !ok {
+			f = math.NaN()
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func strs(t *testing.T, v any) []string {
+	t.Helper()
+	var out []string
+	for _, x := range list(t, v) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 0.25 }
+
+func question(r Report, key string) Question {
+	for _, q := range r.Questions {
+		if q.Key == key {
+			return q
+		}
+	}
+	panic("no question " + key)
+}
+
+// commonChecks holds for every chart: plain JSON with no function marker, no
+// animation, rich text tooltips, and no HTML-significant byte in the JSON.
+func commonChecks(t *testing.T, c Chart) {
+	t.Helper()
+	js, err := c.OptionJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(js, "<>&") {
+		t.Errorf("%s: option JSON contains an unescaped <, > or &", c.ID)
+	}
+	if c.Option["animation"] != false {
+		t.Errorf("%s: animation is %v", c.ID, c.Option["animation"])
+	}
+	if tt := obj(t, c.Option["tooltip"]); tt["renderMode"] != "richText" {
+		t.Errorf("%s: tooltip renderMode %v, want richText", c.ID, tt["renderMode"])
+	}
+	if c.Height <= 0 || c.ID == "" || c.Label == "" {
+		t.Errorf("chart %+v lacks id, label or height", c)
+	}
+}
+
+// TestNoFunctionMarkers: with benign data, no option holds a go-echarts
+// function marker or any JavaScript function text.
+func TestNoFunctionMarkers(t *testing.T) {
+	for _, q := range sampleReport().Questions {
+		v, err := buildQuestion(1, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := json.NewEncoder(&buf).Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		if s := buf.String(); strings.Contains(s, "__f__") || strings.Contains(s, "function") {
+			t.Errorf("question %s: option has a function: %s", q.Key, s)
+		}
+	}
+}
+
+func TestChoicesChart(t *testing.T) {
+	q := question(sampleReport(), "how")
+	c, err := choicesChart("c", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	y := obj(t, list(t, c.Option["yAxis"])[0])
+	if y["type"] != "category" || y["inverse"] != true {
+		t.Errorf("categories should run top-down on the y axis: %v", y)
+	}
+	cats := strs(t, y["data"])
+	ss := series(t, c)
+	if len(ss) != 1 {
+		t.Fatalf("%d series", len(ss))
+	}
+	vals := values(t, ss[0])
+	for i, o := range q.Choices.Options {
+		if cats[i] != o.Label || vals[i] != float64(o.Count) {
+			t.Errorf("bar %d: %q=%v, want %q=%d", i, cats[i], vals[i], o.Label, o.Count)
+		}
+		label := obj(t, obj(t, list(t, ss[0]["data"])[i])["label"])["formatter"].(string)
+		pct := formatPct(share(o.Count, q.Answered))
+		if !strings.Contains(label, pct) || strings.ContainsAny(label, "{}") {
+			t.Errorf("bar %d label %q should show %s and no template", i, label, pct)
+		}
+	}
+	more := q
+	more.Choices = &Choices{Options: append(append([]Count{}, q.Choices.Options...), q.Choices.Options...)}
+	c2, _ := choicesChart("c2", more)
+	if c2.Height <= c.Height {
+		t.Errorf("twice the options should need more height: %d vs %d", c2.Height, c.Height)
+	}
+}
+
+func TestScaleChart(t *testing.T) {
+	q := question(sampleReport(), "satisfaction")
+	c, err := scaleChart("s", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	cats := strs(t, obj(t, list(t, c.Option["xAxis"])[0])["data"])
+	if len(cats) != q.Scale.Max-q.Scale.Min+1 {
+		t.Fatalf("%d categories for %d..%d", len(cats), q.Scale.Min, q.Scale.Max)
+	}
+	if !strings.Contains(cats[0], q.Scale.MinLabel) || !strings.Contains(cats[len(cats)-1], q.Scale.MaxLabel) {
+		t.Errorf("end labels missing: %q", cats)
+	}
+	data := list(t, series(t, c)[0]["data"])
+	for i, d := range data {
+		color := obj(t, obj(t, d)["itemStyle"])["color"]
+		top2 := i >= len(data)-2
+		if (color == colorHighlight) != top2 {
+			t.Errorf("bar %d colour %v; top-2 bars and only they are highlighted", i, color)
+		}
+	}
+	sv, err := buildScale("s", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sv.Mean != "3.9" || sv.Top2 != "72.9%" {
+		t.Errorf("summary mean %s top2 %s", sv.Mean, sv.Top2)
+	}
+}
+
+func TestNPSCharts(t *testing.T) {
+	q := question(sampleReport(), "nps")
+	cs, err := npsCharts("n", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 {
+		t.Fatalf("%d charts", len(cs))
+	}
+	for _, c := range cs {
+		commonChecks(t, c)
+	}
+	data := list(t, series(t, cs[0])[0]["data"])
+	if len(data) != 11 {
+		t.Fatalf("%d bars, want 0..10", len(data))
+	}
+	for v, d := range data {
+		_, want := npsGroup(v)
+		if got := obj(t, obj(t, d)["itemStyle"])["color"]; got != want {
+			t.Errorf("score %d colour %v, want %s", v, got, want)
+		}
+	}
+	total := 0.0
+	for _, s := range series(t, cs[1]) {
+		if s["stack"] != "nps" {
+			t.Errorf("composition series not stacked: %v", s["stack"])
+		}
+		total += values(t, s)[0]
+	}
+	if !near(total, 100) {
+		t.Errorf("composition adds up to %v%%", total)
+	}
+	v, _ := buildNPS("n", q)
+	if v.Score != "+13.3" {
+		t.Errorf("score %q", v.Score)
+	}
+}
+
+func TestMatrixChart(t *testing.T) {
+	q := question(sampleReport(), "parts")
+	c, err := matrixChart("m", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	ss := series(t, c)
+	if len(ss) != len(q.Matrix.Columns) {
+		t.Fatalf("%d series for %d columns", len(ss), len(q.Matrix.Columns))
+	}
+	for row := range q.Matrix.Rows {
+		total := 0.0
+		for _, s := range ss {
+			if s["stack"] != "matrix" {
+				t.Errorf("series %v not stacked", s["name"])
+			}
+			total += values(t, s)[row]
+		}
+		if !near(total, 100) {
+			t.Errorf("row %d adds up to %v%%", row, total)
+		}
+	}
+	if obj(t, c.Option["legend"])["show"] != true {
+		t.Error("matrix needs a legend")
+	}
+	// Ragged counts do not panic.
+	q.Matrix = &Matrix{Rows: []string{"a", "b"}, Columns: []string{"x", "y"}, Counts: [][]int{{1}}}
+	if _, err := matrixChart("m2", q); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCrossTabChart(t *testing.T) {
+	q := question(sampleReport(), "satisfaction")
+	ct := q.CrossTabs[0]
+	c, err := crossTabChart("x", q, ct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	ss := series(t, c)
+	if len(ss) != len(ct.Groups) {
+		t.Fatalf("%d series for %d groups", len(ss), len(ct.Groups))
+	}
+	for g, s := range ss {
+		if s["name"] != ct.Groups[g] || s["stack"] != nil {
+			t.Errorf("series %d: name %v stack %v; want grouped bars per group", g, s["name"], s["stack"])
+		}
+		total := 0.0
+		for _, v := range values(t, s) {
+			total += v
+		}
+		if !near(total, 100) {
+			t.Errorf("group %s adds up to %v%%", ct.Groups[g], total)
+		}
+	}
+}
+
+func TestTextCharts(t *testing.T) {
+	q := question(sampleReport(), "comment")
+	terms, err := termsChart("t", q, q.Text.Terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, terms)
+	if n := len(values(t, series(t, terms)[0])); n != min(len(q.Text.Terms), maxTermBars) {
+		t.Errorf("%d term bars", n)
+	}
+
+	wc, err := wordCloudChart("w", q, q.Text.Terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, wc)
+	s := series(t, wc)[0]
+	if s["type"] != "wordCloud" || s["layoutAnimation"] != false {
+		t.Errorf("word cloud series: type %v layoutAnimation %v", s["type"], s["layoutAnimation"])
+	}
+	if rr := list(t, s["rotationRange"]); rr[0] != 0.0 || rr[1] != 0.0 {
+		t.Errorf("words should not rotate: %v", rr)
+	}
+	for _, d := range list(t, s["data"]) {
+		if c, _ := obj(t, obj(t, d)["textStyle"])["color"].(string); !strings.HasPrefix(c, "#") {
+			t.Errorf("word colour %q is not a plain colour", c)
+		}
+	}
+
+	nw, err := networkChart("g", q, q.Text.Network)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, nw)
+	gs := series(t, nw)[0]
+	if gs["layout"] != "force" {
+		t.Errorf("layout %v", gs["layout"])
+	}
+	names := map[string]float64{}
+	docs := map[string]int{}
+	for _, n := range q.Text.Network.Nodes {
+		docs[n.Term] = n.Docs
+	}
+	for _, d := range list(t, gs["data"]) {
+		m := obj(t, d)
+		name := m["name"].(string)
+		if _, dup := names[name]; dup {
+			t.Errorf("duplicate node %q", name)
+		}
+		names[name] = m["symbolSize"].(float64)
+	}
+	for a, sa := range names {
+		for b, sb := range names {
+			if docs[a] > docs[b] && sa < sb {
+				t.Errorf("node %s (%d answers) drawn smaller than %s (%d)", a, docs[a], b, docs[b])
+			}
+		}
+	}
+	for _, l := range list(t, gs["links"]) {
+		m := obj(t, l)
+		if _, ok := names[m["source"].(string)]; !ok {
+			t.Errorf("link from unknown node %v", m["source"])
+		}
+		if _, ok := names[m["target"].(string)]; !ok {
+			t.Errorf("link to unknown node %v", m["target"])
+		}
+	}
+	if n := len(list(t, gs["categories"])); n != 4 {
+		t.Errorf("%d categories, want one per community (4)", n)
+	}
+}
+
+func TestNetworkNodesCleaned(t *testing.T) {
+	n := Network{
+		Nodes: []Node{{"a", 3, 0}, {"b", 2, 0}, {"a", 1, 1}},
+		Edges: []Edge{{"a", "b", 0.5}, {"b", "a", 0.4}, {"a", "a", 1}, {"a", "zzz", 0.3}, {"a", "b", math.NaN()}},
+	}
+	nodes, edges := networkNodes(n)
+	if len(nodes) != 2 || nodes[0].Docs != 3 {
+		t.Errorf("nodes %v", nodes)
+	}
+	if len(edges) != 1 {
+		t.Errorf("edges %v", edges)
+	}
+}
+
+func TestSeriesCharts(t *testing.T) {
+	s := sampleSeries()
+	cs, err := seriesCharts(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 5 {
+		t.Fatalf("%d charts", len(cs))
+	}
+	byID := map[string]Chart{}
+	for _, c := range cs {
+		commonChecks(t, c)
+		byID[c.ID] = c
+	}
+	rate := values(t, series(t, byID["series-rate"])[0])
+	if !near(rate[0], 57.7) || !math.IsNaN(rate[1]) || !near(rate[2], 75) {
+		t.Errorf("response rates %v; unknown attendees must be a gap", rate)
+	}
+	sat := values(t, series(t, byID["series-satisfaction"])[0])
+	if !math.IsNaN(sat[1]) || sat[0] != 3.5 {
+		t.Errorf("satisfaction %v", sat)
+	}
+	issues := series(t, byID["series-issues"])
+	if len(issues) != len(s.Issues) || issues[0]["name"] != "駐車場" {
+		t.Errorf("issue lines: %d, first %v (most frequent first)", len(issues), issues[0]["name"])
+	}
+	// NaN where HasSatisfaction is set still renders.
+	s.Events[0].Satisfaction = math.NaN()
+	var buf bytes.Buffer
+	if err := WriteSeries(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var externalRef = regexp.MustCompile(`<(script|link|img)[^>]+(src|href)="?(https?:)?//`)
+
+func TestSelfContained(t *testing.T) {
+	for name, write := range map[string]func(*bytes.Buffer) error{
+		"report":         func(b *bytes.Buffer) error { return WriteReport(b, sampleReport()) },
+		"series":         func(b *bytes.Buffer) error { return WriteSeries(b, sampleSeries()) },
+		"hostile":        func(b *bytes.Buffer) error { return WriteReport(b, hostileReport()) },
+		"hostile-series": func(b *bytes.Buffer) error { return WriteSeries(b, hostileSeries()) },
+		"empty":          func(b *bytes.Buffer) error { return WriteReport(b, Report{}) },
+	} {
+		var buf bytes.Buffer
+		if err := write(&buf); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		html := buf.String()
+		if m := externalRef.FindString(html); m != "" {
+			t.Errorf("%s: external reference %q", name, m)
+		}
+		if n := strings.Count(strings.ToLower(html), "<script"); n != len(inlineScripts) {
+			t.Errorf("%s: %d <script tags, want %d", name, n, len(inlineScripts))
+		}
+		for _, bad := range []string{"<script>window.__pwned", "<img src=x", "<svg onload", "__f__function(){window.__pwned=1}__f__\""} {
+			if strings.Contains(html, bad) {
+				t.Errorf("%s: output contains %q unescaped", name, bad)
+			}
+		}
+		if strings.Contains(html, "taro.yamada@example.jp") || strings.Contains(html, "090-1234-5678") {
+			t.Errorf("%s: contact details not masked", name)
+		}
+		if !strings.Contains(html, "Content-Security-Policy") {
+			t.Errorf("%s: no CSP", name)
+		}
+	}
+}
+
+func TestWriteQuestion(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteQuestion(&buf, question(sampleReport(), "age"), 4); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	if !strings.HasPrefix(s, `<section class="question`) || !strings.Contains(s, `id="q4-choices"`) || strings.Contains(s, "<html") {
+		t.Errorf("question block: %.200s", s)
+	}
+}
+
+func TestEmptyAndOddData(t *testing.T) {
+	r := Report{Title: "空", Questions: []Question{
+		{Key: "s", Label: "評価", Scale: &Scale{Min: 1, Max: 5, Mean: math.NaN(), Top2Box: math.NaN()}},
+		{Key: "s2", Label: "逆", Scale: &Scale{Min: 5, Max: 1}},
+		{Key: "n", Label: "NPS", NPS: &NPS{Score: math.NaN()}},
+		{Key: "c", Label: "選択", Choices: &Choices{}},
+		{Key: "m", Label: "行列", Matrix: &Matrix{}},
+		{Key: "t", Label: "自由", Text: &Text{}},
+		{Key: "x", Label: "表", CrossTabs: []CrossTab{{Attribute: "属性", Groups: []string{"a"}, Columns: []string{"x"}}}},
+		{Key: "num", Label: "数", Number: &NumberSummary{Mean: math.Inf(1)}},
+	}}
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "参加者数が未登録") {
+		t.Error("unknown attendees should be said")
+	}
+}

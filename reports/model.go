@@ -1,0 +1,175 @@
+package reports
+
+import "time"
+
+// Report is the view model of one survey report. The caller fills it from
+// stored, already aggregated results; the package does no analysis.
+type Report struct {
+	Title       string // survey title
+	Slug        string
+	Description string
+	Event       Event
+	Responses   int
+	GeneratedAt time.Time
+	Questions   []Question
+	Lang        string // BCP 47 tag for <html lang>; "" means "ja"
+}
+
+// Event is the meeting a survey was answered at.
+type Event struct {
+	Title       string
+	SeriesTitle string
+	Date        string // as it should be shown, e.g. "2025年3月1日"
+	Attendees   int    // 0 = unknown; response rate = Responses/Attendees
+}
+
+// Question is one question with the summary that fits its type. Exactly one
+// of Choices, Scale, NPS, Matrix, Number and Text is normally set; Type is
+// the survey definition type (single, multi, scale, nps, matrix, text,
+// textarea, number, ...) and only used as a hint.
+type Question struct {
+	Key      string
+	Label    string
+	Type     string
+	Answered int // respondents who answered this question
+
+	Choices *Choices
+	Scale   *Scale
+	NPS     *NPS
+	Matrix  *Matrix
+	Number  *NumberSummary
+	Text    *Text
+
+	CrossTabs []CrossTab
+}
+
+// Choices summarises a single or multiple choice question.
+type Choices struct {
+	Multi   bool
+	Options []Count
+	Other   []string // free answers given with その他
+}
+
+// Count is a label with its count.
+type Count struct {
+	Label string
+	Count int
+}
+
+// Scale summarises a rating scale question.
+type Scale struct {
+	Min, Max           int
+	MinLabel, MaxLabel string
+	Counts             []int   // index = value-Min
+	Mean               float64 // NaN or 0 when nobody answered
+	Top2Box            float64 // share of the top two values, 0..1
+}
+
+// NPS summarises a 0–10 recommendation question.
+type NPS struct {
+	Counts                          [11]int
+	Promoters, Passives, Detractors int
+	Score                           float64 // -100..100
+}
+
+// Matrix summarises a matrix question (one choice per row).
+type Matrix struct {
+	Rows, Columns []string
+	Counts        [][]int // [row][column]
+}
+
+// NumberSummary summarises a number question.
+type NumberSummary struct {
+	N                      int
+	Mean, Median, Min, Max float64
+}
+
+// Text holds the analysis of a free text question.
+type Text struct {
+	Terms   []TermCount  // frequent words, most frequent first
+	Network Network      // co-occurrence network
+	Codes   []Code       // issue categories
+	Groups  []GroupWords // characteristic words per attribute group
+	Answers []string     // every answer (contacts are masked on output)
+}
+
+// TermCount is a word with how often it occurs and in how many answers.
+type TermCount struct {
+	Term        string
+	Count, Docs int
+}
+
+// Network is a co-occurrence network of words.
+type Network struct {
+	Nodes []Node
+	Edges []Edge
+}
+
+// Node is a word in the network; Community groups words that go together.
+type Node struct {
+	Term            string
+	Docs, Community int
+}
+
+// Edge links two words of the network by the Jaccard index of their answers.
+type Edge struct {
+	A, B    string
+	Jaccard float64
+}
+
+// Code is an issue category with the number of answers coded with it and a
+// few representative quotes (contacts are masked on output).
+type Code struct {
+	Code   string
+	Docs   int
+	Quotes []string
+}
+
+// GroupWords lists the characteristic words of one attribute group.
+type GroupWords struct {
+	Group string
+	Words []TermCount
+}
+
+// CrossTab breaks a question's answers down by an attribute question.
+type CrossTab struct {
+	Attribute string   // label of the attribute question
+	Groups    []string // attribute values (rows)
+	Columns   []string // answer options of the question
+	Counts    [][]int  // [group][column]
+}
+
+// Series is the view model of a series report: the events of a series
+// compared.
+type Series struct {
+	Key, Title  string
+	GeneratedAt time.Time
+	Events      []SeriesEvent // in chronological order
+	Issues      []Issue
+	Lang        string // "" means "ja"
+}
+
+// SeriesEvent is one event of a series.
+type SeriesEvent struct {
+	Slug, Title, Date    string
+	Responses, Attendees int // Attendees 0 = unknown
+
+	Satisfaction    float64 // mean satisfaction; only used if HasSatisfaction
+	HasSatisfaction bool
+	NPS             float64 // only used if HasNPS
+	HasNPS          bool
+}
+
+// Issue is a recurring issue (word or code) with its count per event.
+type Issue struct {
+	Term   string
+	Counts []int  // per event, in the order of Series.Events
+	Status string // new | persisting | fading
+}
+
+// Issue statuses.
+const (
+	IssueNew        = "new"
+	IssuePersisting = "persisting"
+	IssueFading     = "fading"
+)

@@ -1,0 +1,594 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The view types below are what the templates see: every text already
+// masked where it quotes respondents, every number already formatted.
+
+type pageView struct {
+	Lang, PageTitle, CSP string
+	CSS                  any // template.CSS
+	Scripts              any // []template.JS
+}
+
+type reportView struct {
+	pageView
+	Header    reportHeader
+	Questions []questionView
+}
+
+type reportHeader struct {
+	Title, Description                  string
+	SeriesTitle, EventTitle, Date, Rate string
+	Responses                           int
+	Generated                           string
+}
+
+type chartView struct {
+	ID, Kind, Label string
+	Title           string // short visible title, where the page shows one
+	Height          int
+	JSON            string
+}
+
+type questionView struct {
+	Num         int
+	ID, Class   string
+	Label, Kind string
+	Answered    int
+	Choices     *choicesView
+	Scale       *scaleView
+	NPS         *npsView
+	Matrix      *matrixView
+	Number      *numberView
+	Text        *textView
+	CrossTabs   []crossTabView
+	Empty       bool
+}
+
+type countRow struct {
+	Label string
+	Count int
+	Pct   string
+}
+
+type choicesView struct {
+	Chart chartView
+	Multi bool
+	Base  int
+	Rows  []countRow
+	Other []string
+}
+
+type valueRow struct {
+	Value int
+	Label string
+	Count int
+	Pct   string
+}
+
+type scaleView struct {
+	Chart                 chartView
+	Mean, Top2, Top2Range string
+	Min, Max, N           int
+	Rows                  []valueRow
+}
+
+type npsView struct {
+	Charts []chartView
+	Score  string
+	Groups []npsGroupRow
+	Rows   []valueRow
+}
+
+type npsGroupRow struct {
+	Name, Range, Pct string
+	Count            int
+}
+
+type cell struct {
+	Count int
+	Pct   string
+}
+
+type tableRow struct {
+	Label string
+	Cells []cell
+	Total int
+}
+
+type countTable struct {
+	Caption, Corner string
+	Columns         []string
+	Rows            []tableRow
+}
+
+type matrixView struct {
+	Chart chartView
+	Table countTable
+}
+
+type crossTabView struct {
+	Attribute string
+	Chart     chartView
+	Table     countTable
+}
+
+type numberView struct {
+	N                      int
+	Mean, Median, Min, Max string
+}
+
+type textView struct {
+	Terms      []TermCount
+	TermsChart chartView
+	Cloud      chartView
+	Network    *networkView
+	Codes      *codesView
+	Groups     []GroupWords
+	Answers    []string
+}
+
+type networkView struct {
+	Chart       chartView
+	Communities []communityRow
+	Edges       []edgeRow
+}
+
+type communityRow struct {
+	Name  string
+	Words []Node
+}
+
+type edgeRow struct {
+	A, B, Jaccard string
+}
+
+type codesView struct {
+	Chart chartView
+	Rows  []codeRow
+}
+
+type codeRow struct {
+	Code   string
+	Docs   int
+	Pct    string
+	Quotes []string
+}
+
+// Limits of the tables of free text analysis.
+const (
+	maxTermRows  = 30
+	maxEdgeRows  = 20
+	maxQuotes    = 3
+	maxGroupRows = 10
+)
+
+var typeNames = map[string]string{
+	"single":   "単一回答",
+	"multi":    "複数回答",
+	"scale":    "評価",
+	"nps":      "推奨度（NPS）",
+	"matrix":   "マトリクス",
+	"text":     "自由記述",
+	"textarea": "自由記述",
+	"number":   "数値",
+	"date":     "日付",
+	"consent":  "同意",
+}
+
+func toChartView(c Chart) (chartView, error) {
+	j, err := c.OptionJSON()
+	if err != nil {
+		return chartView{}, err
+	}
+	title, _, _ := strings.Cut(c.Label, ": ")
+	return chartView{ID: c.ID, Kind: c.Kind, Label: c.Label, Title: title, Height: c.Height, JSON: j}, nil
+}
+
+// jst is the zone report times are shown in (no tzdata needed).
+var jst = time.FixedZone("JST", 9*60*60)
+
+func formatGenerated(t time.Time) string {
+	if t.IsZero() {
+		t = time.Now()
+	}
+	return t.In(jst).Format("2006年1月2日 15:04") + "（日本時間）"
+}
+
+func rateText(responses, attendees int) string {
+	if attendees <= 0 {
+		return "参加者数が未登録のため算出できません"
+	}
+	return fmt.Sprintf("%s（回答%d件 ÷ 参加者%d名）", formatPct(share(responses, attendees)), responses, attendees)
+}
+
+func maskAll(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = MaskContact(x)
+	}
+	return out
+}
+
+func maskTerms(ts []TermCount) []TermCount {
+	out := make([]TermCount, len(ts))
+	for i, t := range ts {
+		out[i] = t
+		out[i].Term = MaskContact(t.Term)
+	}
+	return out
+}
+
+// buildQuestion turns a question into its view; num is its 1-based number
+// in the page and names its chart containers.
+func buildQuestion(num int, q Question) (questionView, error) {
+	id := fmt.Sprintf("q%d", num)
+	v := questionView{Num: num, ID: id, Label: q.Label, Kind: typeNames[q.Type], Answered: q.Answered, Class: "compact"}
+	var err error
+	switch {
+	case q.Choices != nil:
+		v.Choices, err = buildChoices(id, q)
+	case q.Scale != nil:
+		v.Scale, err = buildScale(id, q)
+	case q.NPS != nil:
+		v.NPS, err = buildNPS(id, q)
+	case q.Matrix != nil:
+		v.Matrix, err = buildMatrix(id, q)
+	case q.Number != nil:
+		v.Number = buildNumber(q.Number)
+	case q.Text != nil:
+		v.Class = "long"
+		v.Text, err = buildText(id, q)
+	default:
+		v.Empty = len(q.CrossTabs) == 0
+	}
+	if err != nil {
+		return v, err
+	}
+	if len(q.CrossTabs) > 0 {
+		v.Class = "long"
+	}
+	for i, ct := range q.CrossTabs {
+		c, err := crossTabChart(fmt.Sprintf("%s-x%d", id, i+1), q, ct)
+		if err != nil {
+			return v, err
+		}
+		cv, err := toChartView(c)
+		if err != nil {
+			return v, err
+		}
+		v.CrossTabs = append(v.CrossTabs, crossTabView{
+			Attribute: ct.Attribute,
+			Chart:     cv,
+			Table:     buildCountTable(ct.Attribute+"別の回答数（行ごとの割合）", ct.Attribute, ct.Groups, ct.Columns, ct.Counts),
+		})
+	}
+	return v, nil
+}
+
+func buildChoices(id string, q Question) (*choicesView, error) {
+	c, err := choicesChart(id+"-choices", q)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := toChartView(c)
+	if err != nil {
+		return nil, err
+	}
+	base := choicesBase(q)
+	v := &choicesView{Chart: cv, Multi: q.Choices.Multi, Base: base, Other: maskAll(q.Choices.Other)}
+	for _, o := range q.Choices.Options {
+		v.Rows = append(v.Rows, countRow{Label: o.Label, Count: o.Count, Pct: formatPct(share(o.Count, base))})
+	}
+	return v, nil
+}
+
+func buildScale(id string, q Question) (*scaleView, error) {
+	s := q.Scale
+	c, err := scaleChart(id+"-scale", q)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := toChartView(c)
+	if err != nil {
+		return nil, err
+	}
+	n := sum(s.Counts)
+	mean := s.Mean
+	if n == 0 {
+		mean = math.NaN()
+	}
+	top2 := math.NaN()
+	if n > 0 {
+		top2 = round1(s.Top2Box * 100)
+	}
+	v := &scaleView{Chart: cv, Mean: formatNum(mean), Top2: formatPct(top2), Min: s.Min, Max: s.Max, N: n,
+		Top2Range: fmt.Sprintf("%d・%d", s.Max-1, s.Max)}
+	for i := range max(s.Max-s.Min+1, 0) {
+		val := s.Min + i
+		cnt := 0
+		if i < len(s.Counts) {
+			cnt = s.Counts[i]
+		}
+		label := ""
+		if val == s.Min {
+			label = s.MinLabel
+		} else if val == s.Max {
+			label = s.MaxLabel
+		}
+		v.Rows = append(v.Rows, valueRow{Value: val, Label: label, Count: cnt, Pct: formatPct(share(cnt, n))})
+	}
+	return v, nil
+}
+
+func buildNPS(id string, q Question) (*npsView, error) {
+	n := q.NPS
+	cs, err := npsCharts(id+"-nps", q)
+	if err != nil {
+		return nil, err
+	}
+	v := &npsView{}
+	for _, c := range cs {
+		cv, err := toChartView(c)
+		if err != nil {
+			return nil, err
+		}
+		v.Charts = append(v.Charts, cv)
+	}
+	total := sum(n.Counts[:])
+	groupTotal := n.Promoters + n.Passives + n.Detractors
+	score := n.Score
+	if groupTotal == 0 {
+		score = math.NaN()
+	}
+	v.Score = formatNum(score)
+	if !math.IsNaN(score) && score > 0 {
+		v.Score = "+" + v.Score
+	}
+	v.Groups = []npsGroupRow{
+		{"推奨者", "9〜10", formatPct(share(n.Promoters, groupTotal)), n.Promoters},
+		{"中立者", "7〜8", formatPct(share(n.Passives, groupTotal)), n.Passives},
+		{"批判者", "0〜6", formatPct(share(n.Detractors, groupTotal)), n.Detractors},
+	}
+	for val := range 11 {
+		name, _ := npsGroup(val)
+		v.Rows = append(v.Rows, valueRow{Value: val, Label: name, Count: n.Counts[val], Pct: formatPct(share(n.Counts[val], total))})
+	}
+	return v, nil
+}
+
+func buildCountTable(caption, corner string, rows, cols []string, counts [][]int) countTable {
+	t := countTable{Caption: caption, Corner: corner, Columns: cols}
+	for i, r := range rows {
+		var row []int
+		if i < len(counts) {
+			row = counts[i]
+		}
+		tr := tableRow{Label: r, Total: sum(row)}
+		for j := range cols {
+			cnt := 0
+			if j < len(row) {
+				cnt = row[j]
+			}
+			tr.Cells = append(tr.Cells, cell{Count: cnt, Pct: formatPct(share(cnt, tr.Total))})
+		}
+		t.Rows = append(t.Rows, tr)
+	}
+	return t
+}
+
+func buildMatrix(id string, q Question) (*matrixView, error) {
+	c, err := matrixChart(id+"-matrix", q)
+	if err != nil {
+		return nil, err
+	}
+	cv, err := toChartView(c)
+	if err != nil {
+		return nil, err
+	}
+	m := q.Matrix
+	return &matrixView{Chart: cv, Table: buildCountTable("行ごとの回答数（行ごとの割合）", "項目", m.Rows, m.Columns, m.Counts)}, nil
+}
+
+func buildNumber(n *NumberSummary) *numberView {
+	v := &numberView{N: n.N, Mean: "—", Median: "—", Min: "—", Max: "—"}
+	if n.N > 0 {
+		v.Mean, v.Median, v.Min, v.Max = formatNum(n.Mean), formatNum(n.Median), formatNum(n.Min), formatNum(n.Max)
+	}
+	return v
+}
+
+func buildText(id string, q Question) (*textView, error) {
+	t := q.Text
+	v := &textView{Answers: maskAll(t.Answers)}
+	terms := maskTerms(t.Terms)
+	if len(terms) > 0 {
+		c, err := termsChart(id+"-terms", q, terms)
+		if err != nil {
+			return nil, err
+		}
+		if v.TermsChart, err = toChartView(c); err != nil {
+			return nil, err
+		}
+		if c, err = wordCloudChart(id+"-cloud", q, terms); err != nil {
+			return nil, err
+		}
+		if v.Cloud, err = toChartView(c); err != nil {
+			return nil, err
+		}
+		v.Terms = terms[:min(len(terms), maxTermRows)]
+	}
+	if len(t.Network.Nodes) > 0 {
+		nw := Network{Nodes: slices.Clone(t.Network.Nodes), Edges: slices.Clone(t.Network.Edges)}
+		for i := range nw.Nodes {
+			nw.Nodes[i].Term = MaskContact(nw.Nodes[i].Term)
+		}
+		for i := range nw.Edges {
+			nw.Edges[i].A, nw.Edges[i].B = MaskContact(nw.Edges[i].A), MaskContact(nw.Edges[i].B)
+		}
+		c, err := networkChart(id+"-network", q, nw)
+		if err != nil {
+			return nil, err
+		}
+		cv, err := toChartView(c)
+		if err != nil {
+			return nil, err
+		}
+		nv := &networkView{Chart: cv}
+		nodes, edges := networkNodes(nw)
+		byComm := map[int][]Node{}
+		var comms []int
+		for _, nd := range nodes {
+			if _, ok := byComm[nd.Community]; !ok {
+				comms = append(comms, nd.Community)
+			}
+			byComm[nd.Community] = append(byComm[nd.Community], nd)
+		}
+		for _, cm := range comms {
+			nv.Communities = append(nv.Communities, communityRow{Name: communityName(cm), Words: byComm[cm]})
+		}
+		for _, e := range edges[:min(len(edges), maxEdgeRows)] {
+			nv.Edges = append(nv.Edges, edgeRow{A: e.A, B: e.B, Jaccard: fmt.Sprintf("%.2f", e.Jaccard)})
+		}
+		v.Network = nv
+	}
+	if len(t.Codes) > 0 {
+		codes := slices.Clone(t.Codes)
+		slices.SortStableFunc(codes, func(a, b Code) int { return cmp.Compare(b.Docs, a.Docs) })
+		base := q.Answered
+		if base <= 0 {
+			base = len(t.Answers)
+		}
+		c, err := codesChart(id+"-codes", q, codes, base)
+		if err != nil {
+			return nil, err
+		}
+		cv, err := toChartView(c)
+		if err != nil {
+			return nil, err
+		}
+		cdv := &codesView{Chart: cv}
+		for _, cd := range codes {
+			cdv.Rows = append(cdv.Rows, codeRow{Code: cd.Code, Docs: cd.Docs, Pct: formatPct(share(cd.Docs, base)),
+				Quotes: maskAll(cd.Quotes[:min(len(cd.Quotes), maxQuotes)])})
+		}
+		v.Codes = cdv
+	}
+	for _, g := range t.Groups {
+		words := maskTerms(g.Words)
+		v.Groups = append(v.Groups, GroupWords{Group: g.Group, Words: words[:min(len(words), maxGroupRows)]})
+	}
+	return v, nil
+}
+
+// Series views.
+
+type seriesView struct {
+	pageView
+	Header seriesHeader
+	Series seriesBody
+}
+
+type seriesHeader struct {
+	Title, Span, Generated string
+	Events, Responses      int
+}
+
+type seriesBody struct {
+	Trends     []chartView
+	IssueChart *chartView
+	Events     []seriesEventRow
+	Issues     []issueRow
+}
+
+type seriesEventRow struct {
+	Label, Date, Title            string
+	Responses                     int
+	Attendees, Rate, Satisfaction string
+	NPS                           string
+}
+
+type issueRow struct {
+	Term                     string
+	Counts                   []int
+	StatusClass, StatusLabel string
+}
+
+var issueLabels = map[string]string{
+	IssueNew:        "新規",
+	IssuePersisting: "継続",
+	IssueFading:     "減少",
+}
+
+func buildSeries(s Series) (seriesView, error) {
+	v := seriesView{Header: seriesHeader{Title: s.Title, Generated: formatGenerated(s.GeneratedAt), Events: len(s.Events)}}
+	if v.Header.Title == "" {
+		v.Header.Title = s.Key
+	}
+	if n := len(s.Events); n > 0 {
+		first, last := s.Events[0].Date, s.Events[n-1].Date
+		if first != "" && last != "" && first != last {
+			v.Header.Span = first + "〜" + last
+		}
+	}
+	cs, err := seriesCharts(s)
+	if err != nil {
+		return v, err
+	}
+	for _, c := range cs {
+		cv, err := toChartView(c)
+		if err != nil {
+			return v, err
+		}
+		if c.ID == "series-issues" {
+			v.Series.IssueChart = &cv
+		} else {
+			v.Series.Trends = append(v.Series.Trends, cv)
+		}
+	}
+	for _, e := range s.Events {
+		v.Header.Responses += e.Responses
+		row := seriesEventRow{Label: eventLabel(e), Date: e.Date, Title: e.Title, Responses: e.Responses,
+			Attendees: "—", Rate: formatPct(responseRate(e.Responses, e.Attendees)), Satisfaction: "—", NPS: "—"}
+		if e.Attendees > 0 {
+			row.Attendees = fmt.Sprint(e.Attendees)
+		}
+		if e.HasSatisfaction {
+			row.Satisfaction = formatNum(e.Satisfaction)
+		}
+		if e.HasNPS {
+			row.NPS = formatNum(e.NPS)
+		}
+		v.Series.Events = append(v.Series.Events, row)
+	}
+	for _, is := range s.Issues {
+		counts := make([]int, len(s.Events))
+		copy(counts, is.Counts)
+		label, ok := issueLabels[is.Status]
+		class := is.Status
+		if !ok {
+			label, class = is.Status, "other"
+		}
+		v.Series.Issues = append(v.Series.Issues, issueRow{Term: MaskContact(is.Term), Counts: counts, StatusClass: class, StatusLabel: label})
+	}
+	return v, nil
+}
+
+// pageTitle joins the non-empty parts with " — ".
+func pageTitle(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, " — ")
+}
