@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -394,7 +395,7 @@ func splitSentences(s string, fn func(sent string, off int)) {
 // scan runs the pipeline over one text and calls emit for every term
 // occurrence with its byte span in the normalised text (see Normalize).
 func (a *Analyzer) scan(text string, emit func(term string, compound bool, start, end int)) {
-	s := lowerASCII(norm.NFKC.String(text))
+	s := blankContacts(lowerASCII(norm.NFKC.String(text)))
 	sys := a.sys
 	var toks []ltok
 	splitSentences(s, func(sent string, off int) {
@@ -577,4 +578,17 @@ func oneRune(s string) bool {
 	}
 	_, size := utf8.DecodeRuneInString(s)
 	return size == len(s)
+}
+
+// contactPattern matches e-mail addresses, URLs and phone numbers: personal
+// data or noise, never issues. They are blanked before tokenizing.
+var contactPattern = regexp.MustCompile(`[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://[!-~]+|\+?[0-9]{1,4}[-(]?[0-9]{1,4}[-)][0-9]{2,4}-?[0-9]{3,4}`)
+
+// blankContacts replaces contacts with spaces of the same byte length, so
+// term offsets still point into the normalised text (KWIC relies on them).
+func blankContacts(s string) string {
+	if !strings.ContainsAny(s, "@:-") {
+		return s
+	}
+	return contactPattern.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
 }

@@ -325,3 +325,15 @@ func TestAnalyzerWithCustomDictionary(t *testing.T) {
 		t.Error("different dictionaries share a version")
 	}
 }
+
+func TestContactsAreNotTerms(t *testing.T) {
+	terms := testAnalyzer(t).Terms("連絡先は kensyoku@example.jp 、電話 03-1234-5678 、https://example.jp/a?b=1 です。連携をお願いします。")
+	for _, term := range terms {
+		if strings.ContainsAny(term.Text, "@0123456789") || strings.Contains(term.Text, "example") || term.Text == "jp" || term.Text == "https" {
+			t.Errorf("contact fragment %q became a term", term.Text)
+		}
+	}
+	if !hasTerm(terms, "連携") {
+		t.Errorf("連携 lost next to contacts: %v", terms)
+	}
+}

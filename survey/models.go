@@ -84,6 +84,8 @@ type Answer struct {
 	Number     *float64 `bun:"number"`
 	Other      bool     `bun:"other"`
 	Position   int      `bun:"position"`
+	// DictVersion names the dictionary that made this answer's stored terms ("" if not analysed).
+	DictVersion string `bun:"dict_version"`
 }
 
 // Definition rebuilds the survey's definition from its stored rows.

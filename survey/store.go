@@ -24,6 +24,8 @@ type TextAnswer struct {
 // TextAnalyzer turns free-text answers into stored terms. It runs inside the
 // response's transaction, so an answer is never stored without its terms.
 type TextAnalyzer interface {
+	// Version names the dictionary the terms are made with; it is stored on each analysed answer.
+	Version() string
 	AnalyzeAnswers(ctx context.Context, tx bun.Tx, answers []TextAnswer) error
 }
 

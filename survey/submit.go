@@ -80,19 +80,25 @@ const insertBatch = 1000
 
 // insertAnswers writes answer rows and hands the analysed ones to the analyzer.
 func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, s *Survey, rows []Answer) error {
+	analysed := func(a *Answer) bool {
+		q := s.questionModel(a.QuestionID)
+		return st.analyzer != nil && q != nil && q.Analyze && !q.Personal
+	}
+	for i := range rows {
+		if analysed(&rows[i]) {
+			rows[i].DictVersion = st.analyzer.Version()
+		}
+	}
 	for i := 0; i < len(rows); i += insertBatch {
 		chunk := rows[i:min(i+insertBatch, len(rows))]
 		if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
 			return err
 		}
 	}
-	if st.analyzer == nil {
-		return nil
-	}
 	var texts []TextAnswer
-	for _, a := range rows {
-		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
-			texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
+	for i := range rows {
+		if analysed(&rows[i]) {
+			texts = append(texts, TextAnswer{AnswerID: rows[i].ID, QuestionID: rows[i].QuestionID, SurveyID: s.ID, Text: rows[i].Value})
 		}
 	}
 	if len(texts) == 0 {

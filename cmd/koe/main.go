@@ -15,6 +15,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/migrations"
 )
@@ -27,6 +28,10 @@ usage:
   koe survey apply -f FILE.yaml                   create or update a survey
   koe survey list
   koe export --survey SLUG [--format csv|json] [-o FILE]
+  koe analyze --survey SLUG [--question KEY] [--top N] [--json]
+  koe analyze --series KEY [--question KEY] [--top N] [--json]
+  koe reanalyze [--survey SLUG] [--all]          after a dictionary change
+  koe dictionary show | apply -f FILE.yaml        the dictionary in use (stopwords, synonyms, words, codes)
   koe user add --email ADDR [--role admin|staff]  (password from stdin)
 
 Every command takes --db URL (sqlite:PATH or postgres://…; env KOE_DB; default sqlite:koe.db).
@@ -57,11 +62,14 @@ func main() {
 
 func run(ctx context.Context, e *env, args []string) error {
 	commands := map[string]command{
-		"serve":   serveCmd,
-		"migrate": migrateCmd,
-		"survey":  surveyCmd,
-		"export":  exportCmd,
-		"user":    userCmd,
+		"serve":      serveCmd,
+		"migrate":    migrateCmd,
+		"survey":     surveyCmd,
+		"export":     exportCmd,
+		"user":       userCmd,
+		"analyze":    analyzeCmd,
+		"reanalyze":  reanalyzeCmd,
+		"dictionary": dictionaryCmd,
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(e.stdout, usage)
@@ -108,6 +116,20 @@ func openDB(ctx context.Context, url string) (*bun.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// openAnalysis loads the tokenizer with the dictionary in use (about a second
+// and 140 MB, once per process) and returns the store of analysed terms.
+func openAnalysis(ctx context.Context, db *bun.DB) (*analysis.Store, error) {
+	dict, _, err := analysis.ActiveDictionary(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("loading the dictionary: %w", err)
+	}
+	a, err := analysis.New(dict)
+	if err != nil {
+		return nil, err
+	}
+	return analysis.NewStore(db, a), nil
 }
 
 func migrateCmd(ctx context.Context, e *env, args []string) error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/demo"
@@ -32,7 +33,11 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 
-	app := newApp(db, log)
+	texts, err := openAnalysis(ctx, db)
+	if err != nil {
+		return err
+	}
+	app := newApp(db, log, texts)
 	if *withDemo {
 		password, err := demo.Load(ctx, app.surveys, app.users)
 		if err != nil {
@@ -85,15 +90,17 @@ type app struct {
 	log     *slog.Logger
 	pages   *web.Pages
 	surveys *survey.Store
+	texts   *analysis.Store
 	users   *auth.Store
 }
 
-func newApp(db *bun.DB, log *slog.Logger) *app {
+func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 	return &app{
 		db:      db,
 		log:     log,
 		pages:   web.NewPages(web.NewStatic(), log),
-		surveys: survey.NewStore(db, nil),
+		surveys: survey.NewStore(db, texts),
+		texts:   texts,
 		users:   auth.NewStore(db),
 	}
 }

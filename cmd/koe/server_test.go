@@ -29,7 +29,11 @@ type testServer struct {
 
 func newTestServer(t testing.TB, db *bun.DB) *testServer {
 	t.Helper()
-	a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)))
+	texts, err := openAnalysis(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)), texts)
 	srv := httptest.NewServer(a.handler())
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, app: a, t: t}

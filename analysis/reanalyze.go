@@ -1,0 +1,87 @@
+package analysis
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+// reanalyzeBatch is how many answers one transaction recomputes: small enough
+// that an interrupted run loses little and readers are never blocked for long.
+const reanalyzeBatch = 1000
+
+// Stale counts analysed answers whose terms were made with another dictionary
+// than the one in use (surveyID 0: every survey).
+func (s *Store) Stale(ctx context.Context, surveyID int64) (int, error) {
+	n, err := s.staleQuery(surveyID, false).Count(ctx)
+	return int(n), err
+}
+
+func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
+	q := s.db.NewSelect().TableExpr("answers AS a").
+		Join("JOIN questions AS q ON q.id = a.question_id").
+		Where("q.analyze_text AND NOT q.personal")
+	if !all {
+		q = q.Where("a.dict_version <> ?", s.analyzer.Version())
+	}
+	if surveyID != 0 {
+		q = q.Where("q.survey_id = ?", surveyID)
+	}
+	return q
+}
+
+// Reanalyze recomputes the terms of analysed answers made with another
+// dictionary (every analysed answer when all is set), a batch per
+// transaction, using every core. It reports progress as it goes and returns
+// how many answers it recomputed. Interrupted, it resumes where it stopped.
+func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progress func(done, total int)) (int, error) {
+	total, err := s.staleQuery(surveyID, all).Count(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	var lastID int64
+	for {
+		var batch []struct {
+			ID         int64
+			QuestionID int64
+			Value      string
+		}
+		err := s.staleQuery(surveyID, all).ColumnExpr("a.id, a.question_id, a.value").
+			Where("a.id > ?", lastID).OrderExpr("a.id").Limit(int64(reanalyzeBatch)).Scan(ctx, &batch)
+		if err != nil || len(batch) == 0 {
+			return done, err
+		}
+		texts := make([]string, len(batch))
+		ids := make([]int64, len(batch))
+		for i, a := range batch {
+			texts[i], ids[i] = a.Value, a.ID
+		}
+		terms := s.analyzer.TermsBatch(texts)
+		var rows []answerTerm
+		for i, a := range batch {
+			for _, t := range terms[i] {
+				rows = append(rows, answerTerm{AnswerID: a.ID, QuestionID: a.QuestionID, Term: t.Text, Kind: t.Kind, Count: t.Count})
+			}
+		}
+		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.NewDelete().TableExpr("answer_terms").Where("answer_id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+				return err
+			}
+			if err := insertTerms(ctx, tx, rows); err != nil {
+				return err
+			}
+			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", s.analyzer.Version()).
+				Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			return done, err
+		}
+		done += len(batch)
+		lastID = batch[len(batch)-1].ID
+		if progress != nil {
+			progress(done, int(total))
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/koe-project/koe/survey"
+)
+
+// SurveyScope is the analysed free text of one survey: the question with the
+// given key, or every analysed question when key is empty, grouped by the
+// survey's first attribute question (or the attribute named by groupKey).
+func SurveyScope(s *survey.Survey, key, groupKey string) (Scope, error) {
+	return SeriesScope([]*survey.Survey{s}, key, groupKey)
+}
+
+// SeriesScope is the analysed free text of the surveys of a series, each
+// survey's answers labelled with its event (EventLabels), so statistics can
+// compare events and find the issues that recur.
+func SeriesScope(surveys []*survey.Survey, key, groupKey string) (Scope, error) {
+	var sc Scope
+	labels := EventLabels(surveys)
+	var analysed []string
+	for i, s := range surveys {
+		for _, q := range s.Questions {
+			if !q.Analyze || q.Personal {
+				continue
+			}
+			if !contains(analysed, q.Key) {
+				analysed = append(analysed, q.Key)
+			}
+			if key == "" || q.Key == key {
+				sc.Questions = append(sc.Questions, ScopeQuestion{ID: q.ID, Event: labels[i]})
+			}
+		}
+		for _, q := range s.Questions {
+			if q.Attribute && !q.Personal && (groupKey == "" || q.Key == groupKey) {
+				sc.GroupBy = append(sc.GroupBy, q.ID)
+				break
+			}
+		}
+	}
+	if len(sc.Questions) == 0 {
+		if len(analysed) == 0 {
+			return sc, fmt.Errorf("no question is analysed (mark free-text questions with analyze: true)")
+		}
+		sort.Strings(analysed)
+		return sc, fmt.Errorf("no analysed question %q (analysed questions: %s)", key, strings.Join(analysed, ", "))
+	}
+	if groupKey != "" && len(sc.GroupBy) == 0 {
+		return sc, fmt.Errorf("no attribute question %q to group by", groupKey)
+	}
+	return sc, nil
+}
+
+// EventLabels names each survey's event for statistics and charts: its event
+// date and title, or its slug, made unique.
+func EventLabels(surveys []*survey.Survey) []string {
+	out := make([]string, len(surveys))
+	seen := map[string]bool{}
+	for i, s := range surveys {
+		label := strings.TrimSpace(s.EventDate + " " + s.EventTitle)
+		if label == "" {
+			label = s.Slug
+		}
+		if seen[label] {
+			label += " (" + s.Slug + ")"
+		}
+		seen[label] = true
+		out[i] = label
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,197 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/uptrace/bun"
+	"gopkg.in/yaml.v3"
+
+	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/survey"
+)
+
+const feedbackYAML = `slug: %s
+title: 会議アンケート
+event: {series: s1, title: 第%d回, date: 2024-0%d-01}
+questions:
+  - {key: role, type: single, label: 所属, options: [県, 市町村], attribute: true}
+  - {key: comments, type: textarea, label: ご意見, analyze: true}
+  - {key: email, type: email, label: メール, personal: true}
+`
+
+// storeWithAnswers applies a survey and submits texts as its comments, half
+// from each group.
+func storeWithAnswers(t *testing.T, db *bun.DB, texts *Store, slug string, n int, lines []string) *survey.Survey {
+	t.Helper()
+	ctx := context.Background()
+	st := survey.NewStore(db, texts)
+	src := fmt.Sprintf(feedbackYAML, slug, n, n)
+	d, err := survey.ParseDefinition(slug, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, d, src); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.SurveyBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []survey.Pending
+	for i, line := range lines {
+		role := []string{"県", "市町村"}[i%2]
+		a, errs := survey.Validate(d, map[string]any{"role": role, "comments": line, "email": "x@example.jp"})
+		if errs != nil {
+			t.Fatalf("line %d: %v", i, errs)
+		}
+		batch = append(batch, survey.Pending{Answers: a, Sub: survey.Submission{Key: fmt.Sprint(i)}})
+	}
+	if _, _, err := st.SubmitAll(ctx, s, batch); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Stored terms, aggregated in the database, must agree with the analyzer run
+// directly over the same real text.
+func TestStoredTermsAgreeWithTheAnalyzer(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")[:400]
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := NewStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "chabsa", 1, lines)
+		sc, err := SurveyScope(s, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := texts.TermStats(ctx, sc, 40)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []Doc
+		for i, l := range lines {
+			docs = append(docs, Doc{ID: int64(i), Terms: testAnalyzer(t).Terms(l)})
+		}
+		direct := Frequencies(docs)[:40]
+		if len(stored) != 40 {
+			t.Fatalf("%d stored terms", len(stored))
+		}
+		for i := range direct {
+			if stored[i] != direct[i] {
+				t.Errorf("rank %d: stored %+v, direct %+v", i, stored[i], direct[i])
+			}
+		}
+		if n, _ := texts.Stale(ctx, s.ID); n != 0 {
+			t.Errorf("%d fresh answers counted stale", n)
+		}
+	})
+}
+
+func TestReanalyzeAfterDictionaryChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := NewStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "m1", 1, []string{
+			"地域の担い手が不足している。", "担い手の育成が課題。", "人材の確保が難しい。",
+		})
+		sc, _ := SurveyScope(s, "comments", "")
+		before, _ := texts.TermStats(ctx, sc, 0)
+		if docsOf(before, "人材") != 1 || docsOf(before, "担い手") != 2 {
+			t.Fatalf("before: %v", before)
+		}
+		d := DefaultDictionary()
+		d.Synonyms["担い手"] = append(d.Synonyms["担い手"], "人材")
+		src := dictionaryYAML(t, d)
+		if _, err := SaveDictionary(ctx, db, src); err != nil {
+			t.Fatal(err)
+		}
+		active, _, err := ActiveDictionary(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2, err := New(active)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts2 := NewStore(db, a2)
+		if n, _ := texts2.Stale(ctx, s.ID); n != 3 {
+			t.Fatalf("%d stale answers after a dictionary change, want 3", n)
+		}
+		var calls int
+		n, err := texts2.Reanalyze(ctx, 0, false, func(done, total int) { calls++ })
+		if err != nil || n != 3 || calls == 0 {
+			t.Fatalf("reanalyze: %d, calls %d, err %v", n, calls, err)
+		}
+		after, _ := texts2.TermStats(ctx, sc, 0)
+		if docsOf(after, "担い手") != 3 || docsOf(after, "人材") != 0 {
+			t.Errorf("synonym not merged after reanalyze: %v", after)
+		}
+		if n, _ := texts2.Stale(ctx, 0); n != 0 {
+			t.Errorf("%d answers still stale", n)
+		}
+	})
+}
+
+func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := NewStore(db, testAnalyzer(t))
+		s1 := storeWithAnswers(t, db, texts, "m1", 1, []string{"人事異動で連携が途切れる。", "財源が足りない。", "住民の参加が少ない。"})
+		s2 := storeWithAnswers(t, db, texts, "m2", 2, []string{"異動のたびに連携が切れる。", "縦割りがひどい。"})
+		s3 := storeWithAnswers(t, db, texts, "m3", 3, []string{"異動後の引継ぎが課題。", "縦割りの解消。", "連携の仕組み。"})
+		sc, err := SeriesScope([]*survey.Survey{s1, s2, s3}, "comments", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := texts.Summarize(ctx, sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Events) != 3 || sum.Answers != 8 {
+			t.Fatalf("events %v answers %d", sum.Events, sum.Answers)
+		}
+		status := map[string]Recurring{}
+		for _, r := range sum.Recurring {
+			status[r.Term] = r
+		}
+		if r := status["異動"]; len(r.Events) != 3 || r.Counts[0] != 1 || r.Counts[2] != 1 {
+			t.Errorf("異動 recurring: %+v", r)
+		}
+		if _, ok := status["財源"]; ok {
+			t.Errorf("財源 appears in one event only but is recurring")
+		}
+		docs, lines, err := texts.Matching(ctx, sc, Filter{Term: "異動"}, 10)
+		if err != nil || len(docs) != 3 || len(lines) != 3 {
+			t.Fatalf("drill-down on 異動: %d docs, %d lines, %v", len(docs), len(lines), err)
+		}
+		for _, l := range lines {
+			if l.Match != "異動" {
+				t.Errorf("KWIC match %q", l.Match)
+			}
+		}
+		docs, _, _ = texts.Matching(ctx, sc, Filter{Code: "縦割り", Event: sum.Events[1]}, 10)
+		if len(docs) != 1 || docs[0].Text != "縦割りがひどい。" {
+			t.Errorf("drill-down on code and event: %+v", docs)
+		}
+	})
+}
+
+func docsOf(stats []TermStat, term string) int {
+	for _, s := range stats {
+		if s.Term == term {
+			return s.Docs
+		}
+	}
+	return 0
+}
+
+func dictionaryYAML(t *testing.T, d Dictionary) []byte {
+	t.Helper()
+	b, err := yaml.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

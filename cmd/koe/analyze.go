@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/survey"
+)
+
+// analyzeResult is the JSON of `koe analyze --json` (DESIGN.md), with more beside the required fields.
+type analyzeResult struct {
+	Survey         string                  `json:"survey,omitempty"`
+	Series         string                  `json:"series,omitempty"`
+	Question       string                  `json:"question,omitempty"`
+	Dictionary     string                  `json:"dictionary"`
+	Stale          int                     `json:"stale_answers"`
+	Responses      int                     `json:"responses"`
+	Answers        int                     `json:"answers"`
+	Terms          []analysis.TermStat     `json:"terms"`
+	Cooccurrence   []analysis.Edge         `json:"cooccurrence"`
+	Communities    []analysis.NetworkNode  `json:"communities"`
+	Codes          []analysis.CodeExamples `json:"codes"`
+	Groups         []analysis.GroupWords   `json:"groups,omitempty"`
+	CrossTab       *analysis.CrossTab      `json:"crosstab,omitempty"`
+	Events         []string                `json:"events,omitempty"`
+	Recurring      []analysis.Recurring    `json:"recurring"`
+	RecurringCodes []analysis.Recurring    `json:"recurring_codes,omitempty"`
+}
+
+func analyzeCmd(ctx context.Context, e *env, args []string) error {
+	fs, dbURL := e.flags("analyze")
+	slug := fs.String("survey", "", "survey slug")
+	seriesKey := fs.String("series", "", "series key: compare the events of a series")
+	question := fs.String("question", "", "key of one analysed question (default: every analysed question)")
+	by := fs.String("by", "", "attribute question to compare groups by (default: the first attribute)")
+	method := fs.String("method", "jaccard", "characteristic words: jaccard or g2")
+	top := fs.Int("top", 30, "number of terms listed")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*slug == "") == (*seriesKey == "") {
+		return errors.New("analyze: give --survey SLUG or --series KEY")
+	}
+	if *method != "jaccard" && *method != "g2" {
+		return fmt.Errorf("analyze: --method %q: use jaccard or g2", *method)
+	}
+	if *top <= 0 {
+		return fmt.Errorf("analyze: --top %d: use a positive number", *top)
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	surveys := survey.NewStore(db, nil)
+	var list []*survey.Survey
+	if *slug != "" {
+		s, err := surveys.SurveyBySlug(ctx, *slug)
+		if errors.Is(err, survey.ErrNotFound) {
+			return fmt.Errorf("analyze: no survey %q (koe survey list shows them)", *slug)
+		}
+		if err != nil {
+			return err
+		}
+		list = []*survey.Survey{s}
+	} else {
+		_, ss, err := surveys.SurveysInSeries(ctx, *seriesKey)
+		if errors.Is(err, survey.ErrNotFound) {
+			return fmt.Errorf("analyze: no series %q (a survey joins a series with event.series in its definition)", *seriesKey)
+		}
+		if err != nil {
+			return err
+		}
+		list = ss
+	}
+	scope, err := analysis.SeriesScope(list, *question, *by)
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	texts, err := openAnalysis(ctx, db)
+	if err != nil {
+		return err
+	}
+	sum, err := texts.Summarize(ctx, scope, analysis.Options{Top: *top, Method: *method})
+	if err != nil {
+		return err
+	}
+	res := analyzeResult{Survey: *slug, Series: *seriesKey, Question: *question, Dictionary: texts.Version(),
+		Answers: sum.Answers, Terms: sum.Terms, Cooccurrence: sum.Network.Edges, Communities: sum.Network.Nodes,
+		Codes: sum.Codes, Groups: sum.Groups, CrossTab: sum.CrossTab, Events: sum.Events,
+		Recurring: sum.Recurring, RecurringCodes: sum.RecurringCodes}
+	for _, s := range list {
+		n, err := surveys.ResponseCount(ctx, s)
+		if err != nil {
+			return err
+		}
+		res.Responses += n
+		stale, err := texts.Stale(ctx, s.ID)
+		if err != nil {
+			return err
+		}
+		res.Stale += stale
+	}
+	if res.Terms == nil {
+		res.Terms = []analysis.TermStat{}
+	}
+	if res.Cooccurrence == nil {
+		res.Cooccurrence = []analysis.Edge{}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	writeAnalysis(e.stdout, res)
+	return nil
+}
+
+// writeAnalysis prints the result as tables a person reads on a terminal.
+func writeAnalysis(w io.Writer, r analyzeResult) {
+	fmt.Fprintf(w, "%d responses, %d analysed answers (dictionary %s)\n", r.Responses, r.Answers, r.Dictionary)
+	if r.Stale > 0 {
+		fmt.Fprintf(w, "note: %d answers were analysed with another dictionary; run koe reanalyze\n", r.Stale)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "\nFrequent words")
+	fmt.Fprintln(tw, "answers\tcount\t\tterm\t")
+	for _, t := range r.Terms {
+		fmt.Fprintf(tw, "%d\t%d\t\t%s\t\n", t.Docs, t.Count, t.Term)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nIssue categories (codes)")
+	for _, c := range r.Codes {
+		fmt.Fprintf(w, "  %4d  %s\n", c.Docs, c.Code)
+		for _, q := range c.Quotes {
+			fmt.Fprintf(w, "        「%s」\n", oneLine(q, 60))
+		}
+	}
+	if len(r.Cooccurrence) > 0 {
+		fmt.Fprintln(w, "\nStrongest co-occurrences (Jaccard)")
+		for _, e := range r.Cooccurrence[:min(15, len(r.Cooccurrence))] {
+			fmt.Fprintf(w, "  %.2f  %s — %s\n", e.Jaccard, e.A, e.B)
+		}
+	}
+	for _, g := range r.Groups {
+		var words []string
+		for _, wd := range g.Words {
+			words = append(words, wd.Term)
+		}
+		fmt.Fprintf(w, "\nCharacteristic words of %s (%d answers): %s\n", g.Group, g.Docs, strings.Join(words, "、"))
+	}
+	if len(r.Events) > 1 {
+		fmt.Fprintf(w, "\nRecurring across %d events (%s)\n", len(r.Events), strings.Join(r.Events, " → "))
+		for _, x := range append(r.RecurringCodes, r.Recurring[:min(20, len(r.Recurring))]...) {
+			counts := make([]string, len(x.Counts))
+			for i, c := range x.Counts {
+				counts[i] = fmt.Sprint(c)
+			}
+			fmt.Fprintf(w, "  %-11s %s  [%s]\n", x.Status, x.Term, strings.Join(counts, " → "))
+		}
+	}
+}
+
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
