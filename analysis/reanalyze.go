@@ -54,8 +54,12 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 		}
 		texts := make([]string, len(batch))
 		ids := make([]int64, len(batch))
+		var questions []int64
 		for i, a := range batch {
 			texts[i], ids[i] = a.Value, a.ID
+			if !containsID(questions, a.QuestionID) {
+				questions = append(questions, a.QuestionID)
+			}
 		}
 		terms := s.analyzer.TermsBatch(texts)
 		var rows []answerTerm
@@ -65,7 +69,8 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			}
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if _, err := tx.NewDelete().TableExpr("answer_terms").Where("answer_id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+			if _, err := tx.NewDelete().TableExpr("answer_terms").
+				Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(ids)).Exec(ctx); err != nil {
 				return err
 			}
 			if err := insertTerms(ctx, tx, rows); err != nil {
@@ -84,4 +89,13 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			progress(done, int(total))
 		}
 	}
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,41 @@
+package analysis
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/dbtest"
+)
+
+// BenchmarkStoreAnalysedAnswers is the end-to-end cost of taking in a large
+// batch of free-text answers (as an import does): validation, the response
+// and answer rows, tokenizing with both cores, and the term rows, in one
+// transaction on SQLite. Compare with MeCab tokenizing the same text:
+//
+//	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x ./analysis/
+//	KOE_BENCH_TEXT=/tmp/answers.txt ... writes the text for: time mecab < /tmp/answers.txt > /dev/null
+func BenchmarkStoreAnalysedAnswers(b *testing.B) {
+	lines := corpusLines(b, "chabsa-sentences.txt")
+	var answers []string
+	for len(answers) < 30000 {
+		answers = append(answers, lines...)
+	}
+	answers = answers[:30000]
+	if p := os.Getenv("KOE_BENCH_TEXT"); p != "" {
+		os.WriteFile(p, []byte(strings.Join(answers, "\n")+"\n"), 0o644)
+	}
+	bytes := 0
+	for _, a := range answers {
+		bytes += len(a)
+	}
+	b.SetBytes(int64(bytes))
+	for b.Loop() {
+		b.StopTimer()
+		db := dbtest.Open(b, database.SQLite)
+		texts := NewStore(db, testAnalyzer(b))
+		b.StartTimer()
+		storeWithAnswers(b, db, texts, "bench", 1, answers)
+	}
+}
