@@ -47,4 +47,5 @@ func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handl
 	mux.Handle("GET /surveys/{slug}/responses", staff(h(p.showResponses)))
 	mux.Handle("GET /surveys/{slug}", staff(h(p.showResponses))) // until the dashboard lands
 	mux.Handle("GET /surveys/{slug}/responses.csv", staff(h(p.downloadCSV)))
+	p.registerImport(mux, staff) // GET and POST /surveys/{slug}/import
 }

@@ -27,6 +27,7 @@ usage:
   koe migrate [--db URL]                          apply migrations (serve also does)
   koe survey apply -f FILE.yaml                   create or update a survey
   koe survey list
+  koe import --survey SLUG [--format auto|koe|googleforms|msforms] [--dry-run] [--tz ZONE] FILE
   koe export --survey SLUG [--format csv|json] [-o FILE]
   koe analyze --survey SLUG [--question KEY] [--top N] [--json]
   koe analyze --series KEY [--question KEY] [--top N] [--json]
@@ -66,6 +67,7 @@ func run(ctx context.Context, e *env, args []string) error {
 		"migrate":    migrateCmd,
 		"survey":     surveyCmd,
 		"export":     exportCmd,
+		"import":     importCmd,
 		"user":       userCmd,
 		"analyze":    analyzeCmd,
 		"reanalyze":  reanalyzeCmd,

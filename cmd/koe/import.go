@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/koe-project/koe/internal/progress"
+	"github.com/koe-project/koe/survey"
+)
+
+// importCmd brings in answers collected with Google Forms, Microsoft Forms or
+// another koe: koe import --survey SLUG [--format F] [--dry-run] [--tz ZONE] FILE
+func importCmd(ctx context.Context, e *env, args []string) error {
+	fs, dbURL := e.flags("import")
+	slug := fs.String("survey", "", "survey slug")
+	format := fs.String("format", survey.FormatAuto, "auto, koe, googleforms or msforms")
+	dryRun := fs.Bool("dry-run", false, "check the file and say what would be stored, store nothing")
+	tz := fs.String("tz", "Asia/Tokyo", "time zone of timestamps that carry none (Google Sheets, Microsoft Forms)")
+	// Flags may come after the file too (koe import FILE --survey x): the flag
+	// package stops at the first argument, so parse what follows it again.
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("import: give the file to import: koe import --survey SLUG FILE")
+	}
+	file := fs.Arg(0)
+	if err := parse(fs, fs.Args()[1:]); err != nil {
+		return err
+	}
+	if *slug == "" {
+		return errors.New("import: --survey SLUG is required")
+	}
+	ok := false
+	for _, f := range survey.ImportFormats {
+		ok = ok || f == *format
+	}
+	if !ok {
+		return fmt.Errorf("import: --format %q: use auto, koe, googleforms or msforms", *format)
+	}
+	loc, err := time.LoadLocation(*tz)
+	if err != nil {
+		return fmt.Errorf("import: --tz %q: not a time zone (such as Asia/Tokyo or UTC)", *tz)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	db, err := openDB(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st := survey.NewStore(db, nil)
+	if !*dryRun {
+		// Imported free text goes through the same analysis as a web answer,
+		// in the same transaction. A dry run stores nothing, so it skips
+		// loading the tokenizer.
+		texts, err := openAnalysis(ctx, db)
+		if err != nil {
+			return err
+		}
+		st = survey.NewStore(db, texts)
+	}
+	s, err := st.SurveyBySlug(ctx, *slug)
+	if errors.Is(err, survey.ErrNotFound) {
+		return fmt.Errorf("import: no survey %q (koe survey list shows them)", *slug)
+	}
+	if err != nil {
+		return err
+	}
+
+	var bar *progress.Bar
+	opt := survey.ImportOptions{Format: *format, Location: loc, DryRun: *dryRun,
+		Progress: func(done, total int) {
+			if bar == nil && total >= 1000 { // small files finish before a bar helps
+				bar = progress.New(e.stderr, "reading", total)
+			}
+			bar.Set(done)
+			if done == total && bar != nil { // the write is one transaction, with no steps to show
+				bar.Done()
+				if !*dryRun {
+					fmt.Fprintf(e.stderr, "storing %d rows in one transaction…\n", total)
+				}
+			}
+		}}
+	res, err := st.Import(ctx, s, file, data, opt)
+	bar.Done()
+	var ie *survey.ImportError
+	if errors.As(err, &ie) {
+		for _, p := range ie.Problems {
+			fmt.Fprintln(e.stderr, p)
+		}
+		return fmt.Errorf("import: %d problem(s) in %s, nothing stored", len(ie.Problems), file)
+	}
+	if err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(e.stderr, "note:", n)
+	}
+	if res.DryRun {
+		fmt.Fprintf(e.stdout, "dry run: %s (%s, %s): %d rows, %d would be stored, %d already imported; nothing stored\n",
+			file, res.Format, res.Encoding, res.Rows, res.Stored, res.Skipped)
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "imported %s (%s, %s) into %s: %d stored, %d already imported\n",
+		file, res.Format, res.Encoding, s.Slug, res.Stored, res.Skipped)
+	return nil
+}

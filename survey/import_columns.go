@@ -1,0 +1,244 @@
+package survey
+
+import (
+	"fmt"
+	"strings"
+)
+
+// column is a column of an imported file that holds answers.
+type column struct {
+	index  int
+	header string    // as the file spells it, for messages
+	q      *Question // the question it answers
+	row    string    // the matrix row, for grid columns `Question [Row]`
+}
+
+// columnMap says where a file's answers and timestamps are.
+type columnMap struct {
+	stamp   int // the submission time column
+	columns []column
+}
+
+// metaColumns are the columns each tool adds around the answers. They are
+// skipped unless a question carries the same label.
+var metaColumns = map[string][]string{
+	FormatKoe:         {"ID"},
+	FormatGoogleForms: {"スコア", "Score"},
+	FormatMSForms:     {"ID", "開始時刻", "Start time", "名前", "Name", "最終変更時刻", "Last modified time", "合計ポイント", "Total points", "クイズのフィードバック", "Quiz feedback"},
+}
+
+// emailColumns are the respondent e-mail columns the tools add themselves
+// (Google when a form collects addresses, Microsoft for signed-in respondents).
+var emailColumns = map[string][]string{
+	FormatGoogleForms: {"メールアドレス", "Email Address", "Email address"},
+	FormatMSForms:     {"メール", "Email"},
+}
+
+func oneOf(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// mapColumns matches the file's columns to the survey's questions by label.
+// Every column must find a question and every question a column, so that a
+// renamed question is caught before anything is stored rather than dropped
+// silently; each miss names the closest label as a hint.
+func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) {
+	cm := columnMap{stamp: 0}
+	if t.format == FormatMSForms {
+		cm.stamp = msCompletion(t.header)
+	}
+	var problems []ImportProblem
+	var notes []string
+	mapped := map[string]bool{} // question key, or key + "\x00" + row for matrices
+	email := -1
+	var unmapped []int
+	for i, h := range t.header {
+		if i == cm.stamp {
+			continue
+		}
+		label := normLabel(h)
+		if t.format == FormatKoe {
+			label = normLabel(undefuse(h))
+		}
+		if label == "" && columnEmpty(t, i) {
+			continue // a trailing empty column some spreadsheets leave behind
+		}
+		q, row := findQuestion(d, label, mapped)
+		switch {
+		case q != nil:
+			cm.columns = append(cm.columns, column{index: i, header: h, q: q, row: row})
+			mapped[q.Key+"\x00"+row] = true
+			mapped[q.Key] = true
+		case email < 0 && oneOf(emailColumns[t.format], label):
+			email = i
+		case oneOf(metaColumns[t.format], label):
+		default:
+			unmapped = append(unmapped, i)
+		}
+	}
+	if email >= 0 {
+		if q := missingEmailQuestion(d, mapped); q != nil {
+			cm.columns = append(cm.columns, column{index: email, header: t.header[email], q: q})
+			mapped[q.Key+"\x00"] = true
+			mapped[q.Key] = true
+			notes = append(notes, fmt.Sprintf("列「%s」を設問「%s」として取り込みます。", t.header[email], q.Label))
+		} else {
+			notes = append(notes, fmt.Sprintf("列「%s」に対応するメールアドレスの設問がないため、この列は取り込みません。", t.header[email]))
+		}
+	}
+	var missing []string // labels of questions, and matrix rows, without a column
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		switch {
+		case !q.Answerable():
+		case q.Type == Matrix:
+			for _, row := range q.Rows {
+				if !mapped[q.Key+"\x00"+row] {
+					missing = append(missing, q.Label+" ["+row+"]")
+				}
+			}
+		case !mapped[q.Key]:
+			missing = append(missing, q.Label)
+		}
+	}
+	var unmappedHeaders []string
+	for _, i := range unmapped {
+		unmappedHeaders = append(unmappedHeaders, t.header[i])
+	}
+	for _, i := range unmapped {
+		msg := "この列に対応する設問がありません（設問の見出しと列名を同じにしてください）"
+		if hint := closest(t.header[i], orAll(missing, d)); hint != "" {
+			msg = fmt.Sprintf("この列に対応する設問がありません。近い設問:「%s」", hint)
+		}
+		problems = append(problems, ImportProblem{Row: 1, Column: t.header[i], Message: msg})
+	}
+	for _, label := range missing {
+		msg := "この設問に対応する列がありません"
+		if hint := closest(label, unmappedHeaders); hint != "" {
+			msg = fmt.Sprintf("この設問に対応する列がありません。近い列:「%s」", hint)
+		}
+		problems = append(problems, ImportProblem{Row: 1, Column: label, Message: msg})
+	}
+	return cm, problems, notes
+}
+
+// findQuestion finds the not yet mapped question (and matrix row) a header
+// names. A header that is a whole label wins over a grid reading of it, since
+// a label may itself end in brackets.
+func findQuestion(d *Definition, label string, mapped map[string]bool) (*Question, string) {
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Answerable() && q.Type != Matrix && !mapped[q.Key] && normLabel(q.Label) == label {
+			return q, ""
+		}
+	}
+	if !strings.HasSuffix(label, "]") {
+		return nil, ""
+	}
+	open := strings.LastIndex(label, "[")
+	if open < 0 {
+		return nil, ""
+	}
+	base, row := normLabel(label[:open]), normLabel(label[open+1:len(label)-1])
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Type != Matrix || normLabel(q.Label) != base {
+			continue
+		}
+		for _, r := range q.Rows {
+			if normLabel(r) == row && !mapped[q.Key+"\x00"+r] {
+				return q, r
+			}
+		}
+	}
+	return nil, ""
+}
+
+func missingEmailQuestion(d *Definition, mapped map[string]bool) *Question {
+	for i := range d.Questions {
+		if q := &d.Questions[i]; q.Type == Email && !mapped[q.Key] {
+			return q
+		}
+	}
+	return nil
+}
+
+func columnEmpty(t *table, i int) bool {
+	for _, r := range t.rows {
+		if strings.TrimSpace(r.cell(i)) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// orAll offers every label as a hint when no question lacks a column (a
+// header may be a misspelt duplicate of a label already matched).
+func orAll(missing []string, d *Definition) []string {
+	if len(missing) > 0 {
+		return missing
+	}
+	var all []string
+	for i := range d.Questions {
+		if d.Questions[i].Answerable() {
+			all = append(all, d.Questions[i].Label)
+		}
+	}
+	return all
+}
+
+// closest returns the candidate nearest to s by edit distance over
+// normalised characters, or "" when even the nearest differs in most of its
+// characters (a hint that far off misleads more than it helps). A label
+// inside a longer header, such as 満足度 in 満足度（5段階）, is always close.
+func closest(s string, candidates []string) string {
+	a := []rune(normLabel(s))
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		b := []rune(normLabel(c))
+		dist := editDistance(a, b)
+		if len(a) >= 2 && len(b) >= 2 && (strings.Contains(string(a), string(b)) || strings.Contains(string(b), string(a))) {
+			dist = min(dist, abs(len(a)-len(b))/2) // rank a containing match ahead of a mere near one
+		}
+		if bestDist < 0 || dist < bestDist {
+			best, bestDist = c, dist
+		}
+	}
+	if bestDist < 0 || bestDist*2 > max(len(a), len([]rune(normLabel(best)))) {
+		return ""
+	}
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the Levenshtein distance between two rune slices.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,179 @@
+package survey
+
+import (
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/koe-project/koe/internal/web"
+)
+
+// MaxImportBytes bounds an uploaded file: 10k rows of a long Google Form are
+// a few MB; more is a mistake or an attack.
+const MaxImportBytes = 20 << 20
+
+// importPages serves the staff upload of answers collected elsewhere.
+type importPages struct {
+	*Pages
+	page *template.Template
+}
+
+// registerImport adds GET and POST /surveys/{slug}/import for staff.
+func (p *Pages) registerImport(mux *http.ServeMux, staff func(http.Handler) http.Handler) {
+	ip := &importPages{Pages: p, page: p.web.Parse(templateFiles, "templates/import.html")}
+	h := func(f web.HandlerFunc) http.Handler { return staff(web.Handle(p.web, p.log, f)) }
+	mux.Handle("GET /surveys/{slug}/import", h(ip.show))
+	mux.Handle("POST /surveys/{slug}/import", h(ip.submit))
+}
+
+type importView struct {
+	Survey    *Survey
+	Questions []*Question
+	Formats   []string
+	Format    string
+	TZ        string
+	DryRun    bool
+	FileName  string
+	Data      string // the file, base64, so a previewed upload imports without choosing it again
+	Error     string
+	Result    *ImportResult
+	Previews  []importPreview
+	Done      string // what the last import stored, after the redirect
+}
+
+type importPreview struct {
+	ImportedRow
+	Cells []string
+}
+
+func (ip *importPages) survey(r *http.Request) (*Survey, error) {
+	s, err := ip.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, ErrNotFound) {
+		return nil, web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
+	}
+	return s, err
+}
+
+func (ip *importPages) view(s *Survey) importView {
+	v := importView{Survey: s, Formats: ImportFormats, Format: FormatAuto, TZ: "Asia/Tokyo", DryRun: true}
+	d := s.Definition()
+	for i := range d.Questions {
+		if d.Questions[i].Answerable() {
+			v.Questions = append(v.Questions, &d.Questions[i])
+		}
+	}
+	return v
+}
+
+func (ip *importPages) show(w http.ResponseWriter, r *http.Request) error {
+	s, err := ip.survey(r)
+	if err != nil {
+		return err
+	}
+	v := ip.view(s)
+	if q := r.URL.Query(); q.Has("stored") {
+		v.Done = "取り込みました: " + q.Get("stored") + "件を保存しました（取り込み済みのため省いた行: " + q.Get("skipped") + "件）。"
+	}
+	return ip.web.Render(w, r, http.StatusOK, ip.page, "回答の取り込み", v)
+}
+
+func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
+	s, err := ip.survey(r)
+	if err != nil {
+		return err
+	}
+	// The file may come back base64 in a field after a preview, a third larger.
+	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes*3/2)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
+		}
+		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
+	}
+	defer r.MultipartForm.RemoveAll()
+
+	v := ip.view(s)
+	v.Format = r.PostFormValue("format")
+	if !contains(ImportFormats, v.Format) {
+		v.Format = FormatAuto
+	}
+	v.TZ = strings.TrimSpace(r.PostFormValue("tz"))
+	v.DryRun = r.PostFormValue("dry_run") != ""
+	name, data, err := uploaded(r)
+	if err != nil {
+		return err
+	}
+	v.FileName = name
+	if data == nil {
+		v.Error = "取り込むファイルを選んでください。"
+		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+	}
+	v.Data = base64.StdEncoding.EncodeToString(data)
+	loc, err := time.LoadLocation(v.TZ)
+	if v.TZ == "" || err != nil {
+		v.Error = "タイムゾーン「" + v.TZ + "」が分かりません（例: Asia/Tokyo、UTC）。"
+		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+	}
+	res, err := ip.store.Import(r.Context(), s, name, data, ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		v.Result = res
+		if res == nil {
+			v.Result = &ImportResult{Problems: ie.Problems}
+		}
+		v.Error = "ファイルに問題があるため、何も保存していません。下の一覧を直してから、もう一度お試しください。"
+		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+	}
+	if err != nil {
+		return err
+	}
+	if !v.DryRun {
+		// Post/Redirect/Get: reloading the result never posts the file again.
+		q := url.Values{"stored": {strconv.Itoa(res.Stored)}, "skipped": {strconv.Itoa(res.Skipped)}}
+		http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/import?"+q.Encode(), http.StatusSeeOther)
+		return nil
+	}
+	v.Result = res
+	for _, row := range res.Preview {
+		pv := importPreview{ImportedRow: row}
+		for _, q := range v.Questions {
+			pv.Cells = append(pv.Cells, CellText(q, row.Answers[q.Key]))
+		}
+		v.Previews = append(v.Previews, pv)
+	}
+	return ip.web.Render(w, r, http.StatusOK, ip.page, "回答の取り込み", v)
+}
+
+// uploaded returns the chosen file, or the one a preview carried back.
+// data is nil when neither came.
+func uploaded(r *http.Request) (name string, data []byte, err error) {
+	f, hdr, err := r.FormFile("file")
+	if err == nil {
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
+		if err != nil {
+			return "", nil, err
+		}
+		if len(data) > MaxImportBytes {
+			return "", nil, web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
+		}
+		if len(data) > 0 {
+			return hdr.Filename, data, nil
+		}
+	}
+	if kept := r.PostFormValue("data"); kept != "" {
+		data, err := base64.StdEncoding.DecodeString(kept)
+		if err != nil {
+			return "", nil, web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。ファイルを選び直してください。")
+		}
+		return r.PostFormValue("filename"), data, nil
+	}
+	return "", nil, nil
+}
