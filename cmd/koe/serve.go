@@ -117,7 +117,7 @@ func (a *app) handler() http.Handler {
 	survey.NewPages(a.surveys, a.pages, a.log).Register(mux, login.RequireStaff)
 	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
 	// and Origin headers; non-browser clients such as curl send neither.
-	return http.NewCrossOriginProtection().Handler(mux)
+	return web.LogRequests(a.log, web.SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))
 }
 
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {

@@ -346,3 +346,27 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+func decodeJSON(resp *http.Response, v any) {
+	defer resp.Body.Close()
+	json.NewDecoder(resp.Body).Decode(v)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		for _, p := range []string{"/s/network-2020-3", "/login", "/surveys"} {
+			resp, err := http.Get(ts.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			h := resp.Header
+			if !strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || !strings.Contains(h.Get("Content-Security-Policy"), "script-src 'self'") ||
+				h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Request-Id") == "" {
+				t.Errorf("%s: headers %v", p, h)
+			}
+		}
+	})
+}
