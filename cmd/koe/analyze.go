@@ -158,12 +158,18 @@ func writeAnalysis(w io.Writer, r analyzeResult) {
 	}
 	if len(r.Events) > 1 {
 		fmt.Fprintf(w, "\nRecurring across %d events (%s)\n", len(r.Events), strings.Join(r.Events, " → "))
-		for _, x := range append(r.RecurringCodes, r.Recurring[:min(20, len(r.Recurring))]...) {
+		line := func(kind string, x analysis.Recurring) {
 			counts := make([]string, len(x.Counts))
 			for i, c := range x.Counts {
 				counts[i] = fmt.Sprint(c)
 			}
-			fmt.Fprintf(w, "  %-11s %s  [%s]\n", x.Status, x.Term, strings.Join(counts, " → "))
+			fmt.Fprintf(w, "  %-11s %-5s %s  [%s]\n", x.Status, kind, x.Term, strings.Join(counts, " → "))
+		}
+		for _, x := range r.RecurringCodes {
+			line("code", x)
+		}
+		for _, x := range r.Recurring[:min(20, len(r.Recurring))] {
+			line("word", x)
 		}
 	}
 }
