@@ -42,10 +42,7 @@ type formView struct {
 type formError struct{ ID, Label, Message string }
 
 func (p *Pages) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*Survey, bool, error) {
-	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, ErrNotFound) {
-		return nil, false, web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。URLをご確認ください。")
-	}
+	s, err := surveyFromPath(p.store, r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -166,10 +163,7 @@ func newToken() string {
 }
 
 func (p *Pages) showThanks(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, ErrNotFound) {
-		return web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	}
+	s, err := surveyFromPath(p.store, r)
 	if err != nil {
 		return err
 	}

@@ -53,11 +53,7 @@ type importPreview struct {
 }
 
 func (ip *importPages) survey(r *http.Request) (*Survey, error) {
-	s, err := ip.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, ErrNotFound) {
-		return nil, web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	}
-	return s, err
+	return surveyFromPath(ip.store, r)
 }
 
 func (ip *importPages) view(s *Survey) importView {

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"embed"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -48,4 +49,14 @@ func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handl
 	mux.Handle("GET /surveys/{slug}", staff(h(p.showResponses))) // until the dashboard lands
 	mux.Handle("GET /surveys/{slug}/responses.csv", staff(h(p.downloadCSV)))
 	p.registerImport(mux, staff) // GET and POST /surveys/{slug}/import
+}
+
+// surveyFromPath loads the survey named by the {slug} of a staff or
+// respondent route, or returns the 404 the person should see.
+func surveyFromPath(st *Store, r *http.Request) (*Survey, error) {
+	s, err := st.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, ErrNotFound) {
+		return nil, web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。URLをご確認ください。")
+	}
+	return s, err
 }

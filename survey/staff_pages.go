@@ -1,11 +1,8 @@
 package survey
 
 import (
-	"errors"
 	"net/http"
 	"strings"
-
-	"github.com/koe-project/koe/internal/web"
 )
 
 func (p *Pages) showList(w http.ResponseWriter, r *http.Request) error {
@@ -30,10 +27,7 @@ type responseRow struct {
 // showResponses is the staff table of one survey's responses; personal fields
 // are shown here, to signed-in staff only.
 func (p *Pages) showResponses(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, ErrNotFound) {
-		return web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	}
+	s, err := surveyFromPath(p.store, r)
 	if err != nil {
 		return err
 	}
@@ -89,10 +83,7 @@ func CellText(q *Question, v any) string {
 
 // downloadCSV is the staff download of a survey's answers, personal fields included.
 func (p *Pages) downloadCSV(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
-	if errors.Is(err, ErrNotFound) {
-		return web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	}
+	s, err := surveyFromPath(p.store, r)
 	if err != nil {
 		return err
 	}

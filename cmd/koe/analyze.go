@@ -62,10 +62,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	surveys := survey.NewStore(db, nil)
 	var list []*survey.Survey
 	if *slug != "" {
-		s, err := surveys.SurveyBySlug(ctx, *slug)
-		if errors.Is(err, survey.ErrNotFound) {
-			return fmt.Errorf("analyze: no survey %q (koe survey list shows them)", *slug)
-		}
+		s, err := surveyForCommand(ctx, surveys, "analyze", *slug)
 		if err != nil {
 			return err
 		}

@@ -31,10 +31,7 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	st := survey.NewStore(db, nil)
-	s, err := st.SurveyBySlug(ctx, *slug)
-	if errors.Is(err, survey.ErrNotFound) {
-		return fmt.Errorf("export: no survey %q (koe survey list shows them)", *slug)
-	}
+	s, err := surveyForCommand(ctx, st, "export", *slug)
 	if err != nil {
 		return err
 	}

@@ -65,10 +65,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		}
 		st = survey.NewStore(db, texts)
 	}
-	s, err := st.SurveyBySlug(ctx, *slug)
-	if errors.Is(err, survey.ErrNotFound) {
-		return fmt.Errorf("import: no survey %q (koe survey list shows them)", *slug)
-	}
+	s, err := surveyForCommand(ctx, st, "import", *slug)
 	if err != nil {
 		return err
 	}

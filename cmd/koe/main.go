@@ -18,6 +18,7 @@ import (
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/migrations"
+	"github.com/koe-project/koe/survey"
 )
 
 const usage = `koe — questionnaires and feedback for community work
@@ -132,6 +133,16 @@ func openAnalysis(ctx context.Context, db *bun.DB) (*analysis.Store, error) {
 		return nil, err
 	}
 	return analysis.NewStore(db, a), nil
+}
+
+// surveyForCommand finds the survey a command names, with a one-line reason
+// when there is none.
+func surveyForCommand(ctx context.Context, st *survey.Store, cmd, slug string) (*survey.Survey, error) {
+	s, err := st.SurveyBySlug(ctx, slug)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, fmt.Errorf("%s: no survey %q (koe survey list shows them)", cmd, slug)
+	}
+	return s, err
 }
 
 func migrateCmd(ctx context.Context, e *env, args []string) error {

@@ -25,10 +25,7 @@ func reanalyzeCmd(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	var surveyID int64
 	if *slug != "" {
-		s, err := survey.NewStore(db, nil).SurveyBySlug(ctx, *slug)
-		if errors.Is(err, survey.ErrNotFound) {
-			return fmt.Errorf("reanalyze: no survey %q (koe survey list shows them)", *slug)
-		}
+		s, err := surveyForCommand(ctx, survey.NewStore(db, nil), "reanalyze", *slug)
 		if err != nil {
 			return err
 		}
