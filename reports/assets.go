@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-//go:embed assets/report.css assets/charts.js assets/vendor/echarts.min.js assets/vendor/echarts-wordcloud.min.js assets/vendor/*.txt assets/vendor/README.md
+//go:embed assets/report.css assets/charts.js assets/dashboard.js assets/dashboard.css assets/vendor/echarts.min.js assets/vendor/echarts-wordcloud.min.js assets/vendor/*.txt assets/vendor/README.md
 var assetFS embed.FS
 
 //go:embed templates/*.html

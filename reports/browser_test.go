@@ -13,44 +13,9 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"github.com/koe-project/koe/internal/browsertest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// newBrowser starts headless chromium with no network and a fresh profile.
-// Browser tests skip only when chromium is missing outside CI.
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("browser tests must run in CI: %v", err)
-		}
-		t.Skipf("no browser: %v", err)
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 900),
-	)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // pageState is what the browser reports about an opened report.
 type pageState struct {
@@ -294,7 +259,7 @@ func writeTemp(t *testing.T, name string, write func(*bytes.Buffer) error) strin
 }
 
 func TestBrowserReport(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	p := writeTemp(t, "report.html", func(b *bytes.Buffer) error { return WriteReport(b, sampleReport()) })
 	run := openReport(t, ctx, p, shotsDir(t))
 	checkRun(t, run)
@@ -318,7 +283,7 @@ func TestBrowserReport(t *testing.T) {
 }
 
 func TestBrowserSeries(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	p := writeTemp(t, "series.html", func(b *bytes.Buffer) error { return WriteSeries(b, sampleSeries()) })
 	run := openReport(t, ctx, p, shotsDir(t))
 	checkRun(t, run)
@@ -333,7 +298,7 @@ func TestBrowserSeries(t *testing.T) {
 }
 
 func TestBrowserHostile(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	for _, c := range []struct {
 		name  string
 		write func(*bytes.Buffer) error
@@ -360,7 +325,7 @@ func TestBrowserHostile(t *testing.T) {
 // TestBrowserChecksWork breaks a report on purpose, to show that the checks
 // above see a chart that fails, a console error and an injected script.
 func TestBrowserChecksWork(t *testing.T) {
-	ctx := newBrowser(t)
+	ctx := browsertest.New(t)
 	var buf bytes.Buffer
 	if err := WriteReport(&buf, sampleReport()); err != nil {
 		t.Fatal(err)

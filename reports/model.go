@@ -41,6 +41,11 @@ type Question struct {
 	Text    *Text
 
 	CrossTabs []CrossTab
+
+	// Drill is the URL of the page listing the answers behind a word, an
+	// issue category or a cross-tab cell of this question (dashboards); its
+	// query gets term=, code= and group= added. "" (reports): no links.
+	Drill string
 }
 
 // Choices summarises a single or multiple choice question.
@@ -90,7 +95,8 @@ type Text struct {
 	Network Network      // co-occurrence network
 	Codes   []Code       // issue categories
 	Groups  []GroupWords // characteristic words per attribute group
-	Answers []string     // every answer (contacts are masked on output)
+	Answers []string     // every answer (contacts are masked on output), or the first ones
+	Total   int          // answers in all; more than len(Answers) when the list is cut
 }
 
 // TermCount is a word with how often it occurs and in how many answers.
@@ -137,6 +143,7 @@ type CrossTab struct {
 	Groups    []string // attribute values (rows)
 	Columns   []string // answer options of the question
 	Counts    [][]int  // [group][column]
+	Codes     bool     // columns are issue categories of a free text question
 }
 
 // Series is the view model of a series report: the events of a series
@@ -163,6 +170,7 @@ type SeriesEvent struct {
 // Issue is a recurring issue (word or code) with its count per event.
 type Issue struct {
 	Term   string
+	Code   bool   // Term is an issue category (else a word)
 	Counts []int  // per event, in the order of Series.Events
 	Status string // new | persisting | fading
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
+	"path"
 	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -22,11 +25,33 @@ func load() (*template.Template, *inlined, error) {
 		if loadErr != nil {
 			return
 		}
+		var files []string
+		files, loadErr = reportTemplates()
+		if loadErr != nil {
+			return
+		}
 		templates, loadErr = template.New("reports").Funcs(template.FuncMap{
 			"inc": func(i int) int { return i + 1 },
-		}).ParseFS(templateFS, "templates/*.html")
+			"sub": func(a, b int) int { return a - b },
+		}).ParseFS(templateFS, files...)
 	})
 	return templates, assets, loadErr
+}
+
+// reportTemplates lists the templates of reports and blocks; the
+// dashboard pages (dashboard*.html) are parsed with the staff layout instead.
+func reportTemplates() ([]string, error) {
+	all, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range all {
+		if !strings.HasPrefix(path.Base(f), "dashboard") {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)

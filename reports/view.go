@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +34,7 @@ type reportHeader struct {
 
 type chartView struct {
 	ID, Kind, Label string
+	Drill, DrillBy  string // dashboards: drill-down URL and what a click names (term, code, cell)
 	Title           string // short visible title, where the page shows one
 	Height          int
 	JSON            string
@@ -96,6 +98,7 @@ type npsGroupRow struct {
 type cell struct {
 	Count int
 	Pct   string
+	Href  string // drill-down link, dashboards only
 }
 
 type tableRow struct {
@@ -108,6 +111,7 @@ type countTable struct {
 	Caption, Corner string
 	Columns         []string
 	Rows            []tableRow
+	Drill           bool // cells link to the answers behind them
 }
 
 type matrixView struct {
@@ -127,6 +131,8 @@ type numberView struct {
 }
 
 type textView struct {
+	Drill      string
+	Total      int
 	Terms      []TermCount
 	TermsChart chartView
 	Cloud      chartView
@@ -152,6 +158,7 @@ type edgeRow struct {
 }
 
 type codesView struct {
+	Drill string
 	Chart chartView
 	Rows  []codeRow
 }
@@ -265,10 +272,26 @@ func buildQuestion(num int, q Question) (questionView, error) {
 		if err != nil {
 			return v, err
 		}
+		caption := ct.Attribute + "別の回答数（行ごとの割合）"
+		if ct.Codes {
+			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
+		}
+		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
+		if ct.Codes && q.Drill != "" {
+			cv.Drill, cv.DrillBy = q.Drill, "cell"
+			table.Drill = true
+			for i := range table.Rows {
+				for j := range table.Rows[i].Cells {
+					if table.Rows[i].Cells[j].Count > 0 {
+						table.Rows[i].Cells[j].Href = drillURL(q.Drill, "code", ct.Columns[j], "group", ct.Groups[i])
+					}
+				}
+			}
+		}
 		v.CrossTabs = append(v.CrossTabs, crossTabView{
 			Attribute: ct.Attribute,
 			Chart:     cv,
-			Table:     buildCountTable(ct.Attribute+"別の回答数（行ごとの割合）", ct.Attribute, ct.Groups, ct.Columns, ct.Counts),
+			Table:     table,
 		})
 	}
 	return v, nil
@@ -408,7 +431,7 @@ func buildNumber(n *NumberSummary) *numberView {
 
 func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
-	v := &textView{Answers: maskAll(t.Answers)}
+	v := &textView{Answers: maskAll(t.Answers), Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
 	terms := maskTerms(t.Terms)
 	if len(terms) > 0 {
 		c, err := termsChart(id+"-terms", q, terms)
@@ -418,12 +441,14 @@ func buildText(id string, q Question) (*textView, error) {
 		if v.TermsChart, err = toChartView(c); err != nil {
 			return nil, err
 		}
+		v.TermsChart.Drill, v.TermsChart.DrillBy = q.Drill, "term"
 		if c, err = wordCloudChart(id+"-cloud", q, terms); err != nil {
 			return nil, err
 		}
 		if v.Cloud, err = toChartView(c); err != nil {
 			return nil, err
 		}
+		v.Cloud.Drill, v.Cloud.DrillBy = q.Drill, "term"
 		v.Terms = terms[:min(len(terms), maxTermRows)]
 	}
 	if len(t.Network.Nodes) > 0 {
@@ -442,6 +467,7 @@ func buildText(id string, q Question) (*textView, error) {
 		if err != nil {
 			return nil, err
 		}
+		cv.Drill, cv.DrillBy = q.Drill, "term"
 		nv := &networkView{Chart: cv}
 		nodes, edges := networkNodes(nw)
 		byComm := map[int][]Node{}
@@ -475,7 +501,8 @@ func buildText(id string, q Question) (*textView, error) {
 		if err != nil {
 			return nil, err
 		}
-		cdv := &codesView{Chart: cv}
+		cv.Drill, cv.DrillBy = q.Drill, "code"
+		cdv := &codesView{Chart: cv, Drill: q.Drill}
 		for _, cd := range codes {
 			cdv.Rows = append(cdv.Rows, codeRow{Code: cd.Code, Docs: cd.Docs, Pct: formatPct(share(cd.Docs, base)),
 				Quotes: maskAll(cd.Quotes[:min(len(cd.Quotes), maxQuotes)])})
@@ -580,6 +607,21 @@ func buildSeries(s Series) (seriesView, error) {
 		v.Series.Issues = append(v.Series.Issues, issueRow{Term: MaskContact(is.Term), Counts: counts, StatusClass: class, StatusLabel: label})
 	}
 	return v, nil
+}
+
+// drillURL adds query parameters (name, value pairs) to a drill-down URL.
+func drillURL(base string, pairs ...string) string {
+	var b strings.Builder
+	b.WriteString(base)
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		b.WriteString(sep + url.QueryEscape(pairs[i]) + "=" + url.QueryEscape(pairs[i+1]))
+		sep = "&"
+	}
+	return b.String()
 }
 
 // pageTitle joins the non-empty parts with " — ".

@@ -46,7 +46,6 @@ func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handl
 	mux.Handle("POST /api/v1/surveys/{slug}/responses", http.HandlerFunc(p.apiSubmit))
 	mux.Handle("GET /surveys", staff(h(p.showList)))
 	mux.Handle("GET /surveys/{slug}/responses", staff(h(p.showResponses)))
-	mux.Handle("GET /surveys/{slug}", staff(h(p.showResponses))) // until the dashboard lands
 	mux.Handle("GET /surveys/{slug}/responses.csv", staff(h(p.downloadCSV)))
 	p.registerImport(mux, staff) // GET and POST /surveys/{slug}/import
 }

@@ -32,6 +32,8 @@ usage:
   koe export --survey SLUG [--format csv|json] [-o FILE]
   koe analyze --survey SLUG [--question KEY] [--top N] [--json]
   koe analyze --series KEY [--question KEY] [--top N] [--json]
+  koe report --survey SLUG -o FILE.html           self-contained HTML report (opens offline, prints on A4)
+  koe report --series KEY -o FILE.html            the events of a series compared
   koe reanalyze [--survey SLUG] [--all]          after a dictionary change
   koe dictionary show | apply -f FILE.yaml        the dictionary in use (stopwords, synonyms, words, codes)
   koe user add --email ADDR [--role admin|staff]  (password from stdin)
@@ -73,6 +75,7 @@ func run(ctx context.Context, e *env, args []string) error {
 		"analyze":    analyzeCmd,
 		"reanalyze":  reanalyzeCmd,
 		"dictionary": dictionaryCmd,
+		"report":     reportCmd,
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(e.stdout, usage)

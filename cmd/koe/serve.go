@@ -16,6 +16,7 @@ import (
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/web"
+	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -115,6 +116,7 @@ func (a *app) handler() http.Handler {
 	login := auth.NewHandlers(a.users, a.pages, a.log)
 	login.Register(mux)
 	survey.NewPages(a.surveys, a.pages, a.log).Register(mux, login.RequireStaff)
+	reports.NewPages(a.surveys, a.texts, a.pages, a.log).Register(mux, login.RequireStaff)
 	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
 	// and Origin headers; non-browser clients such as curl send neither.
 	return web.LogRequests(a.log, web.SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))

@@ -1,0 +1,90 @@
+/* koe dashboards: drill-down. Links marked .drill work without JavaScript
+ * (they open the list of answers); here they open it in a panel instead, and
+ * clicking a word, a category or a cross-tab bar of a chart does the same.
+ * The panel shows server-rendered, escaped HTML parsed inertly. */
+(function () {
+  'use strict';
+  var panel = document.getElementById('drill-panel');
+
+  function withParam(url, name, value) {
+    return url + (url.indexOf('?') < 0 ? '?' : '&') + encodeURIComponent(name) + '=' + encodeURIComponent(value);
+  }
+
+  function show(url) {
+    if (!panel || !window.fetch || !window.DOMParser) {
+      window.location.href = url;
+      return;
+    }
+    panel.setAttribute('aria-busy', 'true');
+    fetch(withParam(url, 'fragment', '1'), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (r) {
+        if (!r.ok) {
+          throw new Error('HTTP ' + r.status);
+        }
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var close = document.createElement('button');
+        close.type = 'button';
+        close.className = 'drill-close';
+        close.textContent = '閉じる';
+        close.addEventListener('click', function () { panel.hidden = true; });
+        panel.replaceChildren(close);
+        var full = document.createElement('a');
+        full.href = url;
+        full.className = 'drill-full';
+        full.textContent = 'このリストを別ページで開く';
+        while (doc.body.firstChild) {
+          panel.appendChild(document.adoptNode(doc.body.firstChild));
+        }
+        panel.appendChild(full);
+        panel.hidden = false;
+        panel.removeAttribute('aria-busy');
+        panel.focus();
+      })
+      .catch(function () { window.location.href = url; });
+  }
+
+  document.addEventListener('click', function (e) {
+    var a = e.target.closest ? e.target.closest('a.drill') : null;
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) {
+      return;
+    }
+    e.preventDefault();
+    show(a.getAttribute('href'));
+  });
+
+  function bindCharts() {
+    var els = document.querySelectorAll('.chart[data-drill]');
+    for (var i = 0; i < els.length; i++) {
+      (function (el) {
+        var chart = window.echarts && echarts.getInstanceByDom(el);
+        if (!chart) {
+          return;
+        }
+        var base = el.getAttribute('data-drill');
+        var by = el.getAttribute('data-drill-by');
+        el.style.cursor = 'pointer';
+        chart.on('click', function (p) {
+          if (!p || typeof p.name !== 'string' || p.name === '' || p.dataType === 'edge') {
+            return;
+          }
+          if (by === 'term') {
+            show(withParam(base, 'term', p.name));
+          } else if (by === 'code') {
+            show(withParam(base, 'code', p.name));
+          } else if (by === 'cell' && typeof p.seriesName === 'string') {
+            show(withParam(withParam(base, 'code', p.name), 'group', p.seriesName));
+          }
+        });
+      })(els[i]);
+    }
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', bindCharts);
+  } else {
+    bindCharts();
+  }
+})();

@@ -1,0 +1,517 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/survey"
+)
+
+// MaxListedAnswers caps the list of every answer to one free text question
+// in a report or dashboard; the CSV download has them all.
+const MaxListedAnswers = 2000
+
+// maxSeriesIssues caps the recurring issues of a series report.
+const maxSeriesIssues = 20
+
+// BuildReport fills the report of one survey from stored data: SQL
+// aggregates for every non-personal question, the stored analysis for free
+// text. texts may be nil (free text is then listed, not analysed). Personal
+// questions never reach the report.
+func BuildReport(ctx context.Context, surveys *survey.Store, texts *analysis.Store, s *survey.Survey) (Report, error) {
+	responses, err := surveys.ResponseCount(ctx, s)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{
+		Title: s.Title, Slug: s.Slug, Description: s.Description, Lang: "ja",
+		Event:     Event{Title: s.EventTitle, Date: formatDate(s.EventDate), Attendees: s.Attendees},
+		Responses: responses, GeneratedAt: time.Now(),
+	}
+	if s.Series != nil {
+		r.Event.SeriesTitle = s.Series.Title
+	}
+	answered, err := surveys.AnsweredCounts(ctx, s)
+	if err != nil {
+		return Report{}, err
+	}
+	d := s.Definition()
+	var counted, numbers []string
+	var attrs []*survey.Question
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Personal || !q.Answerable() {
+			continue
+		}
+		switch q.Type {
+		case survey.Single, survey.Multi, survey.Scale, survey.NPS, survey.Matrix, survey.Consent, survey.Date:
+			counted = append(counted, q.Key)
+		}
+		if q.Type == survey.Number {
+			numbers = append(numbers, q.Key)
+		}
+		if q.Attribute && (q.Type == survey.Single || q.Type == survey.Multi) {
+			attrs = append(attrs, q)
+		}
+	}
+	values, err := surveys.ValueCounts(ctx, s, counted...)
+	if err != nil {
+		return Report{}, err
+	}
+	var stats map[string]survey.NumberStats
+	if len(numbers) > 0 {
+		if stats, err = surveys.NumberStats(ctx, s, numbers...); err != nil {
+			return Report{}, err
+		}
+	}
+	cross := map[string][]CrossTab{}
+	for _, a := range attrs {
+		cells, err := surveys.CrossCounts(ctx, s, a.Key)
+		if err != nil {
+			return Report{}, err
+		}
+		for i := range d.Questions {
+			q := &d.Questions[i]
+			if cs := cells[q.Key]; len(cs) > 0 {
+				cross[q.Key] = append(cross[q.Key], crossTab(a, q, cs))
+			}
+		}
+	}
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Personal || !q.Answerable() {
+			continue
+		}
+		rq := Question{Key: q.Key, Label: q.Label, Type: q.Type, Answered: answered[q.Key], CrossTabs: cross[q.Key]}
+		vs := values[q.Key]
+		switch q.Type {
+		case survey.Single, survey.Multi:
+			rq.Choices = choices(q, vs)
+		case survey.Consent:
+			rq.Choices = &Choices{Options: []Count{{Label: "同意する", Count: total(vs)}}}
+		case survey.Date:
+			rq.Choices = dates(vs)
+		case survey.Scale:
+			rq.Scale = scale(q, vs)
+		case survey.NPS:
+			rq.NPS = nps(vs)
+		case survey.Matrix:
+			rq.Matrix = matrix(q, vs)
+		case survey.Number:
+			ns := stats[q.Key]
+			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
+		default: // text, textarea and a non-personal email
+			var ct *CrossTab
+			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered); err != nil {
+				return Report{}, err
+			}
+			if ct != nil {
+				rq.CrossTabs = append(rq.CrossTabs, *ct)
+			}
+		}
+		r.Questions = append(r.Questions, rq)
+	}
+	return r, nil
+}
+
+// formatDate writes 2020-11-19 as 2020年11月19日; other text is kept.
+func formatDate(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
+}
+
+func total(vs []survey.ValueCount) int {
+	n := 0
+	for _, v := range vs {
+		n += v.Count
+	}
+	return n
+}
+
+// choices counts the options in the definition's order, その他 last with
+// its free texts listed (each distinct text once, with its count if repeated).
+func choices(q *survey.Question, vs []survey.ValueCount) *Choices {
+	c := &Choices{Multi: q.Type == survey.Multi}
+	idx := map[string]int{}
+	for _, o := range q.Choices() {
+		idx[o] = len(c.Options)
+		c.Options = append(c.Options, Count{Label: o})
+	}
+	for _, v := range vs {
+		label := v.Value
+		if v.Other {
+			label = survey.OtherLabel
+			if len(c.Other) < MaxListedAnswers {
+				text := v.Value
+				if v.Count > 1 {
+					text += fmt.Sprintf("（%d件）", v.Count)
+				}
+				c.Other = append(c.Other, text)
+			}
+		}
+		i, ok := idx[label]
+		if !ok { // an option removed from the definition since
+			idx[label] = len(c.Options)
+			i = len(c.Options)
+			c.Options = append(c.Options, Count{Label: label})
+		}
+		c.Options[i].Count += v.Count
+	}
+	return c
+}
+
+func dates(vs []survey.ValueCount) *Choices {
+	c := &Choices{}
+	for _, v := range vs {
+		c.Options = append(c.Options, Count{Label: v.Value, Count: v.Count})
+	}
+	slices.SortFunc(c.Options, func(a, b Count) int { return compareStrings(a.Label, b.Label) })
+	return c
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func scale(q *survey.Question, vs []survey.ValueCount) *Scale {
+	lo, hi, _, _ := q.Bounds()
+	s := &Scale{Min: int(lo), Max: int(hi), MinLabel: q.MinLabel, MaxLabel: q.MaxLabel}
+	s.Counts = make([]int, max(s.Max-s.Min+1, 0))
+	n, sum := 0, 0.0
+	for _, v := range vs {
+		x, err := strconv.ParseFloat(v.Value, 64)
+		if err != nil {
+			continue
+		}
+		if i := int(x) - s.Min; i >= 0 && i < len(s.Counts) {
+			s.Counts[i] += v.Count
+		}
+		n += v.Count
+		sum += x * float64(v.Count)
+	}
+	s.Mean = math.NaN()
+	if n > 0 {
+		s.Mean = sum / float64(n)
+		top := 0
+		for i := max(len(s.Counts)-2, 0); i < len(s.Counts); i++ {
+			top += s.Counts[i]
+		}
+		s.Top2Box = float64(top) / float64(n)
+	}
+	return s
+}
+
+func nps(vs []survey.ValueCount) *NPS {
+	p := &NPS{}
+	for _, v := range vs {
+		x, err := strconv.Atoi(v.Value)
+		if err != nil || x < 0 || x > 10 {
+			continue
+		}
+		p.Counts[x] += v.Count
+		switch {
+		case x >= 9:
+			p.Promoters += v.Count
+		case x >= 7:
+			p.Passives += v.Count
+		default:
+			p.Detractors += v.Count
+		}
+	}
+	if n := p.Promoters + p.Passives + p.Detractors; n > 0 {
+		p.Score = float64(p.Promoters-p.Detractors) * 100 / float64(n)
+	}
+	return p
+}
+
+func matrix(q *survey.Question, vs []survey.ValueCount) *Matrix {
+	m := &Matrix{Rows: slices.Clone(q.Rows), Columns: slices.Clone(q.Columns)}
+	m.Counts = make([][]int, len(m.Rows))
+	for i := range m.Counts {
+		m.Counts[i] = make([]int, len(m.Columns))
+	}
+	for _, v := range vs {
+		r, c := slices.Index(m.Rows, v.Item), slices.Index(m.Columns, v.Value)
+		if r >= 0 && c >= 0 {
+			m.Counts[r][c] += v.Count
+		}
+	}
+	return m
+}
+
+// columnsOf returns the answer categories of a question as CrossCounts
+// names them.
+func columnsOf(q *survey.Question) []string {
+	if q.Type == survey.Scale {
+		lo, hi, _, _ := q.Bounds()
+		var out []string
+		for v := int(lo); v <= int(hi); v++ {
+			out = append(out, strconv.Itoa(v))
+		}
+		return out
+	}
+	return slices.Clone(q.Choices())
+}
+
+// crossTab lays out cross counts: attribute values as rows, in the
+// attribute's option order, and the question's categories as columns.
+func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
+	ct := CrossTab{Attribute: a.Label, Columns: columnsOf(q)}
+	rows := map[string]int{}
+	present := map[string]bool{}
+	for _, c := range cells {
+		present[c.Group] = true
+	}
+	for _, g := range a.Choices() {
+		if present[g] {
+			rows[g] = len(ct.Groups)
+			ct.Groups = append(ct.Groups, g)
+		}
+	}
+	cols := map[string]int{}
+	for i, c := range ct.Columns {
+		cols[c] = i
+	}
+	for _, c := range cells {
+		if _, ok := rows[c.Group]; !ok {
+			rows[c.Group] = len(ct.Groups)
+			ct.Groups = append(ct.Groups, c.Group)
+		}
+		if _, ok := cols[c.Value]; !ok {
+			cols[c.Value] = len(ct.Columns)
+			ct.Columns = append(ct.Columns, c.Value)
+		}
+	}
+	ct.Counts = make([][]int, len(ct.Groups))
+	for i := range ct.Counts {
+		ct.Counts[i] = make([]int, len(ct.Columns))
+	}
+	for _, c := range cells {
+		ct.Counts[rows[c.Group]][cols[c.Value]] += c.Count
+	}
+	return ct
+}
+
+// buildTextSummary lists a free text question's answers and, when it is
+// analysed, adds its stored analysis grouped by the first attribute.
+func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *analysis.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int) (*Text, *CrossTab, error) {
+	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := &Text{Answers: list, Total: max(answered, len(list))}
+	if !q.Analyze || texts == nil {
+		return t, nil, nil
+	}
+	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: s.QuestionID(q.Key)}}}
+	if len(attrs) > 0 {
+		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
+	}
+	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range sum.Terms {
+		t.Terms = append(t.Terms, TermCount{Term: x.Term, Count: x.Count, Docs: x.Docs})
+	}
+	for _, n := range sum.Network.Nodes {
+		t.Network.Nodes = append(t.Network.Nodes, Node{Term: n.Term, Docs: n.Docs, Community: max(n.Community-1, 0)})
+	}
+	for _, e := range sum.Network.Edges {
+		t.Network.Edges = append(t.Network.Edges, Edge{A: e.A, B: e.B, Jaccard: e.Jaccard})
+	}
+	for _, c := range sum.Codes {
+		if c.Docs > 0 {
+			t.Codes = append(t.Codes, Code{Code: c.Code, Docs: c.Docs, Quotes: c.Quotes})
+		}
+	}
+	for _, g := range sum.Groups {
+		gw := GroupWords{Group: g.Group}
+		for _, w := range g.Words {
+			gw.Words = append(gw.Words, TermCount{Term: w.Term, Count: w.Docs, Docs: w.Docs})
+		}
+		t.Groups = append(t.Groups, gw)
+	}
+	if ct := sum.CrossTab; ct != nil && len(ct.Groups) > 0 && len(attrs) > 0 {
+		// Issue categories by the attribute: only codes some answer has.
+		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups))}
+		for c, code := range ct.Codes {
+			n := 0
+			for g := range ct.Groups {
+				n += ct.Counts[g][c]
+			}
+			if n == 0 {
+				continue
+			}
+			x.Columns = append(x.Columns, code)
+			for g := range ct.Groups {
+				x.Counts[g] = append(x.Counts[g], ct.Counts[g][c])
+			}
+		}
+		if len(x.Columns) > 0 {
+			x.Codes = true
+			return t, &x, nil
+		}
+	}
+	return t, nil, nil
+}
+
+// BuildSeries fills the series report of the series key: per event its
+// responses, response rate, satisfaction (the scale question keyed
+// satisfaction, else the first scale) and NPS (the first nps question), and
+// the issues that recur in the analysed question the events share.
+func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Store, key string) (Series, error) {
+	se, list, err := surveys.SurveysInSeries(ctx, key)
+	if err != nil {
+		return Series{}, err
+	}
+	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja"}
+	for _, s := range list {
+		n, err := surveys.ResponseCount(ctx, s)
+		if err != nil {
+			return Series{}, err
+		}
+		e := SeriesEvent{Slug: s.Slug, Title: s.EventTitle, Date: formatDate(s.EventDate), Responses: n, Attendees: s.Attendees}
+		if e.Title == "" {
+			e.Title = s.Title
+		}
+		if k := satisfactionKey(s); k != "" {
+			st, err := surveys.NumberStats(ctx, s, k)
+			if err != nil {
+				return Series{}, err
+			}
+			if x := st[k]; x.N > 0 {
+				e.Satisfaction, e.HasSatisfaction = x.Mean, true
+			}
+		}
+		if k := firstOfType(s, survey.NPS); k != "" {
+			vs, err := surveys.ValueCounts(ctx, s, k)
+			if err != nil {
+				return Series{}, err
+			}
+			if p := nps(vs[k]); p.Promoters+p.Passives+p.Detractors > 0 {
+				e.NPS, e.HasNPS = p.Score, true
+			}
+		}
+		out.Events = append(out.Events, e)
+	}
+	if texts == nil {
+		return out, nil
+	}
+	sc, _ := SeriesScope(list, "")
+	if len(sc.Questions) < 2 {
+		return out, nil
+	}
+	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
+	if err != nil {
+		return Series{}, err
+	}
+	labels := make([]string, len(list))
+	for i, s := range list {
+		labels[i] = EventLabel(s)
+	}
+	named := map[string]bool{}
+	add := func(rs []analysis.Recurring, code bool) {
+		for _, r := range rs {
+			if len(out.Issues) >= maxSeriesIssues {
+				return
+			}
+			if named[r.Term] { // a word named like an issue category
+				continue
+			}
+			named[r.Term] = true
+			is := Issue{Term: r.Term, Code: code, Status: r.Status, Counts: make([]int, len(list))}
+			for i, l := range labels {
+				if j := slices.Index(sum.Events, l); j >= 0 && j < len(r.Counts) {
+					is.Counts[i] = r.Counts[j]
+				}
+			}
+			out.Issues = append(out.Issues, is)
+		}
+	}
+	add(sum.RecurringCodes, true)
+	add(sum.Recurring, false)
+	return out, nil
+}
+
+// EventLabel names a survey's event in a series scope: its event title, else
+// its date, else its slug.
+func EventLabel(s *survey.Survey) string {
+	switch {
+	case s.EventTitle != "":
+		return s.EventTitle
+	case s.EventDate != "":
+		return s.EventDate
+	}
+	return s.Slug
+}
+
+// SeriesScope is the scope of the analysed question the surveys of a series
+// share (key, or the first analysed, non-personal key found in two or more
+// surveys), each survey's answers labelled with its event.
+func SeriesScope(list []*survey.Survey, key string) (analysis.Scope, string) {
+	if key == "" {
+		seen := map[string]int{}
+		var order []string
+		for _, s := range list {
+			for _, qm := range s.Questions {
+				if qm.Analyze && !qm.Personal {
+					if seen[qm.Key] == 0 {
+						order = append(order, qm.Key)
+					}
+					seen[qm.Key]++
+				}
+			}
+		}
+		for _, k := range order {
+			if seen[k] >= 2 {
+				key = k
+				break
+			}
+		}
+	}
+	var sc analysis.Scope
+	if key == "" {
+		return sc, ""
+	}
+	for _, s := range list {
+		for _, qm := range s.Questions {
+			if qm.Key == key && qm.Analyze && !qm.Personal {
+				sc.Questions = append(sc.Questions, analysis.ScopeQuestion{ID: qm.ID, Event: EventLabel(s)})
+			}
+		}
+	}
+	return sc, key
+}
+
+func satisfactionKey(s *survey.Survey) string {
+	for _, qm := range s.Questions {
+		if qm.Key == "satisfaction" && qm.Type == survey.Scale && !qm.Personal {
+			return qm.Key
+		}
+	}
+	return firstOfType(s, survey.Scale)
+}
+
+func firstOfType(s *survey.Survey, typ string) string {
+	for _, qm := range s.Questions {
+		if qm.Type == typ && !qm.Personal {
+			return qm.Key
+		}
+	}
+	return ""
+}

@@ -1,0 +1,347 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// The methods of this file summarise stored answers with GROUP BY queries in
+// the database, so a survey with 100k responses summarises without loading
+// its rows. Personal questions are never aggregated: they are skipped when
+// the caller asks for every question, and refused when asked for by key.
+
+// ValueCount is how many answers of a question carry one stored value. Item
+// is the matrix row ("" for other types); Other marks a free その他 text,
+// whose Value is the text itself.
+type ValueCount struct {
+	Item  string
+	Value string
+	Other bool
+	Count int
+}
+
+// NumberStats summarises the numbers answered to a scale, nps or number question.
+type NumberStats struct {
+	N                      int
+	Mean, Median, Min, Max float64
+}
+
+// CrossCount is how many answers of a question carry Value among the
+// respondents whose attribute answer is Group. Free その他 texts of either
+// side are counted under その他.
+type CrossCount struct {
+	Group string
+	Value string
+	Count int
+}
+
+// aggregatable returns the non-personal, answerable questions of s with the
+// given keys (all of them when keys is empty), refusing personal or unknown keys.
+func (s *Survey) aggregatable(keys []string) ([]*QuestionModel, error) {
+	if len(keys) == 0 {
+		var out []*QuestionModel
+		for _, qm := range s.Questions {
+			if !qm.Personal && qm.Type != Section {
+				out = append(out, qm)
+			}
+		}
+		return out, nil
+	}
+	out := make([]*QuestionModel, 0, len(keys))
+	for _, k := range keys {
+		qm := s.questionByKey(k)
+		switch {
+		case qm == nil:
+			return nil, fmt.Errorf("survey %s has no question %q", s.Slug, k)
+		case qm.Personal:
+			return nil, fmt.Errorf("question %q of survey %s is personal and is never aggregated", k, s.Slug)
+		}
+		out = append(out, qm)
+	}
+	return out, nil
+}
+
+func (s *Survey) questionByKey(key string) *QuestionModel {
+	for _, qm := range s.Questions {
+		if qm.Key == key {
+			return qm
+		}
+	}
+	return nil
+}
+
+func questionIDs(qs []*QuestionModel) []int64 {
+	ids := make([]int64, len(qs))
+	for i, q := range qs {
+		ids[i] = q.ID
+	}
+	return ids
+}
+
+func keyByID(qs []*QuestionModel) map[int64]string {
+	m := make(map[int64]string, len(qs))
+	for _, q := range qs {
+		m[q.ID] = q.Key
+	}
+	return m
+}
+
+// AnsweredCounts returns, per question key, how many responses answered it
+// (every non-personal question when keys is empty).
+func (st *Store) AnsweredCounts(ctx context.Context, s *Survey, keys ...string) (map[string]int, error) {
+	qs, err := s.aggregatable(keys)
+	if err != nil || len(qs) == 0 {
+		return map[string]int{}, err
+	}
+	// Only multi and matrix store several rows per response.
+	var single, several []*QuestionModel
+	for _, q := range qs {
+		if q.Type == Multi || q.Type == Matrix {
+			several = append(several, q)
+		} else {
+			single = append(single, q)
+		}
+	}
+	out := make(map[string]int, len(qs))
+	byID := keyByID(qs)
+	for _, part := range []struct {
+		qs   []*QuestionModel
+		expr string
+	}{{single, "count(*) AS n"}, {several, "count(DISTINCT response_id) AS n"}} {
+		if len(part.qs) == 0 {
+			continue
+		}
+		var rows []struct {
+			QuestionID int64
+			N          int
+		}
+		err := st.db.NewSelect().TableExpr("answers").
+			ColumnExpr("question_id").ColumnExpr(part.expr).
+			Where("question_id IN (?)", bun.In(questionIDs(part.qs))).
+			GroupExpr("question_id").Scan(ctx, &rows)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[byID[r.QuestionID]] = r.N
+		}
+	}
+	return out, nil
+}
+
+// ValueCounts returns, per question key, the count of every stored (item,
+// value, other) of its answers, most frequent first. Use it for single,
+// multi, scale, nps, matrix, consent and date questions; a free text
+// question would list every distinct text.
+func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (map[string][]ValueCount, error) {
+	qs, err := s.aggregatable(keys)
+	if err != nil || len(qs) == 0 {
+		return map[string][]ValueCount{}, err
+	}
+	// Only a matrix needs the item; every other question groups on the
+	// (question_id, value) index alone, without a sort. その他 is told
+	// from the definition, as it was when the answer was stored.
+	var plain, matrix []*QuestionModel
+	for _, q := range qs {
+		if q.Type == Matrix {
+			matrix = append(matrix, q)
+		} else {
+			plain = append(plain, q)
+		}
+	}
+	byID := keyByID(qs)
+	out := make(map[string][]ValueCount, len(qs))
+	type row struct {
+		QuestionID int64
+		Item       string
+		Value      string
+		N          int
+	}
+	var rows []row
+	if len(plain) > 0 {
+		err = st.db.NewSelect().TableExpr("answers").
+			ColumnExpr("question_id, value, count(*) AS n").
+			Where("question_id IN (?)", bun.In(questionIDs(plain))).
+			GroupExpr("question_id, value").
+			Scan(ctx, &rows)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(matrix) > 0 {
+		var cells []row
+		err = st.db.NewSelect().TableExpr("answers").
+			ColumnExpr("question_id, item, value, count(*) AS n").
+			Where("question_id IN (?)", bun.In(questionIDs(matrix))).
+			GroupExpr("question_id, item, value").
+			Scan(ctx, &cells)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, cells...)
+	}
+	d := s.Definition()
+	for _, r := range rows {
+		k := byID[r.QuestionID]
+		q := d.Question(k)
+		other := q != nil && (q.Type == Single || q.Type == Multi) && q.otherText(r.Value)
+		out[k] = append(out[k], ValueCount{Item: r.Item, Value: r.Value, Other: other, Count: r.N})
+	}
+	for _, vs := range out {
+		sort.SliceStable(vs, func(i, j int) bool {
+			if vs[i].Count != vs[j].Count {
+				return vs[i].Count > vs[j].Count
+			}
+			if vs[i].Item != vs[j].Item {
+				return vs[i].Item < vs[j].Item
+			}
+			return vs[i].Value < vs[j].Value
+		})
+	}
+	return out, nil
+}
+
+// NumberStats returns, per question key, the count, mean, median, minimum
+// and maximum of the numbers answered (scale, nps and number questions).
+func (st *Store) NumberStats(ctx context.Context, s *Survey, keys ...string) (map[string]NumberStats, error) {
+	qs, err := s.aggregatable(keys)
+	if err != nil {
+		return nil, err
+	}
+	var numeric []*QuestionModel
+	for _, q := range qs {
+		if q.Type == Scale || q.Type == NPS || q.Type == Number {
+			numeric = append(numeric, q)
+		}
+	}
+	out := make(map[string]NumberStats, len(numeric))
+	if len(numeric) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		QuestionID int64
+		N          int
+		Mean       float64
+		Lo, Hi     float64
+	}
+	err = st.db.NewSelect().TableExpr("answers").
+		ColumnExpr("question_id, count(*) AS n, avg(number) AS mean, min(number) AS lo, max(number) AS hi").
+		Where("question_id IN (?) AND number IS NOT NULL", bun.In(questionIDs(numeric))).
+		GroupExpr("question_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := keyByID(numeric)
+	for _, r := range rows {
+		med, err := st.median(ctx, r.QuestionID, r.N)
+		if err != nil {
+			return nil, err
+		}
+		out[byID[r.QuestionID]] = NumberStats{N: r.N, Mean: r.Mean, Median: med, Min: r.Lo, Max: r.Hi}
+	}
+	return out, nil
+}
+
+// median reads the middle one or two of n numbers through the index order.
+func (st *Store) median(ctx context.Context, questionID int64, n int) (float64, error) {
+	if n == 0 {
+		return 0, nil
+	}
+	var mid []float64
+	err := st.db.NewSelect().TableExpr("answers").Column("number").
+		Where("question_id = ? AND number IS NOT NULL", questionID).
+		OrderExpr("number").Limit(int64(2-n%2)).Offset(int64((n-1)/2)).Scan(ctx, &mid)
+	if err != nil || len(mid) == 0 {
+		return 0, err
+	}
+	if len(mid) == 2 {
+		return (mid[0] + mid[1]) / 2, nil
+	}
+	return mid[0], nil
+}
+
+// CrossCounts breaks the answers of questions down by the answer to the
+// attribute question attrKey in the same response (a self-join on
+// response_id): per question key, the count of every (group, value). Every
+// non-personal single, multi and scale question other than the attribute
+// is broken down when keys is empty.
+func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, keys ...string) (map[string][]CrossCount, error) {
+	attr, err := s.aggregatable([]string{attrKey})
+	if err != nil {
+		return nil, err
+	}
+	qs, err := s.aggregatable(keys)
+	if err != nil {
+		return nil, err
+	}
+	var targets []*QuestionModel
+	for _, q := range qs {
+		if q.ID != attr[0].ID && (len(keys) > 0 || q.Type == Single || q.Type == Multi || q.Type == Scale) {
+			targets = append(targets, q)
+		}
+	}
+	out := make(map[string][]CrossCount, len(targets))
+	if len(targets) == 0 {
+		return out, nil
+	}
+	other := OtherLabel
+	var rows []struct {
+		QuestionID int64
+		Grp        string
+		Val        string
+		N          int
+	}
+	err = st.db.NewSelect().TableExpr("answers AS a").
+		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
+		ColumnExpr("a.question_id").
+		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", other).
+		ColumnExpr("CASE WHEN a.other THEN ? ELSE a.value END AS val", other).
+		ColumnExpr("count(*) AS n").
+		Where("a.question_id IN (?)", bun.In(questionIDs(targets))).
+		GroupExpr("a.question_id, grp, val").
+		OrderExpr("a.question_id, grp, val").
+		Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := keyByID(targets)
+	for _, r := range rows {
+		k := byID[r.QuestionID]
+		out[k] = append(out[k], CrossCount{Group: r.Grp, Value: r.Val, Count: r.N})
+	}
+	return out, nil
+}
+
+// AnswerTexts returns the first limit stored answers of a question, oldest
+// first (limit <= 0: all of them).
+func (st *Store) AnswerTexts(ctx context.Context, s *Survey, key string, limit int) ([]string, error) {
+	qs, err := s.aggregatable([]string{key})
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	q := st.db.NewSelect().TableExpr("answers").Column("value").
+		Where("question_id = ?", qs[0].ID).OrderExpr("id")
+	if limit > 0 {
+		q = q.Limit(int64(limit))
+	}
+	err = q.Scan(ctx, &out)
+	return out, err
+}
+
+// ResponseStamp returns how many responses a survey has and when the latest
+// came in: what a cache of its summaries must compare to stay current.
+func (st *Store) ResponseStamp(ctx context.Context, s *Survey) (count int, latest time.Time, err error) {
+	var row struct {
+		N      int
+		Latest bun.NullTime
+	}
+	err = st.db.NewSelect().TableExpr("responses").
+		ColumnExpr("count(*) AS n, max(submitted_at) AS latest").
+		Where("survey_id = ?", s.ID).Scan(ctx, &row)
+	return row.N, row.Latest.Time, err
+}
