@@ -420,6 +420,15 @@ func (c CodeBook) matchMask(terms []Term) []bool {
 	return out
 }
 
+// masks returns, per answer, which codes match it (in code book order).
+func (c CodeBook) masks(docs []Doc) [][]bool {
+	out := make([][]bool, len(docs))
+	for i, d := range docs {
+		out[i] = c.matchMask(d.Terms)
+	}
+	return out
+}
+
 // CodeCount is the number of answers a code matches.
 type CodeCount struct {
 	Code string `json:"code"`

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"unicode/utf8"
 
@@ -73,15 +74,15 @@ type Options struct {
 	docTerms int    // terms kept per answer for the network and groups
 }
 
-// TermStats counts terms over the scope in the database: occurrences and
-// answers containing each, most answers first.
+// TermStats counts terms over the scope from the per-question totals kept
+// beside the terms: occurrences and answers containing each, most answers first.
 func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]TermStat, error) {
 	var out []TermStat
 	if len(sc.Questions) == 0 {
 		return out, nil
 	}
-	q := s.db.NewSelect().TableExpr("answer_terms").
-		ColumnExpr("term, sum(count) AS count, count(*) AS docs").
+	q := s.db.NewSelect().TableExpr("term_counts").
+		ColumnExpr("term, sum(count) AS count, sum(docs) AS docs").
 		Where("question_id IN (?)", bun.In(sc.questionIDs())).
 		GroupExpr("term").
 		OrderExpr("docs DESC, count DESC, term")
@@ -96,30 +97,69 @@ func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]TermStat, e
 // terms only those in keep (all terms when keep is nil). Statistics over a few
 // terms need only those terms' rows, which keeps large surveys cheap.
 func (s *Store) Docs(ctx context.Context, sc Scope, keep []string) ([]Doc, error) {
+	return s.docs(ctx, sc, keep, true)
+}
+
+// docs is Docs, with the answers' texts only when withText is set: most
+// statistics need only terms, and texts are most of the bytes.
+func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool) ([]Doc, error) {
 	if len(sc.Questions) == 0 {
 		return nil, nil
 	}
-	var answers []struct {
-		ID         int64
-		QuestionID int64
-		ResponseID string
-		Value      string
-	}
-	ids := bun.In(sc.questionIDs())
-	if err := s.db.NewSelect().TableExpr("answers").Column("id", "question_id", "response_id", "value").
-		Where("question_id IN (?)", ids).OrderExpr("id").Scan(ctx, &answers); err != nil {
-		return nil, err
+	event := map[int64]string{}
+	for _, q := range sc.Questions {
+		event[q.ID] = q.Event
 	}
 	groups := map[string]string{}
 	if len(sc.GroupBy) > 0 {
-		var rows []struct{ ResponseID, Value string }
-		if err := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
-			Where("question_id IN (?)", bun.In(sc.GroupBy)).OrderExpr("position DESC").Scan(ctx, &rows); err != nil {
+		rows, err := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+			Where("question_id IN (?)", bun.In(sc.GroupBy)).OrderExpr("position DESC").Rows(ctx)
+		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows { // by descending position, so the first choice wins
-			groups[r.ResponseID] = r.Value
+		err = eachRow(rows, func() error { // by descending position, so the first choice wins
+			var response, value string
+			err := rows.Scan(&response, &value)
+			groups[response] = value
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
+	}
+	// Rows are scanned by hand: at 100k answers and a million term rows,
+	// reflection-based scanning took most of the time.
+	ids := bun.In(sc.questionIDs())
+	columns := []string{"id", "question_id", "response_id"}
+	if withText {
+		columns = append(columns, "value")
+	}
+	rows, err := s.db.NewSelect().TableExpr("answers").Column(columns...).
+		Where("question_id IN (?)", ids).OrderExpr("id").Rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var docs []Doc
+	index := map[int64]int{}
+	err = eachRow(rows, func() error {
+		var d Doc
+		var question int64
+		var response string
+		dest := []any{&d.ID, &question, &response}
+		if withText {
+			dest = append(dest, &d.Text)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		d.Group, d.Event = groups[response], event[question]
+		d.Terms = []Term{} // analysed, even with no term kept: KWIC must not re-run on it
+		index[d.ID] = len(docs)
+		docs = append(docs, d)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	q := s.db.NewSelect().TableExpr("answer_terms").Column("answer_id", "term", "kind", "count").Where("question_id IN (?)", ids)
 	if keep != nil {
@@ -128,31 +168,32 @@ func (s *Store) Docs(ctx context.Context, sc Scope, keep []string) ([]Doc, error
 		}
 		q = q.Where("term IN (?)", bun.In(keep))
 	}
-	var terms []struct {
-		AnswerID int64
-		Term     string
-		Kind     string
-		Count    int
-	}
-	if err := q.Scan(ctx, &terms); err != nil {
+	if rows, err = q.Rows(ctx); err != nil {
 		return nil, err
 	}
-	byAnswer := make(map[int64][]Term, len(answers))
-	for _, t := range terms {
-		byAnswer[t.AnswerID] = append(byAnswer[t.AnswerID], Term{Text: t.Term, Kind: t.Kind, Count: t.Count})
-	}
-	event := map[int64]string{}
-	for _, q := range sc.Questions {
-		event[q.ID] = q.Event
-	}
-	docs := make([]Doc, len(answers))
-	for i, a := range answers {
-		docs[i] = Doc{ID: a.ID, Text: a.Value, Terms: byAnswer[a.ID], Group: groups[a.ResponseID], Event: event[a.QuestionID]}
-		if docs[i].Terms == nil {
-			docs[i].Terms = []Term{} // analysed, with no term kept: KWIC must not re-run on it
+	err = eachRow(rows, func() error {
+		var answer int64
+		var t Term
+		if err := rows.Scan(&answer, &t.Text, &t.Kind, &t.Count); err != nil {
+			return err
+		}
+		if i, ok := index[answer]; ok {
+			docs[i].Terms = append(docs[i].Terms, t)
+		}
+		return nil
+	})
+	return docs, err
+}
+
+// eachRow calls scan for every row and closes the rows.
+func eachRow(rows *sql.Rows, scan func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(); err != nil {
+			return err
 		}
 	}
-	return docs, nil
+	return rows.Err()
 }
 
 // Summarize computes the statistics of a scope from stored terms.
@@ -166,7 +207,9 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	if opt.Quotes <= 0 {
 		opt.Quotes = 3
 	}
-	frequent, err := s.TermStats(ctx, sc, max(opt.Top, 300))
+	// The network takes the 80 most frequent terms and group comparison the
+	// most frequent few hundred; codes need only the terms their rules name.
+	frequent, err := s.TermStats(ctx, sc, max(opt.Top, 200))
 	if err != nil {
 		return nil, err
 	}
@@ -184,14 +227,24 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	for t := range keep {
 		list = append(list, t)
 	}
-	docs, err := s.Docs(ctx, sc, list)
+	docs, err := s.docs(ctx, sc, list, false)
 	if err != nil {
 		return nil, err
 	}
 	sum := &Summary{Answers: len(docs), Terms: frequent[:min(opt.Top, len(frequent))], Events: sc.Events()}
 	sum.Network = Cooccurrence(docs, 0, opt.Edges)
-	for _, c := range CodeCounts(cb, docs) {
-		sum.Codes = append(sum.Codes, CodeExamples{Code: c.Code, Docs: c.Docs, Quotes: quotes(cb, c.Code, docs, opt.Quotes)})
+	masks := cb.masks(docs)
+	for i, k := range cb.Codes {
+		ex := CodeExamples{Code: k.Name}
+		for _, m := range masks {
+			if m[i] {
+				ex.Docs++
+			}
+		}
+		if ex.Quotes, err = s.quotes(ctx, k, i, docs, masks, opt.Quotes); err != nil {
+			return nil, err
+		}
+		sum.Codes = append(sum.Codes, ex)
 	}
 	if len(sc.GroupBy) > 0 {
 		sum.Groups = Characteristic(docs, opt.Method, 10)
@@ -208,37 +261,52 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	return sum, nil
 }
 
-// quotes picks representative answers of a code: those naming the most of
-// the code's terms, of a readable length, shortest first among equals.
-func quotes(cb CodeBook, code string, docs []Doc, n int) []string {
-	ids := CodeDocs(cb, code, docs)
-	if len(ids) == 0 {
-		return nil
-	}
-	var terms []string
-	for _, c := range cb.Codes {
-		if c.Name == code {
-			terms = c.Terms()
-		}
-	}
-	byID := make(map[int64]*Doc, len(docs))
-	for i := range docs {
-		byID[docs[i].ID] = &docs[i]
-	}
+// quotes picks representative answers of a code: among the answers naming
+// the most of the code's terms, those of a readable length, shortest first.
+// Only the texts of the best few dozen candidates are read.
+func (s *Store) quotes(ctx context.Context, k Code, index int, docs []Doc, masks [][]bool, n int) ([]string, error) {
+	terms := k.Terms()
 	type cand struct {
-		text         string
+		id           int64
 		hits, length int
+		text         string
 	}
 	var cands []cand
-	for _, id := range ids {
-		d := byID[id]
-		c := cand{text: d.Text, length: utf8.RuneCountInString(d.Text)}
+	for j, d := range docs {
+		if !masks[j][index] {
+			continue
+		}
+		c := cand{id: d.ID}
 		for _, t := range terms {
 			if hasTerm(d.Terms, t) {
 				c.hits++
 			}
 		}
 		cands = append(cands, c)
+	}
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
+	cands = cands[:min(len(cands), 10*n)]
+	ids := make([]int64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	var texts []struct {
+		ID    int64
+		Value string
+	}
+	if err := s.db.NewSelect().TableExpr("answers").Column("id", "value").Where("id IN (?)", bun.In(ids)).Scan(ctx, &texts); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]string, len(texts))
+	for _, t := range texts {
+		byID[t.ID] = t.Value
+	}
+	for i := range cands {
+		cands[i].text = byID[cands[i].id]
+		cands[i].length = utf8.RuneCountInString(cands[i].text)
 	}
 	readable := func(c cand) bool { return c.length >= 10 && c.length <= 200 }
 	sort.SliceStable(cands, func(i, j int) bool {
@@ -255,7 +323,7 @@ func quotes(cb CodeBook, code string, docs []Doc, n int) []string {
 	for _, c := range cands[:min(n, len(cands))] {
 		out = append(out, c.text)
 	}
-	return out
+	return out, nil
 }
 
 // Filter narrows the answers behind a number: those with a term, a code, in a

@@ -69,11 +69,13 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			}
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if _, err := tx.NewDelete().TableExpr("answer_terms").
-				Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(ids)).Exec(ctx); err != nil {
+			if err := s.ForgetAnswers(ctx, tx, questions, ids); err != nil {
 				return err
 			}
 			if err := insertTerms(ctx, tx, rows); err != nil {
+				return err
+			}
+			if err := addTermCounts(ctx, tx, rows, 1); err != nil {
 				return err
 			}
 			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", s.analyzer.Version()).

@@ -63,7 +63,10 @@ func (s *Store) AnalyzeAnswers(ctx context.Context, tx bun.Tx, answers []survey.
 			rows = append(rows, answerTerm{AnswerID: a.AnswerID, QuestionID: a.QuestionID, Term: t.Text, Kind: t.Kind, Count: t.Count})
 		}
 	}
-	return insertTerms(ctx, tx, rows)
+	if err := insertTerms(ctx, tx, rows); err != nil {
+		return err
+	}
+	return addTermCounts(ctx, tx, rows, 1)
 }
 
 func insertTerms(ctx context.Context, db bun.IDB, rows []answerTerm) error {
