@@ -7,12 +7,17 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// termCount is a question's total for one term: occurrences and answers.
+// termCounts spreads each total over this many rows (by answer id), so
+// concurrent transactions adding the same term seldom wait on one row lock.
+const termShards = 16
+
+// termCount is a share of a question's total for one term: occurrences and answers.
 type termCount struct {
 	bun.BaseModel `bun:"table:term_counts"`
 
 	QuestionID int64  `bun:"question_id,pk"`
 	Term       string `bun:"term,pk"`
+	Shard      int64  `bun:"shard,pk"`
 	Count      int    `bun:"count"`
 	Docs       int    `bun:"docs"`
 }
@@ -22,15 +27,16 @@ type termCount struct {
 // transactions lock them in the same order and never deadlock.
 func addTermCounts(ctx context.Context, db bun.IDB, rows []answerTerm, sign int) error {
 	type key struct {
-		q    int64
-		term string
+		q     int64
+		term  string
+		shard int64
 	}
 	sums := map[key]*termCount{}
 	for _, r := range rows {
-		k := key{r.QuestionID, r.Term}
+		k := key{r.QuestionID, r.Term, r.AnswerID % termShards}
 		c := sums[k]
 		if c == nil {
-			c = &termCount{QuestionID: r.QuestionID, Term: r.Term}
+			c = &termCount{QuestionID: r.QuestionID, Term: r.Term, Shard: k.shard}
 			sums[k] = c
 		}
 		c.Count += sign * r.Count
@@ -44,15 +50,19 @@ func addTermCounts(ctx context.Context, db bun.IDB, rows []answerTerm, sign int)
 		counts = append(counts, *c)
 	}
 	sort.Slice(counts, func(i, j int) bool {
-		if counts[i].QuestionID != counts[j].QuestionID {
-			return counts[i].QuestionID < counts[j].QuestionID
+		a, b := counts[i], counts[j]
+		if a.QuestionID != b.QuestionID {
+			return a.QuestionID < b.QuestionID
 		}
-		return counts[i].Term < counts[j].Term
+		if a.Term != b.Term {
+			return a.Term < b.Term
+		}
+		return a.Shard < b.Shard
 	})
 	for i := 0; i < len(counts); i += insertBatch {
 		chunk := counts[i:min(i+insertBatch, len(counts))]
 		_, err := db.NewInsert().Model(&chunk).
-			On("CONFLICT (question_id, term) DO UPDATE").
+			On("CONFLICT (question_id, term, shard) DO UPDATE").
 			Set("count = ?TableAlias.count + EXCLUDED.count").
 			Set("docs = ?TableAlias.docs + EXCLUDED.docs").
 			Exec(ctx)
