@@ -254,6 +254,9 @@ func choice(q *Question, s string) (any, string) {
 		if n := utf8.RuneCountInString(s); n > MaxTextLen {
 			return nil, fmt.Sprintf("その他は%d文字以内で入力してください", MaxTextLen)
 		}
+		if !utf8.ValidString(s) || strings.ContainsRune(s, 0) { // found by FuzzValidateJSON: PostgreSQL refuses both
+			return nil, "使えない文字が含まれています"
+		}
 		return s, ""
 	}
 	return nil, fmt.Sprintf("選択肢（%s）から選んでください", strings.Join(q.Options, "・"))

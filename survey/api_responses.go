@@ -67,17 +67,34 @@ func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusConflict, map[string]string{"error": stateText(state)})
 		return
 	}
+	code := r.URL.Query().Get("code")
+	if err := p.store.CheckInvitation(r.Context(), s, code); err != nil {
+		if id, replay := p.store.replayOf(r.Context(), s, "api:"+key); replay && key != "" && errors.Is(err, ErrInvitationUsed) {
+			writeJSON(w, http.StatusOK, map[string]string{"id": id})
+			return
+		}
+		status, msg := invitationStatus(err)
+		if status == 0 {
+			p.internalError(w, r, err)
+			return
+		}
+		writeJSON(w, status, map[string]string{"error": msg})
+		return
+	}
 	answers, errs := Validate(s.Definition(), body.Answers)
 	if errs != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
 		return
 	}
-	sub := Submission{Source: "api"}
+	sub := Submission{Source: "api", Invitation: code}
 	if key != "" {
 		sub.Key = "api:" + key
 	}
 	id, replay, err := p.store.Submit(r.Context(), s, answers, sub)
 	switch {
+	case errors.Is(err, ErrInvitationUsed):
+		_, msg := invitationStatus(err)
+		writeJSON(w, http.StatusConflict, map[string]string{"error": msg})
 	case errors.Is(err, ErrFull):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": stateText(Full)})
 	case err != nil:

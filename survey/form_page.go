@@ -37,6 +37,7 @@ type formView struct {
 	Fields []formField
 	Errors []formError
 	Token  string
+	Code   string // the invitee's code, carried to the submission
 }
 
 type formError struct{ ID, Label, Message string }
@@ -64,6 +65,9 @@ func (p *Pages) showForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store") // each view carries its own one-time token
+	if err := p.store.CheckInvitation(r.Context(), s, invitationCode(r)); err != nil {
+		return p.showInvitationProblem(w, r, s, err)
+	}
 	return p.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
 }
 
@@ -84,11 +88,21 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if token == "" || len(token) > 64 {
 		token = newToken()
 	}
+	code := invitationCode(r)
+	if err := p.store.CheckInvitation(r.Context(), s, code); err != nil {
+		if _, replay := p.store.replayOf(r.Context(), s, "form:"+token); !errors.Is(err, ErrInvitationUsed) || !replay {
+			return p.showInvitationProblem(w, r, s, err)
+		}
+		// the same form sent twice (a double tap): thank them again below
+	}
 	answers, errs := Validate(s.Definition(), DecodeForm(s.Definition(), r.PostForm))
 	if errs != nil {
 		return p.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
 	}
-	_, _, err = p.store.Submit(r.Context(), s, answers, Submission{Key: "form:" + token, Source: "web"})
+	_, _, err = p.store.Submit(r.Context(), s, answers, Submission{Key: "form:" + token, Source: "web", Invitation: code})
+	if errors.Is(err, ErrInvitationUsed) {
+		return p.showInvitationProblem(w, r, s, err)
+	}
 	if errors.Is(err, ErrFull) {
 		return p.showUnavailable(w, r, s, Full)
 	}
@@ -103,7 +117,7 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 
 func (p *Pages) renderForm(w http.ResponseWriter, r *http.Request, s *Survey, status int, posted url.Values, errs FieldErrors, token string) error {
 	d := s.Definition()
-	v := formView{Survey: s, Token: token}
+	v := formView{Survey: s, Token: token, Code: invitationCode(r)}
 	for i := range d.Questions {
 		q := &d.Questions[i]
 		f := formField{Q: q, ID: "q-" + q.Key, Error: errs[q.Key], Value: posted.Get(fieldName(q.Key)),

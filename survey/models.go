@@ -33,6 +33,7 @@ type Survey struct {
 	ClosesAt     *time.Time `bun:"closes_at"`
 	MaxResponses int        `bun:"max_responses"`
 	Source       string     `bun:"source"`
+	Owner        string     `bun:"owner"` // e-mail of the staff member who made it in the editor; "": everyone's
 	CreatedAt    time.Time  `bun:"created_at"`
 	UpdatedAt    time.Time  `bun:"updated_at"`
 

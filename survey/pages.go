@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"html/template"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -21,7 +23,18 @@ type Pages struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	form, thanks, unavailable, list, responses *template.Template
+	// SubmitLimit limits submissions per client address and survey (nil: none).
+	SubmitLimit *ratelimit.Limiter
+
+	form, thanks, unavailable, list, responses   *template.Template
+	editor, editorNew, link, invitations, shares *template.Template
+
+	// IsAdmin says whether a staff member (by e-mail) is an admin (nil: nobody is).
+	IsAdmin func(ctx context.Context, email string) bool
+
+	// BaseURL is the public address of the respondent pages ("https://koe.example.jp");
+	// empty: derived from each request.
+	BaseURL string
 }
 
 // NewPages parses the survey templates.
@@ -34,6 +47,11 @@ func NewPages(store *Store, wp *web.Pages, log *slog.Logger) *Pages {
 		unavailable: parse("unavailable.html"),
 		list:        parse("list.html"),
 		responses:   parse("responses.html"),
+		editor:      parse("editor.html"),
+		editorNew:   parse("editor_new.html"),
+		link:        parse("link.html"),
+		invitations: parse("invitations.html"),
+		shares:      parse("shares.html"),
 	}
 }
 
@@ -41,13 +59,18 @@ func NewPages(store *Store, wp *web.Pages, log *slog.Logger) *Pages {
 func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handler) {
 	h := func(f web.HandlerFunc) http.Handler { return web.Handle(p.web, p.log, f) }
 	mux.Handle("GET /s/{slug}", h(p.showForm))
-	mux.Handle("POST /s/{slug}", h(p.submitForm))
+	mux.Handle("POST /s/{slug}", p.limited(h(p.submitForm)))
 	mux.Handle("GET /s/{slug}/thanks", h(p.showThanks))
-	mux.Handle("POST /api/v1/surveys/{slug}/responses", http.HandlerFunc(p.apiSubmit))
+	mux.Handle("POST /api/v1/surveys/{slug}/responses", p.limited(http.HandlerFunc(p.apiSubmit)))
 	mux.Handle("GET /surveys", staff(h(p.showList)))
 	mux.Handle("GET /surveys/{slug}/responses", staff(h(p.showResponses)))
 	mux.Handle("GET /surveys/{slug}/responses.csv", staff(h(p.downloadCSV)))
-	p.registerImport(mux, staff) // GET and POST /surveys/{slug}/import
+	p.registerImport(mux, staff)         // GET and POST /surveys/{slug}/import
+	p.registerDelete(mux, staff)         // GET and POST /surveys/{slug}/responses/{id}/delete
+	p.registerEditor(mux, staff, h)      // /surveys/new, /surveys/{slug}/edit, …/preview, …/survey.yaml
+	p.registerLink(mux, staff, h)        // /surveys/{slug}/link, …/qr.png, …/qr.svg
+	p.registerInvitations(mux, staff, h) // /i/{code}, /surveys/{slug}/invitations…
+	p.registerShares(mux, staff, h)      // /surveys/{slug}/shares
 }
 
 // surveyFromPath loads the survey named by the {slug} of a staff or

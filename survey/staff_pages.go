@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"github.com/koe-project/koe/internal/web"
 	"net/http"
 	"strings"
 )
@@ -9,6 +10,19 @@ func (p *Pages) showList(w http.ResponseWriter, r *http.Request) error {
 	list, err := p.store.SurveySummaries(r.Context())
 	if err != nil {
 		return err
+	}
+	visible, err := p.store.visibleSlugs(r.Context(), web.UserEmail(r.Context()), p.isAdmin(r.Context()))
+	if err != nil {
+		return err
+	}
+	if visible != nil { // only the surveys this staff member owns or that are shared
+		shown := list[:0]
+		for _, s := range list {
+			if visible[s.Slug] {
+				shown = append(shown, s)
+			}
+		}
+		list = shown
 	}
 	return p.web.Render(w, r, http.StatusOK, p.list, "アンケート一覧", list)
 }

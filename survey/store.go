@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -34,6 +35,8 @@ type Store struct {
 	db       *bun.DB
 	analyzer TextAnalyzer
 	now      func() time.Time
+	cache    questionCache
+	writeMu  sync.Mutex // see lockWrites
 }
 
 // NewStore returns a Store. analyzer may be nil (no text analysis).
@@ -46,7 +49,7 @@ func (st *Store) DB() *bun.DB { return st.db }
 
 // SurveyBySlug returns a survey with its series and questions, or ErrNotFound.
 func (st *Store) SurveyBySlug(ctx context.Context, slug string) (*Survey, error) {
-	return surveyBySlug(ctx, st.db, slug)
+	return st.cachedSurveyBySlug(ctx, slug) // see cache.go
 }
 
 func surveyBySlug(ctx context.Context, db bun.IDB, slug string) (*Survey, error) {

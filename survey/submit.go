@@ -22,6 +22,9 @@ type Submission struct {
 	Key    string
 	Source string    // web, api or import
 	At     time.Time // zero: now
+	// Invitation is the invitee's code: it is marked answered in the same
+	// transaction, and a used or revoked code stores nothing (ErrInvitationUsed).
+	Invitation string
 }
 
 // Submit stores a validated response and all its answers (and their terms) in
@@ -29,6 +32,7 @@ type Submission struct {
 // id is then the first response's id and nothing new is stored.
 func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
 	r := st.newResponse(s, sub)
+	defer st.lockWrites()()
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -56,6 +60,11 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 			id, _, err := responseByKey(ctx, tx, s.ID, sub.Key)
 			r.ID, replay = id, true
 			return err
+		}
+		if sub.Invitation != "" {
+			if err := claimInvitation(ctx, tx, s, sub.Invitation, r.ID); err != nil {
+				return err
+			}
 		}
 		return st.insertAnswers(ctx, tx, s, answerRows(s, r.ID, answers))
 	})
@@ -118,6 +127,7 @@ type Pending struct {
 // are skipped, so importing the same file twice stores nothing twice.
 // max_responses does not apply: it limits respondents, not staff imports.
 func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (stored, skipped int, err error) {
+	defer st.lockWrites()()
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var existing []string
 		if err := tx.NewSelect().Model((*Response)(nil)).Column("submission_key").

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -15,6 +16,7 @@ import (
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
@@ -24,8 +26,17 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	fs, dbURL := e.flags("serve")
 	addr := fs.String("addr", ":8080", "address to listen on")
 	withDemo := fs.Bool("demo", false, "load the example questionnaires with sample answers and a demo staff account")
+	trustProxy := fs.Bool("trust-proxy", e.getenv("KOE_TRUST_PROXY") == "1" || e.getenv("KOE_TRUST_PROXY") == "true",
+		"believe X-Forwarded-For/-Proto of the one reverse proxy every request comes through (env KOE_TRUST_PROXY=1)")
+	submitRate := fs.Int("submit-rate", 600, "submissions per minute per client address and survey (0: no limit)")
+	submitBurst := fs.Int("submit-burst", 300, "submissions at once per client address and survey")
+	baseURL := fs.String("base-url", e.getenv("KOE_BASE_URL"), "public address of the respondent pages for links and QR codes, e.g. https://koe.example.jp (env KOE_BASE_URL; default: from each request)")
+	pprofAddr := fs.String("pprof", "", "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if u, err := url.Parse(*baseURL); *baseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--base-url %q: use the public address with its scheme, such as https://koe.example.jp", *baseURL)
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	db, err := openDB(ctx, *dbURL)
@@ -39,6 +50,14 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	app := newApp(db, log, texts)
+	app.trustProxy = *trustProxy
+	app.baseURL = *baseURL
+	app.submitLimit = ratelimit.New(*submitRate, *submitBurst)
+	if *pprofAddr != "" {
+		if err := startPprof(*pprofAddr, log); err != nil {
+			return err
+		}
+	}
 	if *withDemo {
 		password, err := demo.Load(ctx, app.surveys, app.users)
 		if err != nil {
@@ -93,6 +112,10 @@ type app struct {
 	surveys *survey.Store
 	texts   *analysis.Store
 	users   *auth.Store
+
+	trustProxy  bool               // believe X-Forwarded-For/-Proto (--trust-proxy)
+	submitLimit *ratelimit.Limiter // per address and survey (--submit-rate, --submit-burst)
+	baseURL     string             // public address for links and QR codes (--base-url)
 }
 
 func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
@@ -103,6 +126,8 @@ func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 		surveys: survey.NewStore(db, texts),
 		texts:   texts,
 		users:   auth.NewStore(db),
+
+		submitLimit: ratelimit.New(600, 300),
 	}
 }
 
@@ -115,11 +140,19 @@ func (a *app) handler() http.Handler {
 	})
 	login := auth.NewHandlers(a.users, a.pages, a.log)
 	login.Register(mux)
-	survey.NewPages(a.surveys, a.pages, a.log).Register(mux, login.RequireStaff)
-	reports.NewPages(a.surveys, a.texts, a.pages, a.log).Register(mux, login.RequireStaff)
+	auth.NewAdmin(login).Register(mux) // /admin/users: staff accounts, for admins
+	sp := survey.NewPages(a.surveys, a.pages, a.log)
+	sp.SubmitLimit = a.submitLimit
+	sp.BaseURL = a.baseURL
+	sp.IsAdmin = a.users.IsAdmin
+	// Every staff route: signed in, then allowed for the survey or series it touches.
+	staff := func(h http.Handler) http.Handler { return login.RequireStaff(sp.Access(h)) }
+	sp.Register(mux, staff)
+	reports.NewPages(a.surveys, a.texts, a.pages, a.log).Register(mux, staff)
 	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
 	// and Origin headers; non-browser clients such as curl send neither.
-	return web.LogRequests(a.log, web.SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))
+	// Proxy headers are believed only with --trust-proxy (client address, HTTPS).
+	return web.TrustProxy(a.trustProxy, web.LogRequests(a.log, web.SecurityHeaders(http.NewCrossOriginProtection().Handler(mux))))
 }
 
 func (a *app) healthz(w http.ResponseWriter, r *http.Request) {

@@ -7,8 +7,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -53,7 +56,13 @@ func (h *Handlers) submitLogin(w http.ResponseWriter, r *http.Request) error {
 		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
 	}
 	v := loginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
-	token, err := h.store.SignIn(r.Context(), v.Email, r.PostForm.Get("password"))
+	token, err := h.store.SignInFrom(r.Context(), v.Email, r.PostForm.Get("password"), web.ClientAddr(r))
+	var throttled *ThrottledError
+	if errors.As(err, &throttled) {
+		w.Header().Set("Retry-After", ratelimit.RetryAfter(throttled.RetryAfter))
+		v.Error = "ログインの失敗が続いたため、しばらくログインできません。" + waitText(throttled.RetryAfter) + "後にもう一度お試しください。"
+		return h.web.Render(w, r, http.StatusTooManyRequests, h.login, "ログイン", v)
+	}
 	if errors.Is(err, ErrBadCredentials) {
 		v.Error = "メールアドレスかパスワードが違います。"
 		return h.web.Render(w, r, http.StatusUnauthorized, h.login, "ログイン", v)
@@ -63,7 +72,7 @@ func (h *Handlers) submitLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: r.TLS != nil, MaxAge: int(SessionLifetime.Seconds()),
+		Secure: web.IsHTTPS(r), MaxAge: int(SessionLifetime.Seconds()),
 	})
 	http.Redirect(w, r, v.Next, http.StatusSeeOther)
 	return nil
@@ -75,7 +84,7 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: web.IsHTTPS(r), MaxAge: -1})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
@@ -114,4 +123,9 @@ func safeNext(next string) string {
 		return "/surveys"
 	}
 	return next
+}
+
+// waitText says a wait in Japanese minutes (at least 1).
+func waitText(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Minute-1)/time.Minute))) + "分"
 }

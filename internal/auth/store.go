@@ -50,10 +50,12 @@ type session struct {
 type Store struct {
 	db  *bun.DB
 	now func() time.Time
+	// Throttle limits failed sign-ins through SignInFrom.
+	Throttle Throttle
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *bun.DB) *Store { return &Store{db: db, now: time.Now} }
+func NewStore(db *bun.DB) *Store { return &Store{db: db, now: time.Now, Throttle: DefaultThrottle} }
 
 // ErrBadCredentials is returned for an unknown e-mail or a wrong password alike.
 var ErrBadCredentials = errors.New("wrong e-mail or password")

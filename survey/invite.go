@@ -1,0 +1,182 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Invitation is one invitee's link to a survey that takes one answer per invitee.
+// For an anonymous survey ResponseID stays empty: only Answered is kept.
+type Invitation struct {
+	bun.BaseModel `bun:"table:invitations"`
+
+	ID         int64      `bun:"id,pk,autoincrement"`
+	SurveyID   int64      `bun:"survey_id"`
+	Code       string     `bun:"code"`
+	Name       string     `bun:"name"`
+	Email      string     `bun:"email"`
+	CreatedAt  time.Time  `bun:"created_at"`
+	Answered   bool       `bun:"answered"`
+	ResponseID *string    `bun:"response_id"`
+	RevokedAt  *time.Time `bun:"revoked_at"`
+}
+
+// Invitee is one line of an uploaded invitation list.
+type Invitee struct{ Name, Email string }
+
+// Errors of an invitation code, each with its own page and status.
+var (
+	ErrInvitationRequired = errors.New("this survey is answered through an invitation link")
+	ErrInvitationUnknown  = errors.New("unknown invitation code")
+	ErrInvitationRevoked  = errors.New("the invitation code was revoked")
+	ErrInvitationUsed     = errors.New("the invitation code has already been used")
+)
+
+// newInvitationCode is 20 random base32 characters (100 bits): unguessable,
+// and easy to read aloud or type from paper.
+func newInvitationCode() string {
+	b := make([]byte, 13)
+	rand.Read(b)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
+}
+
+// AddInvitations creates one code per invitee.
+func (st *Store) AddInvitations(ctx context.Context, s *Survey, invitees []Invitee) ([]*Invitation, error) {
+	now := st.now().UTC()
+	out := make([]*Invitation, 0, len(invitees))
+	for _, iv := range invitees {
+		out = append(out, &Invitation{SurveyID: s.ID, Code: newInvitationCode(), Name: iv.Name, Email: iv.Email, CreatedAt: now})
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	err := st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		for i := 0; i < len(out); i += insertBatch {
+			chunk := out[i:min(i+insertBatch, len(out))]
+			if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Invitations lists a survey's invitations in the order they were made.
+func (st *Store) Invitations(ctx context.Context, s *Survey) ([]*Invitation, error) {
+	var list []*Invitation
+	err := st.db.NewSelect().Model(&list).Where("survey_id = ?", s.ID).Order("id").Scan(ctx)
+	return list, err
+}
+
+// NeedsInvitation reports whether a survey takes answers only through invitation links
+// (it does once any invitation was made for it).
+func (st *Store) NeedsInvitation(ctx context.Context, s *Survey) (bool, error) {
+	return st.db.NewSelect().Model((*Invitation)(nil)).Where("survey_id = ?", s.ID).Exists(ctx)
+}
+
+// InvitationByCode finds an invitation by its code.
+func (st *Store) InvitationByCode(ctx context.Context, code string) (*Invitation, error) {
+	iv := new(Invitation)
+	err := st.db.NewSelect().Model(iv).Where("code = ?", code).Limit(1).Scan(ctx)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrInvitationUnknown
+		}
+		return nil, err
+	}
+	return iv, nil
+}
+
+// CheckInvitation says whether code may answer survey s now.
+func (st *Store) CheckInvitation(ctx context.Context, s *Survey, code string) error {
+	need, err := st.NeedsInvitation(ctx, s)
+	if err != nil || !need {
+		return err
+	}
+	if code == "" {
+		return ErrInvitationRequired
+	}
+	iv, err := st.InvitationByCode(ctx, code)
+	switch {
+	case err != nil:
+		return err
+	case iv.SurveyID != s.ID:
+		return ErrInvitationUnknown
+	case iv.RevokedAt != nil:
+		return ErrInvitationRevoked
+	case iv.Answered:
+		return ErrInvitationUsed
+	}
+	return nil
+}
+
+// claimInvitation marks a code answered inside the transaction that stores
+// the response; a code that is used, revoked or unknown refuses the response.
+func claimInvitation(ctx context.Context, tx bun.Tx, s *Survey, code, responseID string) error {
+	q := tx.NewUpdate().Model((*Invitation)(nil)).Set("answered = ?", true).
+		Where("survey_id = ? AND code = ? AND answered = ? AND revoked_at IS NULL", s.ID, code, false)
+	if !s.Anonymous {
+		q = q.Set("response_id = ?", responseID)
+	}
+	res, err := q.Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrInvitationUsed
+	}
+	return nil
+}
+
+// RevokeInvitation makes an invitation's link refuse answers.
+func (st *Store) RevokeInvitation(ctx context.Context, s *Survey, id int64) (*Invitation, error) {
+	iv := new(Invitation)
+	if err := st.db.NewSelect().Model(iv).Where("id = ? AND survey_id = ?", id, s.ID).Scan(ctx); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	if iv.RevokedAt == nil {
+		now := st.now().UTC()
+		iv.RevokedAt = &now
+		if _, err := st.db.NewUpdate().Model(iv).Column("revoked_at").WherePK().Exec(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return iv, nil
+}
+
+// ReissueInvitation revokes an invitation and gives its invitee a new code.
+func (st *Store) ReissueInvitation(ctx context.Context, s *Survey, id int64) (*Invitation, error) {
+	old, err := st.RevokeInvitation(ctx, s, id)
+	if err != nil {
+		return nil, err
+	}
+	list, err := st.AddInvitations(ctx, s, []Invitee{{Name: old.Name, Email: old.Email}})
+	if err != nil {
+		return nil, err
+	}
+	return list[0], nil
+}
+
+// replayOf returns the response already stored under a submission key, so a
+// retried submission of an invitee who has just answered is answered as a
+// replay rather than refused as a used code.
+func (st *Store) replayOf(ctx context.Context, s *Survey, key string) (string, bool) {
+	if key == "" {
+		return "", false
+	}
+	var id string
+	err := st.db.NewSelect().Model((*Response)(nil)).Column("id").
+		Where("survey_id = ? AND submission_key = ?", s.ID, key).Limit(1).Scan(ctx, &id)
+	return id, err == nil
+}
