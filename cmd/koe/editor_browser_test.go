@@ -92,7 +92,7 @@ func TestBrowserEditorBuildsMeetingSurvey(t *testing.T) {
 		t.Fatal(err)
 	}
 	state := browsertest.Get(t, ctx, chromedp.Text(css(`#state`)))
-	shot := browsertest.Get(t, ctx, chromedp.FullScreenshot(80))
+	shot := browsertest.Get(t, ctx, chromedp.FullScreenshot(100)) // 100: PNG
 
 	staff := ts.staffClient(pw)
 	resp, src := get(t, staff, ts.URL+"/surveys/network-2020-4/survey.yaml")
