@@ -27,13 +27,16 @@ type testServer struct {
 	t   testing.TB
 }
 
-func newTestServer(t testing.TB, db *bun.DB) *testServer {
+func newTestServer(t testing.TB, db *bun.DB, options ...func(*app)) *testServer {
 	t.Helper()
 	texts, err := openAnalysis(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)), texts)
+	for _, o := range options {
+		o(a)
+	}
 	srv := httptest.NewServer(a.handler())
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, app: a, t: t}
