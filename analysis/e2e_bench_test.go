@@ -5,14 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 )
 
 // BenchmarkStoreAnalysedAnswers is the end-to-end cost of taking in a large
 // batch of free-text answers (as an import does): validation, the response
 // and answer rows, tokenizing with both cores, and the term rows, in one
-// transaction on SQLite. Compare with MeCab tokenizing the same text:
+// transaction, on each database. Compare with MeCab tokenizing the same text:
 //
 //	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x ./analysis/
 //	KOE_BENCH_TEXT=/tmp/answers.txt ... writes the text for: time mecab < /tmp/answers.txt > /dev/null
@@ -30,12 +29,16 @@ func BenchmarkStoreAnalysedAnswers(b *testing.B) {
 	for _, a := range answers {
 		bytes += len(a)
 	}
-	b.SetBytes(int64(bytes))
-	for b.Loop() {
-		b.StopTimer()
-		db := dbtest.Open(b, database.SQLite)
-		texts := NewStore(db, testAnalyzer(b))
-		b.StartTimer()
-		storeWithAnswers(b, db, texts, "bench", 1, answers)
+	for _, kind := range dbtest.Kinds {
+		b.Run(string(kind), func(b *testing.B) {
+			b.SetBytes(int64(bytes))
+			for b.Loop() {
+				b.StopTimer()
+				db := dbtest.Open(b, kind)
+				texts := NewStore(db, testAnalyzer(b))
+				b.StartTimer()
+				storeWithAnswers(b, db, texts, "bench", 1, answers)
+			}
+		})
 	}
 }
