@@ -208,8 +208,8 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 		opt.Quotes = 3
 	}
 	// The network takes the 80 most frequent terms and group comparison the
-	// most frequent few hundred; codes need only the terms their rules name.
-	frequent, err := s.TermStats(ctx, sc, max(opt.Top, 200))
+	// most frequent 120; codes need only the terms their rules name.
+	frequent, err := s.TermStats(ctx, sc, max(opt.Top, 120))
 	if err != nil {
 		return nil, err
 	}
@@ -271,6 +271,8 @@ func (s *Store) quotes(ctx context.Context, k Code, index int, docs []Doc, masks
 		hits, length int
 		text         string
 	}
+	// Candidates: the first few dozen matching answers (checking every match
+	// of a frequent code at 100k answers cost most of a second).
 	var cands []cand
 	for j, d := range docs {
 		if !masks[j][index] {
@@ -283,12 +285,13 @@ func (s *Store) quotes(ctx context.Context, k Code, index int, docs []Doc, masks
 			}
 		}
 		cands = append(cands, c)
+		if len(cands) == 20*n {
+			break
+		}
 	}
 	if len(cands) == 0 {
 		return nil, nil
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].hits > cands[j].hits })
-	cands = cands[:min(len(cands), 10*n)]
 	ids := make([]int64, len(cands))
 	for i, c := range cands {
 		ids[i] = c.id
