@@ -24,7 +24,12 @@ func (p *Pages) showList(w http.ResponseWriter, r *http.Request) error {
 		}
 		list = shown
 	}
-	return p.web.Render(w, r, http.StatusOK, p.list, "アンケート一覧", list)
+	return p.web.Render(w, r, http.StatusOK, p.list, "アンケート一覧", listView{Surveys: list, Admin: p.isAdmin(r.Context())})
+}
+
+type listView struct {
+	Surveys []SurveySummary
+	Admin   bool // shows the link to staff management
 }
 
 type responsesView struct {
