@@ -1,14 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,72 +12,16 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
 )
-
-// buildKoe compiles the koe binary once per test binary run.
-var buildKoe = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "koe-bin")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "koe")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// startKoe runs `koe serve` as a real process and waits until it answers.
-func startKoe(t *testing.T, bin, db string) (*exec.Cmd, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", db)
-	cmd.Stderr = os.Stderr
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go bufio.NewScanner(stdout).Scan()
-	url := "http://" + addr
-	for range 200 {
-		if resp, err := http.Get(url + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return cmd, url
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	t.Fatal("koe did not start")
-	return nil, ""
-}
 
 // Fire a burst of submissions, kill koe with SIGKILL in the middle, restart
 // it: every acknowledged submission is stored whole, none half-written.
 func TestAcknowledgedSubmissionsSurviveSIGKILL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills a real koe process")
-	}
-	bin, err := buildKoe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := builtKoe(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
-			if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
-				t.Fatalf("apply: %v %s", err, out)
-			}
+			dbURL := meetingDatabase(t, bin, kind)
 			cmd, url := startKoe(t, bin, dbURL)
 			var mu sync.Mutex
 			acked := map[string]string{} // idempotency key -> id

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"database/sql"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,7 +21,6 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 )
 
 // TestLoad drives a real `koe serve` process with concurrent clients posting
@@ -62,11 +59,7 @@ func TestLoad(t *testing.T) {
 	var report []string
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
-			if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
-				t.Fatalf("apply: %v %s", err, out)
-			}
+			dbURL := meetingDatabase(t, bin, kind)
 			// The load comes from one address: the per-address limit is off for
 			// the benchmark (it would rightly refuse 50 clients flooding at full speed).
 			args := []string{"--submit-rate", "0"}
@@ -76,7 +69,7 @@ func TestLoad(t *testing.T) {
 				pprofAddr = freeAddr(t)
 				args = append(args, "--pprof", pprofAddr)
 			}
-			cmd, url := startKoeWith(t, bin, dbURL, args...)
+			cmd, url := startKoe(t, bin, dbURL, args...)
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			var profile sync.WaitGroup
 			if pprofAddr != "" {
@@ -206,50 +199,6 @@ func percentiles(l []time.Duration) (p50, p99, max time.Duration) {
 	slices.Sort(l)
 	at := func(p float64) time.Duration { return l[min(len(l)-1, int(p*float64(len(l))))] }
 	return at(0.50), at(0.99), l[len(l)-1]
-}
-
-// startKoeWith runs `koe serve` with extra flags and waits until it answers.
-func startKoeWith(t *testing.T, bin, db string, extra ...string) (*exec.Cmd, string) {
-	t.Helper()
-	addr := freeAddr(t)
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--db", db}, extra...)...)
-	stderr, _ := cmd.StderrPipe()
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, stdout)
-	go func() { // koe logs a line per request: keep only the warnings and errors
-		sc := bufio.NewScanner(stderr)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for sc.Scan() {
-			if l := sc.Text(); !strings.Contains(l, "level=INFO") {
-				fmt.Fprintln(os.Stderr, l)
-			}
-		}
-	}()
-	url := "http://" + addr
-	for range 200 {
-		if resp, err := http.Get(url + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return cmd, url
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	t.Fatal("koe did not start")
-	return nil, ""
-}
-
-func freeAddr(t testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func saveProfile(t *testing.T, base string, dur time.Duration, path string) {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/internal/database"
-	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/demo"
 )
 
@@ -23,26 +22,16 @@ import (
 // it); failed sign-ins count across both; a survey changed through the CLI is
 // seen by both at once (their survey caches revalidate).
 func TestTwoProcessesOnOnePostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts real koe processes")
-	}
-	bin, err := buildKoe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dbURL := dbtest.URL(t, database.Postgres)
-	meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
-	if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
-		t.Fatalf("apply: %v %s", err, out)
-	}
+	bin := builtKoe(t)
+	dbURL := meetingDatabase(t, bin, database.Postgres)
 	const email, password = "staff@example.jp", "二つのプロセスで使うパスワード"
 	add := exec.Command(bin, "user", "add", "--db", dbURL, "--email", email)
 	add.Stdin = strings.NewReader(password + "\n")
 	if out, err := add.CombinedOutput(); err != nil {
 		t.Fatalf("user add: %v %s", err, out)
 	}
-	cmdA, a := startKoeWith(t, bin, dbURL)
-	cmdB, b := startKoeWith(t, bin, dbURL)
+	cmdA, a := startKoe(t, bin, dbURL)
+	cmdB, b := startKoe(t, bin, dbURL)
 	defer func() {
 		for _, c := range []*exec.Cmd{cmdA, cmdB} {
 			c.Process.Signal(syscall.SIGTERM)

@@ -4,7 +4,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -12,27 +11,16 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 )
 
 // SIGTERM while submissions are in flight: koe stops accepting connections,
 // lets the requests it has finish (201, stored), closes the database and exits 0.
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts real koe processes")
-	}
-	bin, err := buildKoe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := builtKoe(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
-			if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
-				t.Fatalf("apply: %v %s", err, out)
-			}
-			cmd, base := startKoeWith(t, bin, dbURL)
+			dbURL := meetingDatabase(t, bin, kind)
+			cmd, base := startKoe(t, bin, dbURL)
 			defer cmd.Process.Kill()
 			client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 30 * time.Second}
 			const inFlight = 5
