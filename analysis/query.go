@@ -22,6 +22,25 @@ type ScopeQuestion struct {
 type Scope struct {
 	Questions []ScopeQuestion
 	GroupBy   []int64
+	// Only narrows the scope to the answers of one group (attribute value)
+	// and/or one event; its Term and Code are not used here.
+	Only Filter
+}
+
+func (sc Scope) filtered() bool { return sc.Only.Group != "" || sc.Only.Event != "" }
+
+// keepOnly drops the answers outside sc.Only.
+func (sc Scope) keepOnly(docs []Doc) []Doc {
+	if !sc.filtered() {
+		return docs
+	}
+	out := docs[:0]
+	for _, d := range docs {
+		if (sc.Only.Group == "" || d.Group == sc.Only.Group) && (sc.Only.Event == "" || d.Event == sc.Only.Event) {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func (sc Scope) questionIDs() []int64 {
@@ -207,13 +226,23 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	if opt.Quotes <= 0 {
 		opt.Quotes = 3
 	}
-	// The network takes the 80 most frequent terms and group comparison the
-	// most frequent 120; codes need only the terms their rules name.
-	frequent, err := s.TermStats(ctx, sc, max(opt.Top, 120))
-	if err != nil {
+	cb := s.analyzer.CodeBook()
+	var docs []Doc
+	var frequent []TermStat
+	var err error
+	if sc.filtered() {
+		// The stored totals cover whole questions: count a group's or an
+		// event's terms from its answers instead.
+		if docs, err = s.docs(ctx, sc, nil, false); err != nil {
+			return nil, err
+		}
+		docs = sc.keepOnly(docs)
+		frequent = Frequencies(docs)
+	} else if frequent, err = s.TermStats(ctx, sc, max(opt.Top, 120)); err != nil {
+		// The network takes the 80 most frequent terms and group comparison the
+		// most frequent 120; codes need only the terms their rules name.
 		return nil, err
 	}
-	cb := s.analyzer.CodeBook()
 	keep := map[string]bool{}
 	for _, t := range frequent {
 		keep[t.Term] = true
@@ -227,9 +256,10 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	for t := range keep {
 		list = append(list, t)
 	}
-	docs, err := s.docs(ctx, sc, list, false)
-	if err != nil {
-		return nil, err
+	if !sc.filtered() {
+		if docs, err = s.docs(ctx, sc, list, false); err != nil {
+			return nil, err
+		}
 	}
 	sum := &Summary{Answers: len(docs), Terms: frequent[:min(opt.Top, len(frequent))], Events: sc.Events()}
 	sum.Network = Cooccurrence(docs, 0, opt.Edges)

@@ -162,6 +162,12 @@ func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 		if _, ok := status["財源"]; ok {
 			t.Errorf("財源 appears in one event only but is recurring")
 		}
+		sc.Only = Filter{Event: sum.Events[1]}
+		one, err := texts.Summarize(ctx, sc, Options{})
+		if err != nil || one.Answers != 2 || docsOf(one.Terms, "縦割り") != 1 || docsOf(one.Terms, "財源") != 0 {
+			t.Fatalf("filtered to the second event: %d answers, terms %v, %v", one.Answers, one.Terms, err)
+		}
+		sc.Only = Filter{}
 		docs, lines, err := texts.Matching(ctx, sc, Filter{Term: "異動"}, 10)
 		if err != nil || len(docs) != 3 || len(lines) != 3 {
 			t.Fatalf("drill-down on 異動: %d docs, %d lines, %v", len(docs), len(lines), err)

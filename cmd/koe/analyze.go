@@ -40,6 +40,8 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	question := fs.String("question", "", "key of one analysed question (default: every analysed question)")
 	by := fs.String("by", "", "attribute question to compare groups by (default: the first attribute)")
 	method := fs.String("method", "jaccard", "characteristic words: jaccard or g2")
+	group := fs.String("group", "", "only the answers of this group (a value of the --by attribute)")
+	event := fs.String("event", "", "with --series: only the answers of this event (the survey's slug)")
 	top := fs.Int("top", 30, "number of terms listed")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	if err := parse(fs, args); err != nil {
@@ -81,6 +83,20 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
+	scope.Only.Group = *group
+	if *event != "" {
+		labels := analysis.EventLabels(list)
+		var slugs []string
+		for i, s := range list {
+			slugs = append(slugs, s.Slug)
+			if s.Slug == *event {
+				scope.Only.Event = labels[i]
+			}
+		}
+		if scope.Only.Event == "" {
+			return fmt.Errorf("analyze: --event %q is not an event of this series (events: %s)", *event, strings.Join(slugs, ", "))
+		}
+	}
 	texts, err := openAnalysis(ctx, db)
 	if err != nil {
 		return err
@@ -94,6 +110,9 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 		Codes: sum.Codes, Groups: sum.Groups, CrossTab: sum.CrossTab, Events: sum.Events,
 		Recurring: sum.Recurring, RecurringCodes: sum.RecurringCodes}
 	for _, s := range list {
+		if *event != "" && s.Slug != *event {
+			continue
+		}
 		n, err := surveys.ResponseCount(ctx, s)
 		if err != nil {
 			return err

@@ -30,8 +30,8 @@ usage:
   koe survey list
   koe import --survey SLUG [--format auto|koe|googleforms|msforms] [--dry-run] [--tz ZONE] FILE
   koe export --survey SLUG [--format csv|json] [-o FILE]
-  koe analyze --survey SLUG [--question KEY] [--top N] [--json]
-  koe analyze --series KEY [--question KEY] [--top N] [--json]
+  koe analyze --survey SLUG [--question KEY] [--by ATTR] [--group VALUE] [--top N] [--json]
+  koe analyze --series KEY [--question KEY] [--event SLUG] [--top N] [--json]
   koe report --survey SLUG -o FILE.html           self-contained HTML report (opens offline, prints on A4)
   koe report --series KEY -o FILE.html            the events of a series compared
   koe reanalyze [--survey SLUG] [--all]          after a dictionary change
