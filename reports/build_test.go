@@ -48,24 +48,31 @@ var demoSurveys = []string{"network-2020-1", "network-2020-2", "network-2020-3",
 // personal value anywhere in the file.
 func TestBuildReportFromDemo(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		ctx := context.Background()
 		st, texts := demoStores(t, db)
 		for _, slug := range demoSurveys {
-			s, err := st.SurveyBySlug(ctx, slug)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := BuildReport(ctx, st, texts, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := WriteReport(&buf, r); err != nil {
-				t.Fatal(err)
-			}
-			checkReport(t, st, s, r, buf.String())
+			s, r, page := buildAndWrite(t, st, texts, slug)
+			checkReport(t, st, s, r, page)
 		}
 	})
+}
+
+// buildAndWrite builds a stored survey's report and renders it.
+func buildAndWrite(t *testing.T, st *survey.Store, texts *analysis.Store, slug string) (*survey.Survey, Report, string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := st.SurveyBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := BuildReport(ctx, st, texts, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := WriteReport(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return s, r, buf.String()
 }
 
 func checkReport(t *testing.T, st *survey.Store, s *survey.Survey, r Report, page string) {
@@ -209,27 +216,15 @@ func jsonEscaped(s string) string {
 // addresses: none of them reaches a report.
 func TestReportLeavesOutPersonalFields(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		ctx := context.Background()
 		st, texts := demoStores(t, db)
 		personal := map[string][]string{
 			"community-building-2023":      {"北山市", "南川町", "中央市", "緑ヶ丘町", "tanaka@city.kitayama.example.jp", "kitayama"},
 			"seminar-2023-02-registration": {"佐藤 花子", "鈴木 一郎", "hanako@example.jp", "misaki@example.org", "yoko@example.jp"},
 		}
 		for slug, values := range personal {
-			s, err := st.SurveyBySlug(ctx, slug)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := BuildReport(ctx, st, texts, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := WriteReport(&buf, r); err != nil {
-				t.Fatal(err)
-			}
+			_, _, page := buildAndWrite(t, st, texts, slug)
 			for _, v := range values {
-				if strings.Contains(buf.String(), v) {
+				if strings.Contains(page, v) {
 					t.Errorf("%s: %q in the report", slug, v)
 				}
 			}
