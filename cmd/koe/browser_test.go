@@ -40,6 +40,17 @@ func testPhoneForm(t *testing.T, db *bun.DB, kind database.Kind) {
 		chromedp.Click(css(`input[name="q.useful"][value="財源の確保"]`)),
 		chromedp.Click(css(`input[name="q.program.0"][value="とても参考になった"]`)),
 		chromedp.SendKeys(css(`textarea[name="q.comments"]`), "人事異動で連携が途切れるのが課題です。"),
+		// A reload (or a flaky network) before sending keeps what was typed.
+		chromedp.Reload(),
+		chromedp.WaitVisible(css(`form.survey`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept := browsertest.Get(t, ctx, chromedp.Value(css(`textarea[name="q.comments"]`))); kept != "人事異動で連携が途切れるのが課題です。" {
+		t.Errorf("after a reload the comment reads %q", kept)
+	}
+	err = chromedp.Do(ctx,
 		chromedp.Click(css(`button[type=submit]`)),
 		chromedp.WaitVisible(css(`#q-satisfaction-error`)),
 	)
@@ -61,6 +72,14 @@ func testPhoneForm(t *testing.T, db *bun.DB, kind database.Kind) {
 		t.Fatal(err)
 	}
 	shot2 := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
+	// Once stored, the draft is gone: the form opens empty again.
+	err = chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/s/network-2020-3"), chromedp.WaitVisible(css(`form.survey`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left := browsertest.Get(t, ctx, chromedp.Value(css(`textarea[name="q.comments"]`))); left != "" {
+		t.Errorf("the stored answer is still in the form: %q", left)
+	}
 	if !strings.Contains(errorText, "必須") {
 		t.Errorf("error beside satisfaction reads %q", errorText)
 	}
