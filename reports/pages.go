@@ -25,7 +25,7 @@ type Pages struct {
 	texts   *analysis.Store
 	web     *web.Pages
 	log     *slog.Logger
-	assets  *Static
+	assets  *web.Static
 
 	dashboard, series, answers *template.Template
 
@@ -173,7 +173,7 @@ func (p *Pages) showSurvey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := dashboardView{
-		Assets: p.assets.urls(), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: formatDate(s.EventDate),
+		Assets: dashboardAssets(p.assets), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: formatDate(s.EventDate),
 		Responses: n, Rate: rateText(n, s.Attendees), Generated: formatGenerated(time.Now()),
 	}
 	if s.Series != nil {
@@ -266,7 +266,7 @@ func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := seriesDashView{Assets: p.assets.urls(), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events, Body: body}
+	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events, Body: body}
 	if v.Title == "" {
 		v.Title = se.Key
 	}
@@ -387,7 +387,7 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 	if err != nil {
 		return drillView{}, err
 	}
-	v := drillView{Assets: p.assets.urls(), N: len(docs), ByEvent: byEvent}
+	v := drillView{Assets: dashboardAssets(p.assets), N: len(docs), ByEvent: byEvent}
 	var what []string
 	if f.Term != "" {
 		what = append(what, "「"+f.Term+"」")
