@@ -67,15 +67,7 @@ func TestTwoProcessesOnOnePostgres(t *testing.T) {
 			t.Errorf("%s to both: %v %v, want one 201 and one 200 with the same id", key, codes, ids)
 		}
 	}
-	db, err := database.Open(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.NewRaw("SELECT count(*) FROM responses").Scan(t.Context(), &n); err != nil {
-		t.Fatal(err)
-	}
+	n := storedResponses(t, dbURL)
 	if n != keys {
 		t.Errorf("%d responses stored for %d keys", n, keys)
 	}

@@ -104,3 +104,18 @@ func freeAddr(t testing.TB) string {
 	defer ln.Close()
 	return ln.Addr().String()
 }
+
+// storedResponses counts the responses in a database koe processes wrote to.
+func storedResponses(t *testing.T, dbURL string) int {
+	t.Helper()
+	db, err := database.Open(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.NewRaw("SELECT count(*) FROM responses").Scan(t.Context(), &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

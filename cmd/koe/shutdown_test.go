@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 )
 
@@ -85,15 +84,7 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 			case <-time.After(30 * time.Second):
 				t.Fatal("koe did not exit after SIGTERM")
 			}
-			db, err := database.Open(dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			var n int
-			if err := db.NewRaw("SELECT count(*) FROM responses").Scan(t.Context(), &n); err != nil {
-				t.Fatal(err)
-			}
+			n := storedResponses(t, dbURL)
 			if n != inFlight {
 				t.Errorf("%d responses stored, want %d", n, inFlight)
 			}
