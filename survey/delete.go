@@ -42,9 +42,9 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 			}
 			answers = append(answers, a.ID)
 		}
-		if f, ok := st.analyzer.(answerForgetter); ok {
+		if st.analyzer != nil {
 			// The analysis removes the terms and their share of its per-question totals.
-			if err := f.ForgetAnswers(ctx, tx, questions, answers); err != nil {
+			if err := st.analyzer.ForgetAnswers(ctx, tx, questions, answers); err != nil {
 				return err
 			}
 		} else if len(answers) > 0 {
@@ -59,12 +59,6 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 		_, err = tx.NewDelete().Model((*Response)(nil)).Where("id = ? AND survey_id = ?", id, s.ID).Exec(ctx)
 		return err
 	})
-}
-
-// answerForgetter is implemented by the analysis store: it deletes the stored
-// terms of answers about to be deleted and updates the totals made of them.
-type answerForgetter interface {
-	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
 }
 
 // ResponseByID returns one stored response of a survey, personal fields included.

@@ -28,6 +28,9 @@ type TextAnalyzer interface {
 	// Version names the dictionary the terms are made with; it is stored on each analysed answer.
 	Version() string
 	AnalyzeAnswers(ctx context.Context, tx bun.Tx, answers []TextAnswer) error
+	// ForgetAnswers removes the stored terms of answers about to be deleted
+	// (of the given questions), and their share of any totals, inside tx.
+	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
 }
 
 // Store reads and writes surveys and their responses.
