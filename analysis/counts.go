@@ -5,10 +5,16 @@ import (
 	"sort"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
-// termCounts spreads each total over this many rows (by answer id), so
-// concurrent transactions adding the same term seldom wait on one row lock.
+// termShards spreads each total over this many rows, so concurrent
+// submissions adding the same term seldom wait on one row lock. A call adds
+// to the shard of its first answer's id (mod termShards): a submission to
+// its own, a whole import to one. Shards are therefore partial sums that may
+// go negative (a deleted answer is subtracted from its own shard); readers
+// sum them, and only rows that reach exactly zero are deleted.
 const termShards = 16
 
 // termCount is a share of a question's total for one term: occurrences and answers.
@@ -25,29 +31,35 @@ type termCount struct {
 // addTermCounts adds (sign 1) or removes (sign -1) answers' terms to the
 // per-question totals. Rows are written in key order, so concurrent
 // transactions lock them in the same order and never deadlock.
-func addTermCounts(ctx context.Context, db bun.IDB, rows []answerTerm, sign int) error {
+func addTermCounts(ctx context.Context, tx bun.Tx, answers []analysedAnswer, sign int) error {
 	type key struct {
 		q     int64
 		term  string
 		shard int64
 	}
+	if len(answers) == 0 {
+		return nil
+	}
+	shard := answers[0].AnswerID % termShards
 	sums := map[key]*termCount{}
-	for _, r := range rows {
-		k := key{r.QuestionID, r.Term, r.AnswerID % termShards}
-		c := sums[k]
-		if c == nil {
-			c = &termCount{QuestionID: r.QuestionID, Term: r.Term, Shard: k.shard}
-			sums[k] = c
+	for _, a := range answers {
+		for _, t := range a.Terms {
+			k := key{a.QuestionID, t.Text, shard}
+			c := sums[k]
+			if c == nil {
+				c = &termCount{QuestionID: k.q, Term: k.term, Shard: k.shard}
+				sums[k] = c
+			}
+			c.Count += sign * t.Count
+			c.Docs += sign
 		}
-		c.Count += sign * r.Count
-		c.Docs += sign
 	}
 	if len(sums) == 0 {
 		return nil
 	}
-	counts := make([]termCount, 0, len(sums))
+	counts := make([]*termCount, 0, len(sums))
 	for _, c := range sums {
-		counts = append(counts, *c)
+		counts = append(counts, c)
 	}
 	sort.Slice(counts, func(i, j int) bool {
 		a, b := counts[i], counts[j]
@@ -59,36 +71,50 @@ func addTermCounts(ctx context.Context, db bun.IDB, rows []answerTerm, sign int)
 		}
 		return a.Shard < b.Shard
 	})
-	for i := 0; i < len(counts); i += insertBatch {
-		chunk := counts[i:min(i+insertBatch, len(counts))]
-		_, err := db.NewInsert().Model(&chunk).
-			On("CONFLICT (question_id, term, shard) DO UPDATE").
-			Set("count = ?TableAlias.count + EXCLUDED.count").
-			Set("docs = ?TableAlias.docs + EXCLUDED.docs").
-			Exec(ctx)
-		if err != nil {
-			return err
-		}
-	}
-	if sign < 0 {
-		var questions []int64
-		for _, c := range counts {
-			if len(questions) == 0 || questions[len(questions)-1] != c.QuestionID {
-				questions = append(questions, c.QuestionID)
-			}
-		}
-		_, err := db.NewDelete().Model((*termCount)(nil)).Where("question_id IN (?) AND docs <= 0", bun.In(questions)).Exec(ctx)
+	err := database.Insert(ctx, tx, database.Rows{
+		Table:   "term_counts",
+		Columns: []string{"question_id", "term", "shard", "count", "docs"},
+		Len:     len(counts),
+		Row: func(i int, v []any) {
+			c := counts[i]
+			v[0], v[1], v[2], v[3], v[4] = c.QuestionID, c.Term, c.Shard, c.Count, c.Docs
+		},
+		OnConflict: "ON CONFLICT (question_id, term, shard) DO UPDATE SET " +
+			"count = term_counts.count + excluded.count, docs = term_counts.docs + excluded.docs",
+	})
+	if err != nil || sign > 0 {
 		return err
 	}
-	return nil
+	var questions []int64
+	for _, c := range counts {
+		if len(questions) == 0 || questions[len(questions)-1] != c.QuestionID {
+			questions = append(questions, c.QuestionID)
+		}
+	}
+	_, err = tx.NewDelete().Model((*termCount)(nil)).Where("question_id IN (?) AND docs = 0 AND count = 0", bun.In(questions)).Exec(ctx)
+	return err
 }
 
-// termsOf reads the stored terms of some answers of some questions.
-func termsOf(ctx context.Context, db bun.IDB, questions, answers []int64) ([]answerTerm, error) {
-	var rows []answerTerm
-	err := db.NewSelect().Model(&rows).
-		Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Scan(ctx)
-	return rows, err
+// termListsOf reads the stored terms of some answers of some questions.
+func termListsOf(ctx context.Context, db bun.IDB, questions, answers []int64) ([]analysedAnswer, error) {
+	rows, err := db.NewSelect().TableExpr("answer_term_lists").Column("question_id", "answer_id", "terms").
+		Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []analysedAnswer
+	err = eachRow(rows, func() error {
+		var a analysedAnswer
+		var list string
+		if err := rows.Scan(&a.QuestionID, &a.AnswerID, &list); err != nil {
+			return err
+		}
+		terms, err := decodeTerms(nil, list, nil)
+		a.Terms = terms
+		out = append(out, a)
+		return err
+	})
+	return out, err
 }
 
 // ForgetAnswers removes the stored terms of answers about to be deleted, and
@@ -97,14 +123,14 @@ func (s *Store) ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers
 	if len(answers) == 0 {
 		return nil
 	}
-	old, err := termsOf(ctx, tx, questions, answers)
+	old, err := termListsOf(ctx, tx, questions, answers)
 	if err != nil {
 		return err
 	}
 	if err := addTermCounts(ctx, tx, old, -1); err != nil {
 		return err
 	}
-	_, err = tx.NewDelete().TableExpr("answer_terms").
+	_, err = tx.NewDelete().TableExpr("answer_term_lists").
 		Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Exec(ctx)
 	return err
 }

@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
 	"sort"
 	"unicode/utf8"
 
@@ -104,6 +106,7 @@ func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]TermStat, e
 		ColumnExpr("term, sum(count) AS count, sum(docs) AS docs").
 		Where("question_id IN (?)", bun.In(sc.questionIDs())).
 		GroupExpr("term").
+		Having("sum(docs) > 0").
 		OrderExpr("docs DESC, count DESC, term")
 	if top > 0 {
 		q = q.Limit(int64(top))
@@ -132,11 +135,11 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 	groups := map[string]string{}
 	if len(sc.GroupBy) > 0 {
 		rows, err := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
-			Where("question_id IN (?)", bun.In(sc.GroupBy)).OrderExpr("position DESC").Rows(ctx)
+			Where("question_id IN (?) AND position = 0", bun.In(sc.GroupBy)).Rows(ctx) // the first choice is the group
 		if err != nil {
 			return nil, err
 		}
-		err = eachRow(rows, func() error { // by descending position, so the first choice wins
+		err = eachRow(rows, func() error {
 			var response, value string
 			err := rows.Scan(&response, &value)
 			groups[response] = value
@@ -146,25 +149,32 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 			return nil, err
 		}
 	}
-	// Rows are scanned by hand: at 100k answers and a million term rows,
-	// reflection-based scanning took most of the time.
+	// Rows are scanned by hand: at 100k answers reflection-based scanning
+	// took most of the time.
 	ids := bun.In(sc.questionIDs())
-	columns := []string{"id", "question_id", "response_id"}
+	// Without groups, id and question_id come from the (question_id, value)
+	// index alone, without reading every answer's row.
+	columns := []string{"id", "question_id"}
+	if len(sc.GroupBy) > 0 {
+		columns = append(columns, "response_id")
+	}
 	if withText {
 		columns = append(columns, "value")
 	}
 	rows, err := s.db.NewSelect().TableExpr("answers").Column(columns...).
-		Where("question_id IN (?)", ids).OrderExpr("id").Rows(ctx)
+		Where("question_id IN (?)", ids).Rows(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var docs []Doc
-	index := map[int64]int{}
 	err = eachRow(rows, func() error {
 		var d Doc
 		var question int64
 		var response string
-		dest := []any{&d.ID, &question, &response}
+		dest := []any{&d.ID, &question}
+		if len(sc.GroupBy) > 0 {
+			dest = append(dest, &response)
+		}
 		if withText {
 			dest = append(dest, &d.Text)
 		}
@@ -173,33 +183,44 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 		}
 		d.Group, d.Event = groups[response], event[question]
 		d.Terms = []Term{} // analysed, even with no term kept: KWIC must not re-run on it
-		index[d.ID] = len(docs)
 		docs = append(docs, d)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.NewSelect().TableExpr("answer_terms").Column("answer_id", "term", "kind", "count").Where("question_id IN (?)", ids)
-	if keep != nil {
-		if len(keep) == 0 {
-			keep = []string{""}
-		}
-		q = q.Where("term IN (?)", bun.In(keep))
+	// In answer order; sorted here rather than by the database, which would
+	// then have to read every answer's row instead of the index alone.
+	slices.SortFunc(docs, func(a, b Doc) int { return cmp.Compare(a.ID, b.ID) })
+	index := make(map[int64]int, len(docs))
+	for i, d := range docs {
+		index[d.ID] = i
 	}
-	if rows, err = q.Rows(ctx); err != nil {
+	var kept func(string) bool
+	if keep != nil {
+		set := make(map[string]struct{}, len(keep))
+		for _, t := range keep {
+			set[t] = struct{}{}
+		}
+		kept = func(t string) bool { _, ok := set[t]; return ok }
+	}
+	if rows, err = s.db.NewSelect().TableExpr("answer_term_lists").Column("answer_id", "terms").
+		Where("question_id IN (?)", ids).Rows(ctx); err != nil {
 		return nil, err
 	}
 	err = eachRow(rows, func() error {
 		var answer int64
-		var t Term
-		if err := rows.Scan(&answer, &t.Text, &t.Kind, &t.Count); err != nil {
+		var list string
+		if err := rows.Scan(&answer, &list); err != nil {
 			return err
 		}
-		if i, ok := index[answer]; ok {
-			docs[i].Terms = append(docs[i].Terms, t)
+		i, ok := index[answer]
+		if !ok {
+			return nil
 		}
-		return nil
+		terms, err := decodeTerms(docs[i].Terms, list, kept)
+		docs[i].Terms = terms
+		return err
 	})
 	return docs, err
 }

@@ -62,20 +62,15 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			}
 		}
 		terms := s.analyzer.TermsBatch(texts)
-		var rows []answerTerm
+		analysed := make([]analysedAnswer, len(batch))
 		for i, a := range batch {
-			for _, t := range terms[i] {
-				rows = append(rows, answerTerm{AnswerID: a.ID, QuestionID: a.QuestionID, Term: t.Text, Kind: t.Kind, Count: t.Count})
-			}
+			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, Terms: terms[i]}
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			if err := s.ForgetAnswers(ctx, tx, questions, ids); err != nil {
 				return err
 			}
-			if err := insertTerms(ctx, tx, rows); err != nil {
-				return err
-			}
-			if err := addTermCounts(ctx, tx, rows, 1); err != nil {
+			if err := storeTerms(ctx, tx, analysed); err != nil {
 				return err
 			}
 			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", s.analyzer.Version()).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -28,55 +29,87 @@ func (s *Store) Analyzer() *Analyzer { return s.analyzer }
 // Version names the dictionary in use; it implements survey.TextAnalyzer.
 func (s *Store) Version() string { return s.analyzer.Version() }
 
-// answerTerm is one term of one answer.
-type answerTerm struct {
-	bun.BaseModel `bun:"table:answer_terms"`
-
-	AnswerID   int64  `bun:"answer_id,pk"`
-	QuestionID int64  `bun:"question_id"`
-	Term       string `bun:"term,pk"`
-	Kind       string `bun:"kind"`
-	Count      int    `bun:"count"`
+// analysedAnswer is an answer's terms as analysed, before they are stored.
+type analysedAnswer struct {
+	AnswerID   int64
+	QuestionID int64
+	Terms      []Term
 }
 
-// insertBatch bounds the rows of one INSERT, under SQLite's limit of bound variables.
-const insertBatch = 2000
+// analysisChunk is how many answers' term lists are written at a time, while
+// the answers after them are still being tokenized.
+const analysisChunk = 2000
 
-// AnalyzeAnswers stores the terms of new answers inside the transaction that
-// stores the answers; it implements survey.TextAnalyzer.
-func (s *Store) AnalyzeAnswers(ctx context.Context, tx bun.Tx, answers []survey.TextAnswer) error {
-	texts := make([]string, len(answers))
-	for i, a := range answers {
-		texts[i] = a.Text
+// AnalyzeAnswers starts tokenizing new answers in the background (on every
+// core when there are many) and returns the function that stores their terms
+// inside the transaction that stores the answers. Tokenizing touches no
+// database, so it runs while the caller writes the answers, and term lists
+// are written a chunk at a time as they become ready: an import keeps both
+// cores busy. It implements survey.TextAnalyzer.
+func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(context.Context, bun.Tx) error {
+	analysed := make([]analysedAnswer, len(answers))
+	chunks := make([]chan struct{}, (len(answers)+analysisChunk-1)/analysisChunk)
+	for c := range chunks {
+		chunks[c] = make(chan struct{})
 	}
-	var terms [][]Term
-	if len(texts) < 8 { // not worth the workers
-		for _, t := range texts {
-			terms = append(terms, s.analyzer.Terms(t))
+	go func() {
+		for c := range chunks {
+			part := answers[c*analysisChunk : min((c+1)*analysisChunk, len(answers))]
+			texts := make([]string, len(part))
+			for i, a := range part {
+				texts[i] = a.Text
+			}
+			var terms [][]Term
+			if len(texts) < 8 { // not worth the workers
+				for _, t := range texts {
+					terms = append(terms, s.analyzer.Terms(t))
+				}
+			} else {
+				terms = s.analyzer.TermsBatch(texts)
+			}
+			for i, a := range part {
+				analysed[c*analysisChunk+i] = analysedAnswer{AnswerID: a.AnswerID, QuestionID: a.QuestionID, Terms: terms[i]}
+			}
+			close(chunks[c])
 		}
-	} else {
-		terms = s.analyzer.TermsBatch(texts)
-	}
-	var rows []answerTerm
-	for i, a := range answers {
-		for _, t := range terms[i] {
-			rows = append(rows, answerTerm{AnswerID: a.AnswerID, QuestionID: a.QuestionID, Term: t.Text, Kind: t.Kind, Count: t.Count})
+	}()
+	return func(ctx context.Context, tx bun.Tx) error {
+		for c, ready := range chunks {
+			<-ready
+			if err := insertTermLists(ctx, tx, analysed[c*analysisChunk:min((c+1)*analysisChunk, len(analysed))]); err != nil {
+				return err
+			}
 		}
+		return addTermCounts(ctx, tx, analysed, 1)
 	}
-	if err := insertTerms(ctx, tx, rows); err != nil {
+}
+
+// storeTerms writes the term lists of analysed answers and adds them to the
+// per-question totals.
+func storeTerms(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
+	if err := insertTermLists(ctx, tx, analysed); err != nil {
 		return err
 	}
-	return addTermCounts(ctx, tx, rows, 1)
+	return addTermCounts(ctx, tx, analysed, 1)
 }
 
-func insertTerms(ctx context.Context, db bun.IDB, rows []answerTerm) error {
-	for i := 0; i < len(rows); i += insertBatch {
-		chunk := rows[i:min(i+insertBatch, len(rows))]
-		if _, err := db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-			return err
+// insertTermLists writes the term lists of analysed answers; an answer
+// without terms has no list.
+func insertTermLists(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
+	lists := make([]analysedAnswer, 0, len(analysed))
+	for _, a := range analysed {
+		if len(a.Terms) > 0 {
+			lists = append(lists, a)
 		}
 	}
-	return nil
+	return database.Insert(ctx, tx, database.Rows{
+		Table:   "answer_term_lists",
+		Columns: []string{"question_id", "answer_id", "terms"},
+		Len:     len(lists),
+		Row: func(i int, v []any) {
+			v[0], v[1], v[2] = lists[i].QuestionID, lists[i].AnswerID, encodeTerms(lists[i].Terms)
+		},
+	})
 }
 
 // storedDictionary is a dictionary applied with `koe dictionary apply`.

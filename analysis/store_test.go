@@ -201,3 +201,51 @@ func dictionaryYAML(t *testing.T, d Dictionary) []byte {
 	}
 	return b
 }
+
+// Totals stay exact when answers imported in one batch (whose totals go to
+// one shard) are deleted one response at a time (each subtracted from its
+// own shard): the frequency list still agrees with the stored answers.
+func TestTermTotalsAgreeAfterDeletingImportedResponses(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")[:200]
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := NewStore(db, testAnalyzer(t))
+		st := survey.NewStore(db, texts)
+		s := storeWithAnswers(t, db, texts, "deleted", 1, lines)
+		stored, err := st.ResponsesOf(ctx, s, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range stored {
+			if i%3 == 0 {
+				if err := st.DeleteResponse(ctx, s, r.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		sc, err := SurveyScope(s, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		totals, err := texts.TermStats(ctx, sc, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs, err := texts.Docs(ctx, sc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(stored) - (len(stored)+2)/3; len(docs) != want {
+			t.Fatalf("%d answers left, want %d", len(docs), want)
+		}
+		direct := Frequencies(docs)
+		if len(totals) != len(direct) {
+			t.Fatalf("%d terms in the totals, %d in the answers left", len(totals), len(direct))
+		}
+		for i := range direct {
+			if totals[i] != direct[i] {
+				t.Fatalf("rank %d: totals %+v, answers %+v", i, totals[i], direct[i])
+			}
+		}
+	})
+}

@@ -19,7 +19,7 @@ var ErrNoResponse = errors.New("no such response")
 
 // DeleteResponse removes one response for a respondent who asks: the terms
 // analysis made of its answers and their share of the term totals
-// (answer_terms has no foreign key, so they go first), its answers, and the
+// (term lists have no foreign key, so they go first), its answers, and the
 // response itself, in one transaction. Nothing of
 // it stays behind; reports and analysis computed afterwards no longer count it.
 func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error {
@@ -48,7 +48,7 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 				return err
 			}
 		} else if len(answers) > 0 {
-			if _, err := tx.NewDelete().TableExpr("answer_terms").
+			if _, err := tx.NewDelete().TableExpr("answer_term_lists").
 				Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Exec(ctx); err != nil {
 				return err
 			}

@@ -47,6 +47,10 @@ func newInvitationCode() string {
 	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 }
 
+// invitationBatch bounds the rows of one INSERT (bun spells out the values;
+// invitation lists are hundreds of rows, not tens of thousands).
+const invitationBatch = 1000
+
 // AddInvitations creates one code per invitee.
 func (st *Store) AddInvitations(ctx context.Context, s *Survey, invitees []Invitee) ([]*Invitation, error) {
 	now := st.now().UTC()
@@ -58,8 +62,8 @@ func (st *Store) AddInvitations(ctx context.Context, s *Survey, invitees []Invit
 		return out, nil
 	}
 	err := st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		for i := 0; i < len(out); i += insertBatch {
-			chunk := out[i:min(i+insertBatch, len(out))]
+		for i := 0; i < len(out); i += invitationBatch {
+			chunk := out[i:min(i+invitationBatch, len(out))]
 			if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
 				return err
 			}

@@ -27,7 +27,11 @@ type TextAnswer struct {
 type TextAnalyzer interface {
 	// Version names the dictionary the terms are made with; it is stored on each analysed answer.
 	Version() string
-	AnalyzeAnswers(ctx context.Context, tx bun.Tx, answers []TextAnswer) error
+	// AnalyzeAnswers starts tokenizing answers in the background (it touches
+	// no database, so it runs while the answers are written) and returns the
+	// function that stores their terms inside the answers' transaction. That
+	// function must be called (or the transaction abandoned) before tx ends.
+	AnalyzeAnswers(answers []TextAnswer) (store func(context.Context, bun.Tx) error)
 	// ForgetAnswers removes the stored terms of answers about to be deleted
 	// (of the given questions), and their share of any totals, inside tx.
 	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error

@@ -83,37 +83,42 @@ func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 	return r
 }
 
-// insertBatch bounds the rows of one INSERT, well under SQLite's limit of
-// bound variables per statement.
-const insertBatch = 1000
-
-// insertAnswers writes answer rows and hands the analysed ones to the analyzer.
+// insertAnswers writes answer rows and the terms of the analysed ones.
+// Tokenizing needs only the texts (ids are reserved first), so it runs while
+// the rows are written: an import keeps both cores busy instead of writing on
+// one while the other waits.
 func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, s *Survey, rows []Answer) error {
-	analysed := func(a *Answer) bool {
-		q := s.questionModel(a.QuestionID)
-		return st.analyzer != nil && q != nil && q.Analyze && !q.Personal
-	}
-	for i := range rows {
-		if analysed(&rows[i]) {
-			rows[i].DictVersion = st.analyzer.Version()
-		}
-	}
-	for i := 0; i < len(rows); i += insertBatch {
-		chunk := rows[i:min(i+insertBatch, len(rows))]
-		if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
-			return err
-		}
+	ids, err := database.NextIDs(ctx, tx, "answers", len(rows))
+	if err != nil {
+		return err
 	}
 	var texts []TextAnswer
 	for i := range rows {
-		if analysed(&rows[i]) {
-			texts = append(texts, TextAnswer{AnswerID: rows[i].ID, QuestionID: rows[i].QuestionID, SurveyID: s.ID, Text: rows[i].Value})
+		a := &rows[i]
+		a.ID = ids[i]
+		if q := s.questionModel(a.QuestionID); st.analyzer != nil && q != nil && q.Analyze && !q.Personal {
+			a.DictVersion = st.analyzer.Version()
+			texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
 		}
 	}
-	if len(texts) == 0 {
-		return nil
+	var storeTerms func(context.Context, bun.Tx) error
+	if len(texts) > 0 {
+		storeTerms = st.analyzer.AnalyzeAnswers(texts) // tokenizes in the background
 	}
-	return st.analyzer.AnalyzeAnswers(ctx, tx, texts)
+	err = database.Insert(ctx, tx, database.Rows{
+		Table:   "answers",
+		Columns: []string{"id", "response_id", "question_id", "item", "value", "number", "other", "position", "dict_version"},
+		Len:     len(rows),
+		Row: func(i int, v []any) {
+			a := &rows[i]
+			v[0], v[1], v[2], v[3], v[4] = a.ID, a.ResponseID, a.QuestionID, a.Item, a.Value
+			v[5], v[6], v[7], v[8] = a.Number, a.Other, a.Position, a.DictVersion
+		},
+	})
+	if err != nil || storeTerms == nil {
+		return err
+	}
+	return storeTerms(ctx, tx)
 }
 
 // Pending is one response waiting to be stored by SubmitAll.
@@ -150,11 +155,17 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 			responses = append(responses, *r)
 			rows = append(rows, answerRows(s, r.ID, p.Answers)...)
 		}
-		for i := 0; i < len(responses); i += insertBatch {
-			chunk := responses[i:min(i+insertBatch, len(responses))]
-			if _, err := tx.NewInsert().Model(&chunk).Exec(ctx); err != nil {
-				return err
-			}
+		err := database.Insert(ctx, tx, database.Rows{
+			Table:   "responses",
+			Columns: []string{"id", "survey_id", "submitted_at", "submission_key", "source"},
+			Len:     len(responses),
+			Row: func(i int, v []any) {
+				r := &responses[i]
+				v[0], v[1], v[2], v[3], v[4] = r.ID, r.SurveyID, r.SubmittedAt, r.SubmissionKey, r.Source
+			},
+		})
+		if err != nil {
+			return err
 		}
 		stored = len(responses)
 		return st.insertAnswers(ctx, tx, s, rows)

@@ -220,7 +220,7 @@ func TestStaffDeleteOneResponse(t *testing.T) {
 			if err := db.NewRaw("SELECT count(*) FROM answers WHERE response_id = ?", response).Scan(ctx, &answers); err != nil {
 				t.Fatal(err)
 			}
-			if err := db.NewRaw("SELECT count(*) FROM answer_terms WHERE answer_id IN (SELECT id FROM answers WHERE response_id = ?)", response).Scan(ctx, &terms); err != nil {
+			if err := db.NewRaw("SELECT count(*) FROM answer_term_lists WHERE answer_id IN (SELECT id FROM answers WHERE response_id = ?)", response).Scan(ctx, &terms); err != nil {
 				t.Fatal(err)
 			}
 			return
@@ -289,9 +289,9 @@ func TestStaffDeleteOneResponse(t *testing.T) {
 		}
 		var responses, leftTerms int
 		db.NewRaw("SELECT count(*) FROM responses WHERE id = ?", id).Scan(ctx, &responses)
-		db.NewRaw("SELECT count(*) FROM answer_terms WHERE answer_id IN (?)", bun.In(answerIDs)).Scan(ctx, &leftTerms)
+		db.NewRaw("SELECT count(*) FROM answer_term_lists WHERE answer_id IN (?)", bun.In(answerIDs)).Scan(ctx, &leftTerms)
 		if a, _ := counts(id); responses != 0 || a != 0 || leftTerms != 0 {
-			t.Errorf("after delete: %d responses, %d answers, %d answer_terms remain", responses, a, leftTerms)
+			t.Errorf("after delete: %d responses, %d answers, %d term lists remain", responses, a, leftTerms)
 		}
 		if a, terms := counts(keep); a == 0 || terms == 0 {
 			t.Errorf("the other response lost its answers (%d) or terms (%d)", a, terms)

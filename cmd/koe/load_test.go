@@ -2,6 +2,7 @@ package main
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -335,26 +336,24 @@ func pgbenchScript(db *sql.DB, withCounts bool) (string, error) {
 	b.WriteString(cols + strings.Join(plain, ", ") + ";\n")
 	for i, a := range analysed {
 		fmt.Fprintf(&b, "%s%s RETURNING id AS aid%d \\gset\n", cols, values(a), i)
-		trows, err := db.Query(`SELECT term, kind, count FROM answer_terms WHERE answer_id = $1 ORDER BY term`, a.id)
-		if err != nil {
+		var list string
+		if err := db.QueryRow(`SELECT terms FROM answer_term_lists WHERE answer_id = $1`, a.id).Scan(&list); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return "", err
 		}
-		var terms, counts []string
+		var counts []string
 		type tc struct {
 			term string
 			n    int
 		}
 		var sorted []tc
-		for trows.Next() {
-			var term, kind string
-			var n int
-			trows.Scan(&term, &kind, &n)
-			terms = append(terms, fmt.Sprintf("(:aid%d, %d, %s, %s, %d)", i, a.question, q(term), q(kind), n))
-			sorted = append(sorted, tc{term, n})
+		for line := range strings.SplitSeq(list, "\n") {
+			if f := strings.SplitN(line, " ", 3); len(f) == 3 { // "<count> <kind> <term>"
+				n, _ := strconv.Atoi(f[0])
+				sorted = append(sorted, tc{f[2], n})
+			}
 		}
-		trows.Close()
-		if len(terms) > 0 {
-			b.WriteString("INSERT INTO answer_terms (answer_id, question_id, term, kind, count) VALUES " + strings.Join(terms, ", ") + ";\n")
+		if list != "" {
+			fmt.Fprintf(&b, "INSERT INTO answer_term_lists (question_id, answer_id, terms) VALUES (%d, :aid%d, %s);\n", a.question, i, q(list))
 		}
 		slices.SortFunc(sorted, func(x, y tc) int { return strings.Compare(x.term, y.term) }) // koe's lock order
 		for _, c := range sorted {

@@ -1,0 +1,284 @@
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/lib/pq"
+	"github.com/uptrace/bun"
+)
+
+// Rows describes a batch of rows for Insert.
+type Rows struct {
+	Table   string
+	Columns []string
+	Len     int
+	// Row fills values (one per column) for row i. Values may be int64,
+	// int, string, bool, *float64 (nil: NULL) or time.Time.
+	Row func(i int, values []any)
+	// OnConflict, when set, follows each INSERT (e.g. "ON CONFLICT (k) DO
+	// UPDATE SET ..."); such batches never go through COPY.
+	OnConflict string
+}
+
+// copyMin is the smallest batch PostgreSQL receives through COPY: below it,
+// COPY's extra round trips cost more than they save.
+const copyMin = 200
+
+// maxValues bounds the bound values of one PostgreSQL statement (it allows 65535).
+const maxValues = 8000
+
+// jsonRows is how many rows one SQLite statement takes.
+const jsonRows = 50000
+
+// Insert writes rows inside tx with their values bound, not spelled out in the
+// SQL text. bun's inserts write every value into the statement, which is
+// right for a handful of rows; for an import of tens of thousands SQLite
+// spent more time parsing that text than storing the rows. database/sql has
+// no batch insert and bun none with bound values, hence this helper.
+//
+// PostgreSQL: large batches go through COPY (lib/pq's CopyIn), others are
+// multi-row INSERTs with bound values. SQLite: the rows go as one JSON array
+// bound to a single parameter and unpacked by json_each. Many bound values
+// per statement would not do there: modernc's driver matches parameters to
+// arguments by linear search (quadratic per statement), and many small
+// multi-row statements each open a statement journal that copies every page
+// they touch.
+func Insert(ctx context.Context, tx bun.Tx, r Rows) error {
+	if r.Len == 0 {
+		return nil
+	}
+	switch {
+	case KindOf(tx) == SQLite:
+		return insertJSON(ctx, tx, r)
+	case r.OnConflict == "" && r.Len >= copyMin:
+		return copyRows(ctx, tx, r)
+	}
+	perStmt := max(1, min(r.Len, maxValues/len(r.Columns)))
+	values := make([]any, 0, perStmt*len(r.Columns))
+	row := make([]any, len(r.Columns))
+	var stmt *statement
+	defer func() { stmt.close() }()
+	for start := 0; start < r.Len; start += perStmt {
+		n := min(perStmt, r.Len-start)
+		if stmt == nil || stmt.rows != n {
+			stmt.close()
+			s, err := prepareInsert(ctx, tx, r, n)
+			if err != nil {
+				return err
+			}
+			stmt = s
+		}
+		values = values[:0]
+		for i := start; i < start+n; i++ {
+			r.Row(i, row)
+			values = append(values, row...)
+		}
+		if _, err := stmt.ExecContext(ctx, values...); err != nil {
+			return fmt.Errorf("insert into %s: %w", r.Table, err)
+		}
+	}
+	return nil
+}
+
+// statement is a prepared INSERT of a given number of rows.
+type statement struct {
+	*sql.Stmt
+	rows int
+}
+
+func (s *statement) close() {
+	if s != nil {
+		s.Close()
+	}
+}
+
+// prepareInsert prepares a PostgreSQL INSERT of n rows.
+func prepareInsert(ctx context.Context, tx bun.Tx, r Rows, n int) (*statement, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", r.Table, strings.Join(r.Columns, ", "))
+	arg := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range r.Columns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			arg++
+			fmt.Fprintf(&b, "$%d", arg)
+		}
+		b.WriteByte(')')
+	}
+	if r.OnConflict != "" {
+		b.WriteString(" " + r.OnConflict)
+	}
+	s, err := tx.Tx.PrepareContext(ctx, b.String())
+	if err != nil {
+		return nil, fmt.Errorf("insert into %s: %w", r.Table, err)
+	}
+	return &statement{Stmt: s, rows: n}, nil
+}
+
+func copyRows(ctx context.Context, tx bun.Tx, r Rows) error {
+	stmt, err := tx.Tx.PrepareContext(ctx, pq.CopyIn(r.Table, r.Columns...))
+	if err != nil {
+		return fmt.Errorf("copy into %s: %w", r.Table, err)
+	}
+	defer stmt.Close()
+	row := make([]any, len(r.Columns))
+	for i := range r.Len {
+		r.Row(i, row)
+		if _, err := stmt.ExecContext(ctx, row...); err != nil {
+			return fmt.Errorf("copy into %s: %w", r.Table, err)
+		}
+	}
+	if _, err := stmt.ExecContext(ctx); err != nil {
+		return fmt.Errorf("copy into %s: %w", r.Table, err)
+	}
+	return nil
+}
+
+// insertJSON writes rows on SQLite as JSON arrays unpacked by json_each.
+func insertJSON(ctx context.Context, tx bun.Tx, r Rows) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "INSERT INTO %s (%s) SELECT ", r.Table, strings.Join(r.Columns, ", "))
+	for j := range r.Columns {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "value->>%d", j)
+	}
+	b.WriteString(" FROM json_each(?)")
+	if r.OnConflict != "" {
+		b.WriteString(" WHERE true " + r.OnConflict) // SQLite's parser needs a WHERE before an upsert clause here
+	}
+	stmt, err := tx.Tx.PrepareContext(ctx, b.String())
+	if err != nil {
+		return fmt.Errorf("insert into %s: %w", r.Table, err)
+	}
+	defer stmt.Close()
+	row := make([]any, len(r.Columns))
+	var buf []byte
+	for start := 0; start < r.Len; start += jsonRows {
+		buf = append(buf[:0], '[')
+		for i := start; i < min(start+jsonRows, r.Len); i++ {
+			if i > start {
+				buf = append(buf, ',')
+			}
+			r.Row(i, row)
+			if buf, err = appendJSONRow(buf, row); err != nil {
+				return fmt.Errorf("insert into %s, row %d: %w", r.Table, i+1, err)
+			}
+		}
+		buf = append(buf, ']')
+		if _, err := stmt.ExecContext(ctx, string(buf)); err != nil {
+			return fmt.Errorf("insert into %s: %w", r.Table, err)
+		}
+	}
+	return nil
+}
+
+// sqliteTime is how bun writes times into SQLite; values written here must
+// read back the same way.
+const sqliteTime = "2006-01-02 15:04:05.999999-07:00"
+
+// errBadText refuses what neither database stores as text (PostgreSQL
+// refuses NUL bytes; encoding/json would silently replace invalid UTF-8).
+var errBadText = errors.New("text with a NUL byte or invalid UTF-8")
+
+func appendJSONRow(b []byte, row []any) ([]byte, error) {
+	b = append(b, '[')
+	for j, v := range row {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		switch v := v.(type) {
+		case nil:
+			b = append(b, "null"...)
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case int:
+			b = strconv.AppendInt(b, int64(v), 10)
+		case bool:
+			b = strconv.AppendBool(b, v)
+		case *float64:
+			if v == nil {
+				b = append(b, "null"...)
+			} else {
+				b = strconv.AppendFloat(b, *v, 'g', -1, 64)
+			}
+		case *string:
+			if v == nil {
+				b = append(b, "null"...)
+				continue
+			}
+			if !goodText(*v) {
+				return b, fmt.Errorf("column %d: %w", j+1, errBadText)
+			}
+			b = appendJSONString(b, *v)
+		case string:
+			if !goodText(v) {
+				return b, fmt.Errorf("column %d: %w", j+1, errBadText)
+			}
+			b = appendJSONString(b, v)
+		case time.Time:
+			b = append(b, '"')
+			b = v.UTC().AppendFormat(b, sqliteTime)
+			b = append(b, '"')
+		default:
+			return b, fmt.Errorf("column %d: unsupported value type %T", j+1, v)
+		}
+	}
+	return append(b, ']'), nil
+}
+
+func goodText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// appendJSONString appends s, valid UTF-8 without NUL, as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+// NextIDs reserves n new ids of table's integer primary key "id", in
+// ascending order, so rows can be written with Insert and referred to at once.
+// On SQLite the caller's transaction holds the write lock (koe begins every
+// transaction IMMEDIATE), so no other writer can take the same ids.
+func NextIDs(ctx context.Context, tx bun.Tx, table string, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	if n == 0 {
+		return ids, nil
+	}
+	if KindOf(tx) == Postgres {
+		err := tx.NewRaw("SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)", table, n).Scan(ctx, &ids)
+		return ids, err
+	}
+	var last int64
+	if err := tx.NewRaw("SELECT coalesce(max(id), 0) FROM ?", bun.Ident(table)).Scan(ctx, &last); err != nil {
+		return nil, err
+	}
+	for i := range n {
+		ids = append(ids, last+1+int64(i))
+	}
+	return ids, nil
+}
