@@ -46,7 +46,7 @@ const analysisChunk = 2000
 // database, so it runs while the caller writes the answers, and term lists
 // are written a chunk at a time as they become ready: an import keeps both
 // cores busy. It implements survey.TextAnalyzer.
-func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(context.Context, bun.Tx) error {
+func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(ctx context.Context, tx bun.Tx, ids []int64) error {
 	analysed := make([]analysedAnswer, len(answers))
 	chunks := make([]chan struct{}, (len(answers)+analysisChunk-1)/analysisChunk)
 	for c := range chunks {
@@ -68,15 +68,19 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(context.Context
 				terms = s.analyzer.TermsBatch(texts)
 			}
 			for i, a := range part {
-				analysed[c*analysisChunk+i] = analysedAnswer{AnswerID: a.AnswerID, QuestionID: a.QuestionID, Terms: terms[i]}
+				analysed[c*analysisChunk+i] = analysedAnswer{QuestionID: a.QuestionID, Terms: terms[i]}
 			}
 			close(chunks[c])
 		}
 	}()
-	return func(ctx context.Context, tx bun.Tx) error {
+	return func(ctx context.Context, tx bun.Tx, ids []int64) error {
 		for c, ready := range chunks {
 			<-ready
-			if err := insertTermLists(ctx, tx, analysed[c*analysisChunk:min((c+1)*analysisChunk, len(analysed))]); err != nil {
+			lo, hi := c*analysisChunk, min((c+1)*analysisChunk, len(analysed))
+			for i := lo; i < hi; i++ {
+				analysed[i].AnswerID = ids[i]
+			}
+			if err := insertTermLists(ctx, tx, analysed[lo:hi]); err != nil {
 				return err
 			}
 		}

@@ -14,9 +14,8 @@ import (
 var ErrNotFound = errors.New("survey not found")
 
 // TextAnswer is a free-text answer to a question marked analyze, handed to the
-// TextAnalyzer inside the transaction that stores it.
+// TextAnalyzer before the transaction that stores it.
 type TextAnswer struct {
-	AnswerID   int64
 	QuestionID int64
 	SurveyID   int64
 	Text       string
@@ -28,10 +27,10 @@ type TextAnalyzer interface {
 	// Version names the dictionary the terms are made with; it is stored on each analysed answer.
 	Version() string
 	// AnalyzeAnswers starts tokenizing answers in the background (it touches
-	// no database, so it runs while the answers are written) and returns the
-	// function that stores their terms inside the answers' transaction. That
-	// function must be called (or the transaction abandoned) before tx ends.
-	AnalyzeAnswers(answers []TextAnswer) (store func(context.Context, bun.Tx) error)
+	// no database, so it runs while the submission waits or the answers are
+	// written) and returns the function that stores their terms inside the
+	// answers' transaction, ids[i] being the stored id of answers[i].
+	AnalyzeAnswers(answers []TextAnswer) (store func(ctx context.Context, tx bun.Tx, ids []int64) error)
 	// ForgetAnswers removes the stored terms of answers about to be deleted
 	// (of the given questions), and their share of any totals, inside tx.
 	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
@@ -44,11 +43,14 @@ type Store struct {
 	now      func() time.Time
 	cache    questionCache
 	writeMu  sync.Mutex // see lockWrites
+	commits  *groupCommit
 }
 
 // NewStore returns a Store. analyzer may be nil (no text analysis).
 func NewStore(db *bun.DB, analyzer TextAnalyzer) *Store {
-	return &Store{db: db, analyzer: analyzer, now: time.Now}
+	st := &Store{db: db, analyzer: analyzer, now: time.Now}
+	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites}
+	return st
 }
 
 // DB returns the underlying database, for packages that aggregate stored answers.

@@ -214,3 +214,65 @@ func TestSubmitAllStoresEveryRowOrNoneAndSkipsKnownKeys(t *testing.T) {
 		}
 	})
 }
+
+// Submissions arriving together share transactions (group commit): those a
+// full survey refuses get ErrFull and are undone alone, the others are all
+// stored, and a key sent twice in the same burst still stores one response.
+func TestConcurrentSubmissionsShareCommitsAndKeepLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", "max_responses: 25", 1)
+		d, err := survey.ParseDefinition("reg.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Apply(ctx, d, src); err != nil {
+			t.Fatal(err)
+		}
+		s, _ := st.SurveyBySlug(ctx, d.Slug)
+		answers := mustValidate(t, s, map[string]any{"name": "山田", "org": "A市", "email": "a@example.jp", "contact_ok": "はい", "privacy": true})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		full, stored := 0, map[string]bool{}
+		var twice []string
+		for i := range 60 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				key := fmt.Sprint("k", i)
+				if i >= 50 {
+					key = "same" // ten posts of one key
+				}
+				id, _, err := st.Submit(ctx, s, answers, survey.Submission{Key: key})
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case errors.Is(err, survey.ErrFull):
+					full++
+				case err != nil:
+					t.Error(err)
+				case key == "same":
+					twice = append(twice, id)
+				default:
+					stored[id] = true
+				}
+			}()
+		}
+		wg.Wait()
+		n, _ := st.ResponseCount(ctx, s)
+		for _, id := range twice[min(1, len(twice)):] {
+			if id != twice[0] {
+				t.Errorf("one key, two ids: %v", twice)
+				break
+			}
+		}
+		same := 0
+		if len(twice) > 0 {
+			same = 1
+		}
+		if n != 25 || len(stored)+same != 25 {
+			t.Fatalf("%d stored, %d acknowledged with distinct keys + %d for the repeated key, %d refused as full; want 25 stored", n, len(stored), same, full)
+		}
+	})
+}

@@ -30,10 +30,17 @@ type Submission struct {
 // Submit stores a validated response and all its answers (and their terms) in
 // one transaction. replay is true when the submission key was already used;
 // id is then the first response's id and nothing new is stored.
+//
+// Concurrent submissions share a transaction (see groupCommit); one refused
+// (full survey, used invitation) leaves the others whole, and none is
+// acknowledged before the shared commit.
 func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
 	r := st.newResponse(s, sub)
-	defer st.lockWrites()()
-	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	newID := r.ID
+	rows := answerRows(s, r.ID, answers)
+	storeTerms := st.startAnalysis(s, rows) // tokenizes while the submission waits for its turn
+	err = st.commits.do(ctx, func(ctx context.Context, tx bun.Tx) error {
+		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
 				if _, err := tx.NewRaw("SELECT id FROM surveys WHERE id = ? FOR UPDATE", s.ID).Exec(ctx); err != nil {
@@ -66,7 +73,7 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 				return err
 			}
 		}
-		return st.insertAnswers(ctx, tx, s, answerRows(s, r.ID, answers))
+		return st.insertAnswers(ctx, tx, rows, storeTerms)
 	})
 	return r.ID, replay, err
 }
@@ -83,27 +90,47 @@ func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 	return r
 }
 
-// insertAnswers writes answer rows and the terms of the analysed ones.
-// Tokenizing needs only the texts (ids are reserved first), so it runs while
-// the rows are written: an import keeps both cores busy instead of writing on
-// one while the other waits.
-func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, s *Survey, rows []Answer) error {
+// startAnalysis marks the analysed answers among rows with the dictionary
+// version and starts tokenizing them in the background. It returns what
+// stores their terms once the rows have ids, or nil if none is analysed.
+func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, bun.Tx, []Answer) error {
+	if st.analyzer == nil {
+		return nil
+	}
+	var analysed []int
+	var texts []TextAnswer
+	for i := range rows {
+		a := &rows[i]
+		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
+			a.DictVersion = st.analyzer.Version()
+			analysed = append(analysed, i)
+			texts = append(texts, TextAnswer{QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
+		}
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	store := st.analyzer.AnalyzeAnswers(texts)
+	return func(ctx context.Context, tx bun.Tx, rows []Answer) error {
+		ids := make([]int64, len(analysed))
+		for k, i := range analysed {
+			ids[k] = rows[i].ID
+		}
+		return store(ctx, tx, ids)
+	}
+}
+
+// insertAnswers writes answer rows, then the terms of the analysed ones
+// (storeTerms, from startAnalysis, may be nil). Ids are reserved first and
+// tokenizing needs only the texts, so for an import the terms are computed
+// while the rows are written: both cores stay busy.
+func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer) error) error {
 	ids, err := database.NextIDs(ctx, tx, "answers", len(rows))
 	if err != nil {
 		return err
 	}
-	var texts []TextAnswer
 	for i := range rows {
-		a := &rows[i]
-		a.ID = ids[i]
-		if q := s.questionModel(a.QuestionID); st.analyzer != nil && q != nil && q.Analyze && !q.Personal {
-			a.DictVersion = st.analyzer.Version()
-			texts = append(texts, TextAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
-		}
-	}
-	var storeTerms func(context.Context, bun.Tx) error
-	if len(texts) > 0 {
-		storeTerms = st.analyzer.AnalyzeAnswers(texts) // tokenizes in the background
+		rows[i].ID = ids[i]
 	}
 	err = database.Insert(ctx, tx, database.Rows{
 		Table:   "answers",
@@ -118,7 +145,7 @@ func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, s *Survey, rows [
 	if err != nil || storeTerms == nil {
 		return err
 	}
-	return storeTerms(ctx, tx)
+	return storeTerms(ctx, tx, rows)
 }
 
 // Pending is one response waiting to be stored by SubmitAll.
@@ -168,7 +195,7 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 			return err
 		}
 		stored = len(responses)
-		return st.insertAnswers(ctx, tx, s, rows)
+		return st.insertAnswers(ctx, tx, rows, st.startAnalysis(s, rows))
 	})
 	if err != nil {
 		return 0, 0, err

@@ -2,7 +2,6 @@ package database
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -31,101 +30,68 @@ type Rows struct {
 // COPY's extra round trips cost more than they save.
 const copyMin = 200
 
-// maxValues bounds the bound values of one PostgreSQL statement (it allows 65535).
-const maxValues = 8000
-
 // jsonRows is how many rows one SQLite statement takes.
 const jsonRows = 50000
 
-// Insert writes rows inside tx with their values bound, not spelled out in the
-// SQL text. bun's inserts write every value into the statement, which is
-// right for a handful of rows; for an import of tens of thousands SQLite
-// spent more time parsing that text than storing the rows. database/sql has
-// no batch insert and bun none with bound values, hence this helper.
+// literalRows is how many rows one PostgreSQL INSERT spells out.
+const literalRows = 1000
+
+// Insert writes a batch of rows inside tx.
 //
-// PostgreSQL: large batches go through COPY (lib/pq's CopyIn), others are
-// multi-row INSERTs with bound values. SQLite: the rows go as one JSON array
-// bound to a single parameter and unpacked by json_each. Many bound values
-// per statement would not do there: modernc's driver matches parameters to
-// arguments by linear search (quadratic per statement), and many small
-// multi-row statements each open a statement journal that copies every page
-// they touch.
+// bun's inserts spell every value out in the SQL text: right for the handful
+// of rows of one submission on PostgreSQL (one round trip, and PostgreSQL
+// parses fast), but for an import of tens of thousands SQLite spent more time
+// parsing that text than storing the rows. So:
+//   - PostgreSQL: large batches go through COPY (lib/pq's CopyIn); the rest,
+//     and upserts, are INSERTs with the values spelled out by bun;
+//   - SQLite: the rows go as one JSON array bound to a single parameter and
+//     unpacked by json_each. Many bound values per statement would not do:
+//     modernc's driver matches parameters to arguments by linear search
+//     (quadratic per statement), and many small multi-row statements each
+//     open a statement journal that copies every page they touch.
+//
+// database/sql has no batch insert, and bun none with bound values, hence
+// this helper.
 func Insert(ctx context.Context, tx bun.Tx, r Rows) error {
-	if r.Len == 0 {
-		return nil
-	}
 	switch {
+	case r.Len == 0:
+		return nil
 	case KindOf(tx) == SQLite:
 		return insertJSON(ctx, tx, r)
 	case r.OnConflict == "" && r.Len >= copyMin:
 		return copyRows(ctx, tx, r)
 	}
-	perStmt := max(1, min(r.Len, maxValues/len(r.Columns)))
-	values := make([]any, 0, perStmt*len(r.Columns))
+	return insertLiteral(ctx, tx, r)
+}
+
+// insertLiteral writes rows as INSERTs whose values bun spells out.
+func insertLiteral(ctx context.Context, tx bun.Tx, r Rows) error {
 	row := make([]any, len(r.Columns))
-	var stmt *statement
-	defer func() { stmt.close() }()
-	for start := 0; start < r.Len; start += perStmt {
-		n := min(perStmt, r.Len-start)
-		if stmt == nil || stmt.rows != n {
-			stmt.close()
-			s, err := prepareInsert(ctx, tx, r, n)
-			if err != nil {
-				return err
-			}
-			stmt = s
-		}
-		values = values[:0]
+	placeholders := "(?" + strings.Repeat(", ?", len(r.Columns)-1) + ")"
+	for start := 0; start < r.Len; start += literalRows {
+		n := min(literalRows, r.Len-start)
+		var b strings.Builder
+		fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", r.Table, strings.Join(r.Columns, ", "))
+		values := make([]any, 0, n*len(r.Columns))
 		for i := start; i < start+n; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString(placeholders)
 			r.Row(i, row)
+			if err := checkText(row); err != nil { // bun would replace invalid UTF-8 silently
+				return fmt.Errorf("insert into %s, row %d: %w", r.Table, i+1, err)
+			}
 			values = append(values, row...)
 		}
-		if _, err := stmt.ExecContext(ctx, values...); err != nil {
+		if r.OnConflict != "" {
+			b.WriteString(" " + r.OnConflict)
+		}
+		if _, err := tx.NewRaw(b.String(), values...).Exec(ctx); err != nil {
 			return fmt.Errorf("insert into %s: %w", r.Table, err)
 		}
 	}
 	return nil
-}
-
-// statement is a prepared INSERT of a given number of rows.
-type statement struct {
-	*sql.Stmt
-	rows int
-}
-
-func (s *statement) close() {
-	if s != nil {
-		s.Close()
-	}
-}
-
-// prepareInsert prepares a PostgreSQL INSERT of n rows.
-func prepareInsert(ctx context.Context, tx bun.Tx, r Rows, n int) (*statement, error) {
-	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", r.Table, strings.Join(r.Columns, ", "))
-	arg := 0
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := range r.Columns {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			arg++
-			fmt.Fprintf(&b, "$%d", arg)
-		}
-		b.WriteByte(')')
-	}
-	if r.OnConflict != "" {
-		b.WriteString(" " + r.OnConflict)
-	}
-	s, err := tx.Tx.PrepareContext(ctx, b.String())
-	if err != nil {
-		return nil, fmt.Errorf("insert into %s: %w", r.Table, err)
-	}
-	return &statement{Stmt: s, rows: n}, nil
 }
 
 func copyRows(ctx context.Context, tx bun.Tx, r Rows) error {
@@ -242,6 +208,19 @@ func appendJSONRow(b []byte, row []any) ([]byte, error) {
 }
 
 func goodText(s string) bool { return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 }
+
+// checkText refuses a row whose text neither database can store as given.
+func checkText(row []any) error {
+	for j, v := range row {
+		if p, ok := v.(*string); ok && p != nil {
+			v = *p
+		}
+		if s, ok := v.(string); ok && !goodText(s) {
+			return fmt.Errorf("column %d: %w", j+1, errBadText)
+		}
+	}
+	return nil
+}
 
 // appendJSONString appends s, valid UTF-8 without NUL, as a JSON string.
 func appendJSONString(b []byte, s string) []byte {
