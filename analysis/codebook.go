@@ -80,6 +80,37 @@ func (n *ruleNode) eval(has func(string) bool) bool {
 	return false
 }
 
+// evalBits evaluates the rule for many answers at once: postings holds, per
+// term, a bitset of the answers that contain it. Bits past the last answer
+// may be set (by NOT); callers read only the answers' bits.
+func (n *ruleNode) evalBits(postings map[string][]uint64, words int) []uint64 {
+	out := make([]uint64, words)
+	switch n.op {
+	case opTerm:
+		copy(out, postings[n.term])
+	case opNot:
+		for i, w := range n.kids[0].evalBits(postings, words) {
+			out[i] = ^w
+		}
+	case opAnd:
+		for i := range out {
+			out[i] = ^uint64(0)
+		}
+		for _, k := range n.kids {
+			for i, w := range k.evalBits(postings, words) {
+				out[i] &= w
+			}
+		}
+	case opOr:
+		for _, k := range n.kids {
+			for i, w := range k.evalBits(postings, words) {
+				out[i] |= w
+			}
+		}
+	}
+	return out
+}
+
 func (n *ruleNode) mapTerms(f func(string) string) *ruleNode {
 	c := &ruleNode{op: n.op, term: n.term}
 	if n.op == opTerm {
@@ -424,10 +455,39 @@ func (c CodeBook) matchMask(terms []Term) []bool {
 }
 
 // masks returns, per answer, which codes match it (in code book order).
+// Rules are evaluated over bitsets (a bit per answer, per rule term) for all
+// answers at once: evaluating each rule answer by answer, with a set of terms
+// per answer, was most of a summary's time at 100k answers.
 func (c CodeBook) masks(docs []Doc) [][]bool {
+	words := (len(docs) + 63) / 64
+	postings := map[string][]uint64{}
+	for _, k := range c.Codes {
+		for _, t := range k.Terms() {
+			if _, ok := postings[t]; !ok {
+				postings[t] = make([]uint64, words)
+			}
+		}
+	}
+	for j, d := range docs {
+		for _, t := range d.Terms {
+			if p, ok := postings[lowerASCII(t.Text)]; ok { // see newTermSet
+				p[j/64] |= 1 << (j % 64)
+			}
+		}
+	}
+	flat := make([]bool, len(docs)*len(c.Codes))
 	out := make([][]bool, len(docs))
-	for i, d := range docs {
-		out[i] = c.matchMask(d.Terms)
+	for j := range out {
+		out[j] = flat[j*len(c.Codes) : (j+1)*len(c.Codes)]
+	}
+	for i, k := range c.Codes {
+		if k.expr == nil {
+			continue
+		}
+		bits := k.expr.evalBits(postings, words)
+		for j := range docs {
+			out[j][i] = bits[j/64]>>(j%64)&1 == 1
+		}
 	}
 	return out
 }
@@ -498,9 +558,14 @@ type CrossTab struct {
 // CodeCrossTab cross-tabulates codes by Doc.Group. Groups are in order of
 // first appearance; answers without a group are left out.
 func CodeCrossTab(cb CodeBook, docs []Doc) CrossTab {
+	return codeCrossTab(cb, docs, cb.masks(docs))
+}
+
+// codeCrossTab is CodeCrossTab with the codes of each answer already known.
+func codeCrossTab(cb CodeBook, docs []Doc, masks [][]bool) CrossTab {
 	ct := CrossTab{Codes: cb.Names()}
 	gi := map[string]int{}
-	for _, d := range docs {
+	for j, d := range docs {
 		if d.Group == "" {
 			continue
 		}
@@ -513,7 +578,7 @@ func CodeCrossTab(cb CodeBook, docs []Doc) CrossTab {
 			ct.Counts = append(ct.Counts, make([]int, len(cb.Codes)))
 		}
 		ct.GroupDocs[g]++
-		for c, m := range cb.matchMask(d.Terms) {
+		for c, m := range masks[j] {
 			if m {
 				ct.Counts[g][c]++
 			}

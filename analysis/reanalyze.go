@@ -45,9 +45,10 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 		var batch []struct {
 			ID         int64
 			QuestionID int64
+			ResponseID string
 			Value      string
 		}
-		err := s.staleQuery(surveyID, all).ColumnExpr("a.id, a.question_id, a.value").
+		err := s.staleQuery(surveyID, all).ColumnExpr("a.id, a.question_id, a.response_id, a.value").
 			Where("a.id > ?", lastID).OrderExpr("a.id").Limit(int64(reanalyzeBatch)).Scan(ctx, &batch)
 		if err != nil || len(batch) == 0 {
 			return done, err
@@ -64,7 +65,7 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 		terms := s.analyzer.TermsBatch(texts)
 		analysed := make([]analysedAnswer, len(batch))
 		for i, a := range batch {
-			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, Terms: terms[i]}
+			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 			if err := s.ForgetAnswers(ctx, tx, questions, ids); err != nil {

@@ -33,6 +33,7 @@ func (s *Store) Version() string { return s.analyzer.Version() }
 type analysedAnswer struct {
 	AnswerID   int64
 	QuestionID int64
+	ResponseID string
 	Terms      []Term
 }
 
@@ -68,7 +69,7 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(ctx context.Con
 				terms = s.analyzer.TermsBatch(texts)
 			}
 			for i, a := range part {
-				analysed[c*analysisChunk+i] = analysedAnswer{QuestionID: a.QuestionID, Terms: terms[i]}
+				analysed[c*analysisChunk+i] = analysedAnswer{QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
 			}
 			close(chunks[c])
 		}
@@ -97,21 +98,16 @@ func storeTerms(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error
 	return addTermCounts(ctx, tx, analysed, 1)
 }
 
-// insertTermLists writes the term lists of analysed answers; an answer
-// without terms has no list.
+// insertTermLists writes the term lists of analysed answers (an empty list
+// for an answer without terms: it still counts as an answer).
 func insertTermLists(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
-	lists := make([]analysedAnswer, 0, len(analysed))
-	for _, a := range analysed {
-		if len(a.Terms) > 0 {
-			lists = append(lists, a)
-		}
-	}
 	return database.Insert(ctx, tx, database.Rows{
 		Table:   "answer_term_lists",
-		Columns: []string{"question_id", "answer_id", "terms"},
-		Len:     len(lists),
+		Columns: []string{"question_id", "answer_id", "response_id", "terms"},
+		Len:     len(analysed),
 		Row: func(i int, v []any) {
-			v[0], v[1], v[2] = lists[i].QuestionID, lists[i].AnswerID, encodeTerms(lists[i].Terms)
+			a := &analysed[i]
+			v[0], v[1], v[2], v[3] = a.QuestionID, a.AnswerID, a.ResponseID, encodeTerms(a.Terms)
 		},
 	})
 }

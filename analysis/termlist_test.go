@@ -35,3 +35,36 @@ func TestTermListsRoundTrip(t *testing.T) {
 		t.Error("a malformed list decoded")
 	}
 }
+
+// Codes evaluated for all answers at once (bitsets) agree with the rules
+// evaluated answer by answer, on real text and the shipped code book, and
+// with rules using not and parentheses.
+func TestCodeMasksAgreeWithMatch(t *testing.T) {
+	a := testAnalyzer(t)
+	var docs []Doc
+	for i, line := range corpusLines(t, "chabsa-sentences.txt")[:700] {
+		docs = append(docs, Doc{ID: int64(i), Terms: a.Terms(line)})
+	}
+	extra, err := ParseCodeBook("*業績\n売上 | (利益 & !減少)\n*外部\n!(海外 | 為替) & 影響\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cb := range []CodeBook{a.CodeBook(), extra} {
+		masks := cb.masks(docs)
+		matched := 0
+		for j, d := range docs {
+			want := cb.matchMask(d.Terms)
+			if !reflect.DeepEqual(masks[j], want) {
+				t.Fatalf("answer %d: masks %v, one by one %v", j, masks[j], want)
+			}
+			for _, m := range want {
+				if m {
+					matched++
+				}
+			}
+		}
+		if matched == 0 {
+			t.Errorf("no answer matched any of %v", cb.Names())
+		}
+	}
+}

@@ -35,6 +35,11 @@ func TestTermRowsBecomeOneListPerAnswer(t *testing.T) {
 				}
 			}
 			for _, q := range []string{
+				`INSERT INTO surveys (id, slug, title, created_at, updated_at) VALUES (1, 's', 'S', '2026-11-01 10:00:00', '2026-11-01 10:00:00')`,
+				`INSERT INTO questions (id, survey_id, key, position, type, analyze_text) VALUES (3, 1, 'comments', 0, 'textarea', TRUE), (4, 1, 'name', 1, 'text', FALSE)`,
+				`INSERT INTO responses (id, survey_id, submitted_at) VALUES ('r1', 1, '2026-11-01 10:00:00'), ('r2', 1, '2026-11-01 10:01:00'), ('r3', 1, '2026-11-01 10:02:00')`,
+				`INSERT INTO answers (id, response_id, question_id, value, dict_version) VALUES
+					(10, 'r1', 3, '人事異動で連携が途切れる。連携を。', 'v1'), (11, 'r2', 3, '担い手', 'v1'), (12, 'r3', 3, 'はい', 'v1'), (13, 'r3', 4, '山田', '')`,
 				`INSERT INTO answer_terms (answer_id, question_id, term, kind, count) VALUES
 					(10, 3, '人事異動', 'compound', 1), (10, 3, '連携', 'word', 2), (11, 3, '担い手', 'word', 1)`,
 				`INSERT INTO term_counts (question_id, term, shard, count, docs) VALUES
@@ -48,14 +53,21 @@ func TestTermRowsBecomeOneListPerAnswer(t *testing.T) {
 				t.Fatal(err)
 			}
 			var lists []struct {
-				AnswerID int64
-				Terms    string
+				AnswerID   int64
+				ResponseID string
+				Terms      string
 			}
-			if err := db.NewRaw("SELECT answer_id, terms FROM answer_term_lists WHERE question_id = 3 ORDER BY answer_id").Scan(ctx, &lists); err != nil {
+			if err := db.NewRaw("SELECT answer_id, response_id, terms FROM answer_term_lists WHERE question_id = 3 ORDER BY answer_id").Scan(ctx, &lists); err != nil {
 				t.Fatal(err)
 			}
-			if len(lists) != 2 {
-				t.Fatalf("%d lists, want 2: %+v", len(lists), lists)
+			if len(lists) != 3 { // one per analysed answer, the one without terms included
+				t.Fatalf("%d lists, want 3: %+v", len(lists), lists)
+			}
+			if lists[0].ResponseID != "r1" || lists[2].ResponseID != "r3" {
+				t.Errorf("responses: %+v", lists)
+			}
+			if lists[2].AnswerID != 12 || lists[2].Terms != "" {
+				t.Errorf("answer without terms: %+v", lists[2])
 			}
 			lines := strings.Split(lists[0].Terms, "\n")
 			slices.Sort(lines)

@@ -17,6 +17,7 @@ var ErrNotFound = errors.New("survey not found")
 // TextAnalyzer before the transaction that stores it.
 type TextAnswer struct {
 	QuestionID int64
+	ResponseID string
 	SurveyID   int64
 	Text       string
 }

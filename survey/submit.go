@@ -104,7 +104,7 @@ func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, b
 		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
 			a.DictVersion = st.analyzer.Version()
 			analysed = append(analysed, i)
-			texts = append(texts, TextAnswer{QuestionID: a.QuestionID, SurveyID: s.ID, Text: a.Value})
+			texts = append(texts, TextAnswer{QuestionID: a.QuestionID, ResponseID: a.ResponseID, SurveyID: s.ID, Text: a.Value})
 		}
 	}
 	if len(texts) == 0 {

@@ -352,9 +352,7 @@ func pgbenchScript(db *sql.DB, withCounts bool) (string, error) {
 				sorted = append(sorted, tc{f[2], n})
 			}
 		}
-		if list != "" {
-			fmt.Fprintf(&b, "INSERT INTO answer_term_lists (question_id, answer_id, terms) VALUES (%d, :aid%d, %s);\n", a.question, i, q(list))
-		}
+		fmt.Fprintf(&b, "INSERT INTO answer_term_lists (question_id, answer_id, response_id, terms) VALUES (%d, :aid%d, %s, %s);\n", a.question, i, rid, q(list))
 		slices.SortFunc(sorted, func(x, y tc) int { return strings.Compare(x.term, y.term) }) // koe's lock order
 		for _, c := range sorted {
 			counts = append(counts, fmt.Sprintf("(%d, %s, :aid%d %% 16, %d, 1)", a.question, q(c.term), i, c.n))
