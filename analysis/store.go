@@ -47,7 +47,7 @@ const analysisChunk = 2000
 // database, so it runs while the caller writes the answers, and term lists
 // are written a chunk at a time as they become ready: an import keeps both
 // cores busy. It implements survey.TextAnalyzer.
-func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(ctx context.Context, tx bun.Tx, ids []int64) error {
+func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) survey.StoreTerms {
 	analysed := make([]analysedAnswer, len(answers))
 	chunks := make([]chan struct{}, (len(answers)+analysisChunk-1)/analysisChunk)
 	for c := range chunks {
@@ -74,7 +74,7 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(ctx context.Con
 			close(chunks[c])
 		}
 	}()
-	return func(ctx context.Context, tx bun.Tx, ids []int64) error {
+	return func(ctx context.Context, tx bun.Tx, ids []int64, totals survey.Totals) error {
 		for c, ready := range chunks {
 			<-ready
 			lo, hi := c*analysisChunk, min((c+1)*analysisChunk, len(analysed))
@@ -85,8 +85,26 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) func(ctx context.Con
 				return err
 			}
 		}
+		if t, ok := totals.(*termTotals); ok {
+			t.answers = append(t.answers, analysed...)
+			return nil
+		}
 		return addTermCounts(ctx, tx, analysed, 1)
 	}
+}
+
+// termTotals gathers the analysed answers of one transaction; Write adds
+// their terms to the per-question totals in one upsert, rows in key order.
+type termTotals struct {
+	answers []analysedAnswer
+}
+
+// NewTotals implements survey.TextAnalyzer.
+func (s *Store) NewTotals() survey.Totals { return &termTotals{} }
+
+// Write implements survey.Totals.
+func (t *termTotals) Write(ctx context.Context, tx bun.Tx) error {
+	return addTermCounts(ctx, tx, t.answers, 1)
 }
 
 // storeTerms writes the term lists of analysed answers and adds them to the

@@ -27,6 +27,7 @@ const maxGroup = 64
 type groupCommit struct {
 	db         *bun.DB
 	lockWrites func() func() // SQLite's in-process writer queue (see lockWrites)
+	newTotals  func() Totals // the term totals a transaction's writes share (nil: none)
 
 	mu      sync.Mutex
 	queue   []*groupWrite
@@ -36,13 +37,13 @@ type groupCommit struct {
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
 	ctx  context.Context
-	run  func(ctx context.Context, tx bun.Tx) error
+	run  func(ctx context.Context, tx bun.Tx, totals Totals) error
 	done chan error
 }
 
 // do runs fn in a transaction shared with other writes and returns once that
 // transaction has committed (or fn failed).
-func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx) error) error {
+func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, totals Totals) error) error {
 	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
@@ -115,13 +116,14 @@ func (g *groupCommit) shared(writes []*groupWrite) (failed int, failure, err err
 	defer g.lockWrites()()
 	// The shared transaction outlives any one client's request.
 	err = g.db.RunInTx(context.WithoutCancel(writes[0].ctx), nil, func(ctx context.Context, tx bun.Tx) error {
+		totals := g.newTotals()
 		for i, w := range writes {
-			if err := w.run(ctx, tx); err != nil {
+			if err := w.run(ctx, tx, totals); err != nil {
 				failed, failure = i, err
 				return errRollback
 			}
 		}
-		return nil
+		return writeTotals(ctx, tx, totals)
 	})
 	if failed >= 0 {
 		return failed, failure, nil
@@ -135,5 +137,18 @@ var errRollback = errors.New("a write of the group failed")
 // alone runs one write in a transaction of its own.
 func (g *groupCommit) alone(w *groupWrite) error {
 	defer g.lockWrites()()
-	return g.db.RunInTx(context.WithoutCancel(w.ctx), nil, w.run)
+	return g.db.RunInTx(context.WithoutCancel(w.ctx), nil, func(ctx context.Context, tx bun.Tx) error {
+		totals := g.newTotals()
+		if err := w.run(ctx, tx, totals); err != nil {
+			return err
+		}
+		return writeTotals(ctx, tx, totals)
+	})
+}
+
+func writeTotals(ctx context.Context, tx bun.Tx, totals Totals) error {
+	if totals == nil {
+		return nil
+	}
+	return totals.Write(ctx, tx)
 }

@@ -29,12 +29,27 @@ type TextAnalyzer interface {
 	Version() string
 	// AnalyzeAnswers starts tokenizing answers in the background (it touches
 	// no database, so it runs while the submission waits or the answers are
-	// written) and returns the function that stores their terms inside the
-	// answers' transaction, ids[i] being the stored id of answers[i].
-	AnalyzeAnswers(answers []TextAnswer) (store func(ctx context.Context, tx bun.Tx, ids []int64) error)
+	// written) and returns the function that stores their terms.
+	AnalyzeAnswers(answers []TextAnswer) StoreTerms
+	// NewTotals returns empty term totals for one transaction.
+	NewTotals() Totals
 	// ForgetAnswers removes the stored terms of answers about to be deleted
 	// (of the given questions), and their share of any totals, inside tx.
 	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
+}
+
+// StoreTerms writes the terms of analysed answers inside the answers'
+// transaction, ids[i] being the stored id of the i-th answer, and adds them to
+// totals.
+type StoreTerms func(ctx context.Context, tx bun.Tx, ids []int64, totals Totals) error
+
+// Totals gathers what the analysed answers of one transaction add to the
+// per-question term totals; Write adds it all at once before commit. The
+// submissions that share a transaction (group commit) share their totals:
+// each total row is written once, and rows are locked in one order, so
+// transactions of several koe processes never deadlock on them.
+type Totals interface {
+	Write(ctx context.Context, tx bun.Tx) error
 }
 
 // Store reads and writes surveys and their responses.
@@ -50,8 +65,16 @@ type Store struct {
 // NewStore returns a Store. analyzer may be nil (no text analysis).
 func NewStore(db *bun.DB, analyzer TextAnalyzer) *Store {
 	st := &Store{db: db, analyzer: analyzer, now: time.Now}
-	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites}
+	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites, newTotals: st.newTotals}
 	return st
+}
+
+// newTotals returns empty term totals, or nil without an analyzer.
+func (st *Store) newTotals() Totals {
+	if st.analyzer == nil {
+		return nil
+	}
+	return st.analyzer.NewTotals()
 }
 
 // DB returns the underlying database, for packages that aggregate stored answers.
