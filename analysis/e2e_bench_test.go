@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/survey"
 )
 
 // BenchmarkStoreAnalysedAnswers is the end-to-end cost of taking in a large
@@ -13,7 +14,7 @@ import (
 // and answer rows, tokenizing with both cores, and the term rows, in one
 // transaction, on each database. Compare with MeCab tokenizing the same text:
 //
-//	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x ./analysis/
+//	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x -count 3 ./analysis/
 //	KOE_BENCH_TEXT=/tmp/answers.txt ... writes the text for: time mecab < /tmp/answers.txt > /dev/null
 func BenchmarkStoreAnalysedAnswers(b *testing.B) {
 	lines := corpusLines(b, "chabsa-sentences.txt")
@@ -30,15 +31,25 @@ func BenchmarkStoreAnalysedAnswers(b *testing.B) {
 		bytes += len(a)
 	}
 	for _, kind := range dbtest.Kinds {
-		b.Run(string(kind), func(b *testing.B) {
-			b.SetBytes(int64(bytes))
-			for b.Loop() {
-				b.StopTimer()
-				db := dbtest.Open(b, kind)
-				texts := NewStore(db, testAnalyzer(b))
-				b.StartTimer()
-				storeWithAnswers(b, db, texts, "bench", 1, answers)
+		for _, analyse := range []bool{true, false} {
+			name := string(kind)
+			if !analyse {
+				// Storing alone: what the database costs without tokenizing.
+				name += "/without-analysis"
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(bytes))
+				for b.Loop() {
+					b.StopTimer()
+					db := dbtest.Open(b, kind)
+					var texts survey.TextAnalyzer
+					if analyse {
+						texts = NewStore(db, testAnalyzer(b))
+					}
+					b.StartTimer()
+					storeWithAnswers(b, db, texts, "bench", 1, answers)
+				}
+			})
+		}
 	}
 }

@@ -44,9 +44,9 @@ const analysisChunk = 2000
 // AnalyzeAnswers starts tokenizing new answers in the background (on every
 // core when there are many) and returns the function that stores their terms
 // inside the transaction that stores the answers. Tokenizing touches no
-// database, so it runs while the caller writes the answers, and term lists
-// are written a chunk at a time as they become ready: an import keeps both
-// cores busy. It implements survey.TextAnalyzer.
+// database, so it runs while the caller writes the answers; an import's term
+// lists are written a chunk at a time as they become ready, so both cores
+// stay busy. It implements survey.TextAnalyzer.
 func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) survey.StoreTerms {
 	analysed := make([]analysedAnswer, len(answers))
 	chunks := make([]chan struct{}, (len(answers)+analysisChunk-1)/analysisChunk)
@@ -74,37 +74,49 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) survey.StoreTerms {
 			close(chunks[c])
 		}
 	}()
-	return func(ctx context.Context, tx bun.Tx, ids []int64, totals survey.Totals) error {
+	return func(ctx context.Context, tx bun.Tx, ids []int64, batch survey.TermBatch) error {
+		t, _ := batch.(*termBatch)
+		// A submission's few lists wait for the end of the transaction, to go
+		// in one statement with those of the submissions sharing it; an
+		// import's are written as they are tokenized, while the rest still is.
+		later := t != nil && len(analysed) < analysisChunk
 		for c, ready := range chunks {
 			<-ready
 			lo, hi := c*analysisChunk, min((c+1)*analysisChunk, len(analysed))
 			for i := lo; i < hi; i++ {
 				analysed[i].AnswerID = ids[i]
 			}
-			if err := insertTermLists(ctx, tx, analysed[lo:hi]); err != nil {
+			if later {
+				t.lists = append(t.lists, analysed[lo:hi]...)
+			} else if err := insertTermLists(ctx, tx, analysed[lo:hi]); err != nil {
 				return err
 			}
 		}
-		if t, ok := totals.(*termTotals); ok {
-			t.answers = append(t.answers, analysed...)
-			return nil
+		if t == nil {
+			return addTermCounts(ctx, tx, analysed, 1)
 		}
-		return addTermCounts(ctx, tx, analysed, 1)
+		t.totals = append(t.totals, analysed...)
+		return nil
 	}
 }
 
-// termTotals gathers the analysed answers of one transaction; Write adds
-// their terms to the per-question totals in one upsert, rows in key order.
-type termTotals struct {
-	answers []analysedAnswer
+// termBatch gathers the analysed answers of one transaction: the term lists
+// not written yet, and the answers whose terms go into the per-question
+// totals. Write writes the lists in one statement and the totals in one
+// upsert, rows in key order.
+type termBatch struct {
+	lists, totals []analysedAnswer
 }
 
-// NewTotals implements survey.TextAnalyzer.
-func (s *Store) NewTotals() survey.Totals { return &termTotals{} }
+// NewTermBatch implements survey.TextAnalyzer.
+func (s *Store) NewTermBatch() survey.TermBatch { return &termBatch{} }
 
-// Write implements survey.Totals.
-func (t *termTotals) Write(ctx context.Context, tx bun.Tx) error {
-	return addTermCounts(ctx, tx, t.answers, 1)
+// Write implements survey.TermBatch.
+func (t *termBatch) Write(ctx context.Context, tx bun.Tx) error {
+	if err := insertTermLists(ctx, tx, t.lists); err != nil {
+		return err
+	}
+	return addTermCounts(ctx, tx, t.totals, 1)
 }
 
 // storeTerms writes the term lists of analysed answers and adds them to the

@@ -26,7 +26,7 @@ questions:
 
 // storeWithAnswers applies a survey and submits texts as its comments, half
 // from each group.
-func storeWithAnswers(t testing.TB, db *bun.DB, texts *Store, slug string, n int, lines []string) *survey.Survey {
+func storeWithAnswers(t testing.TB, db *bun.DB, texts survey.TextAnalyzer, slug string, n int, lines []string) *survey.Survey {
 	t.Helper()
 	ctx := context.Background()
 	st := survey.NewStore(db, texts)

@@ -25,9 +25,9 @@ const maxGroup = 64
 // A goroutine writes while there is something to write and exits when the
 // queue is empty, so an idle Store holds none.
 type groupCommit struct {
-	db         *bun.DB
-	lockWrites func() func() // SQLite's in-process writer queue (see lockWrites)
-	newTotals  func() Totals // the term totals a transaction's writes share (nil: none)
+	db           *bun.DB
+	lockWrites   func() func()    // SQLite's in-process writer queue (see lockWrites)
+	newTermBatch func() TermBatch // what a transaction's writes leave to its end (nil: no analyzer)
 
 	mu      sync.Mutex
 	queue   []*groupWrite
@@ -37,13 +37,13 @@ type groupCommit struct {
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
 	ctx  context.Context
-	run  func(ctx context.Context, tx bun.Tx, totals Totals) error
+	run  func(ctx context.Context, tx bun.Tx, batch TermBatch) error
 	done chan error
 }
 
 // do runs fn in a transaction shared with other writes and returns once that
 // transaction has committed (or fn failed).
-func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, totals Totals) error) error {
+func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, batch TermBatch) error) error {
 	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
@@ -116,14 +116,14 @@ func (g *groupCommit) shared(writes []*groupWrite) (failed int, failure, err err
 	defer g.lockWrites()()
 	// The shared transaction outlives any one client's request.
 	err = g.db.RunInTx(context.WithoutCancel(writes[0].ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		totals := g.newTotals()
+		batch := g.newTermBatch()
 		for i, w := range writes {
-			if err := w.run(ctx, tx, totals); err != nil {
+			if err := w.run(ctx, tx, batch); err != nil {
 				failed, failure = i, err
 				return errRollback
 			}
 		}
-		return writeTotals(ctx, tx, totals)
+		return writeTermBatch(ctx, tx, batch)
 	})
 	if failed >= 0 {
 		return failed, failure, nil
@@ -138,17 +138,17 @@ var errRollback = errors.New("a write of the group failed")
 func (g *groupCommit) alone(w *groupWrite) error {
 	defer g.lockWrites()()
 	return g.db.RunInTx(context.WithoutCancel(w.ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		totals := g.newTotals()
-		if err := w.run(ctx, tx, totals); err != nil {
+		batch := g.newTermBatch()
+		if err := w.run(ctx, tx, batch); err != nil {
 			return err
 		}
-		return writeTotals(ctx, tx, totals)
+		return writeTermBatch(ctx, tx, batch)
 	})
 }
 
-func writeTotals(ctx context.Context, tx bun.Tx, totals Totals) error {
-	if totals == nil {
+func writeTermBatch(ctx context.Context, tx bun.Tx, batch TermBatch) error {
+	if batch == nil {
 		return nil
 	}
-	return totals.Write(ctx, tx)
+	return batch.Write(ctx, tx)
 }

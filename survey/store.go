@@ -31,24 +31,25 @@ type TextAnalyzer interface {
 	// no database, so it runs while the submission waits or the answers are
 	// written) and returns the function that stores their terms.
 	AnalyzeAnswers(answers []TextAnswer) StoreTerms
-	// NewTotals returns empty term totals for one transaction.
-	NewTotals() Totals
+	// NewTermBatch returns an empty TermBatch for one transaction.
+	NewTermBatch() TermBatch
 	// ForgetAnswers removes the stored terms of answers about to be deleted
 	// (of the given questions), and their share of any totals, inside tx.
 	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
 }
 
-// StoreTerms writes the terms of analysed answers inside the answers'
-// transaction, ids[i] being the stored id of the i-th answer, and adds them to
-// totals.
-type StoreTerms func(ctx context.Context, tx bun.Tx, ids []int64, totals Totals) error
+// StoreTerms stores the terms of analysed answers inside the answers'
+// transaction, ids[i] being the stored id of the i-th answer: it writes them,
+// or leaves them to batch.
+type StoreTerms func(ctx context.Context, tx bun.Tx, ids []int64, batch TermBatch) error
 
-// Totals gathers what the analysed answers of one transaction add to the
-// per-question term totals; Write adds it all at once before commit. The
-// submissions that share a transaction (group commit) share their totals:
-// each total row is written once, and rows are locked in one order, so
-// transactions of several koe processes never deadlock on them.
-type Totals interface {
+// TermBatch gathers the terms the analysed answers of one transaction leave
+// to its end; Write stores them all at once before commit. The submissions
+// that share a transaction (group commit) share one batch: their term lists
+// go in one statement, and each per-question total row is written once, rows
+// locked in one order, so transactions of several koe processes never
+// deadlock on them.
+type TermBatch interface {
 	Write(ctx context.Context, tx bun.Tx) error
 }
 
@@ -65,16 +66,16 @@ type Store struct {
 // NewStore returns a Store. analyzer may be nil (no text analysis).
 func NewStore(db *bun.DB, analyzer TextAnalyzer) *Store {
 	st := &Store{db: db, analyzer: analyzer, now: time.Now}
-	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites, newTotals: st.newTotals}
+	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites, newTermBatch: st.newTermBatch}
 	return st
 }
 
-// newTotals returns empty term totals, or nil without an analyzer.
-func (st *Store) newTotals() Totals {
+// newTermBatch returns an empty TermBatch, or nil without an analyzer.
+func (st *Store) newTermBatch() TermBatch {
 	if st.analyzer == nil {
 		return nil
 	}
-	return st.analyzer.NewTotals()
+	return st.analyzer.NewTermBatch()
 }
 
 // DB returns the underlying database, for packages that aggregate stored answers.

@@ -39,7 +39,7 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 	newID := r.ID
 	rows := answerRows(s, r.ID, answers)
 	storeTerms := st.startAnalysis(s, rows) // tokenizes while the submission waits for its turn
-	err = st.commits.do(ctx, func(ctx context.Context, tx bun.Tx, totals Totals) error {
+	err = st.commits.do(ctx, func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
 		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -73,7 +73,7 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 				return err
 			}
 		}
-		return st.insertAnswers(ctx, tx, rows, storeTerms, totals)
+		return st.insertAnswers(ctx, tx, rows, storeTerms, terms)
 	})
 	return r.ID, replay, err
 }
@@ -93,7 +93,7 @@ func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 // startAnalysis marks the analysed answers among rows with the dictionary
 // version and starts tokenizing them in the background. It returns what
 // stores their terms once the rows have ids, or nil if none is analysed.
-func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, bun.Tx, []Answer, Totals) error {
+func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, bun.Tx, []Answer, TermBatch) error {
 	if st.analyzer == nil {
 		return nil
 	}
@@ -111,12 +111,12 @@ func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, b
 		return nil
 	}
 	store := st.analyzer.AnalyzeAnswers(texts)
-	return func(ctx context.Context, tx bun.Tx, rows []Answer, totals Totals) error {
+	return func(ctx context.Context, tx bun.Tx, rows []Answer, terms TermBatch) error {
 		ids := make([]int64, len(analysed))
 		for k, i := range analysed {
 			ids[k] = rows[i].ID
 		}
-		return store(ctx, tx, ids, totals)
+		return store(ctx, tx, ids, terms)
 	}
 }
 
@@ -124,7 +124,7 @@ func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, b
 // (storeTerms, from startAnalysis, may be nil). Ids are reserved first and
 // tokenizing needs only the texts, so for an import the terms are computed
 // while the rows are written: both cores stay busy.
-func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, Totals) error, totals Totals) error {
+func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, TermBatch) error, terms TermBatch) error {
 	ids, err := database.NextIDs(ctx, tx, "answers", len(rows))
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, st
 	if err != nil || storeTerms == nil {
 		return err
 	}
-	return storeTerms(ctx, tx, rows, totals)
+	return storeTerms(ctx, tx, rows, terms)
 }
 
 // Pending is one response waiting to be stored by SubmitAll.
@@ -195,11 +195,11 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 			return err
 		}
 		stored = len(responses)
-		totals := st.newTotals()
-		if err := st.insertAnswers(ctx, tx, rows, st.startAnalysis(s, rows), totals); err != nil || totals == nil {
+		terms := st.newTermBatch()
+		if err := st.insertAnswers(ctx, tx, rows, st.startAnalysis(s, rows), terms); err != nil || terms == nil {
 			return err
 		}
-		return totals.Write(ctx, tx)
+		return terms.Write(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, err
