@@ -226,31 +226,40 @@ func TestTermTotalsAgreeAfterDeletingImportedResponses(t *testing.T) {
 				}
 			}
 		}
-		sc, err := SurveyScope(s, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		totals, err := texts.TermStats(ctx, sc, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		docs, err := texts.Docs(ctx, sc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := len(stored) - (len(stored)+2)/3; len(docs) != want {
-			t.Fatalf("%d answers left, want %d", len(docs), want)
-		}
-		direct := Frequencies(docs)
-		if len(totals) != len(direct) {
-			t.Fatalf("%d terms in the totals, %d in the answers left", len(totals), len(direct))
-		}
-		for i := range direct {
-			if totals[i] != direct[i] {
-				t.Fatalf("rank %d: totals %+v, answers %+v", i, totals[i], direct[i])
-			}
-		}
+		totalsAgreeWithAnswers(t, texts, s, len(stored)-(len(stored)+2)/3)
 	})
+}
+
+// totalsAgreeWithAnswers checks that a survey has the analysed answers it
+// should and that its stored term totals rank the terms exactly as counting
+// its stored answers does.
+func totalsAgreeWithAnswers(t *testing.T, texts *Store, s *survey.Survey, answers int) {
+	t.Helper()
+	ctx := context.Background()
+	sc, err := SurveyScope(s, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	totals, err := texts.TermStats(ctx, sc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := texts.Docs(ctx, sc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != answers {
+		t.Fatalf("%d analysed answers stored, want %d", len(docs), answers)
+	}
+	direct := Frequencies(docs)
+	if len(totals) != len(direct) {
+		t.Fatalf("%d terms in the totals, %d in the answers", len(totals), len(direct))
+	}
+	for i := range direct {
+		if totals[i] != direct[i] {
+			t.Fatalf("rank %d: totals %+v, answers %+v", i, totals[i], direct[i])
+		}
+	}
 }
 
 // Two koe processes on one database (two Stores, two connection pools), each
@@ -301,30 +310,7 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 			for err := range errs {
 				t.Error(err)
 			}
-			sc, err := SurveyScope(s, "", "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			totals, err := texts.TermStats(ctx, sc, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			docs, err := texts.Docs(ctx, sc, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(docs) != len(lines) {
-				t.Fatalf("%d analysed answers stored, want %d", len(docs), len(lines))
-			}
-			direct := Frequencies(docs)
-			if len(totals) != len(direct) {
-				t.Fatalf("%d terms in the totals, %d in the answers", len(totals), len(direct))
-			}
-			for i := range direct {
-				if totals[i] != direct[i] {
-					t.Fatalf("rank %d: totals %+v, answers %+v", i, totals[i], direct[i])
-				}
-			}
+			totalsAgreeWithAnswers(t, texts, s, len(lines))
 		})
 	}
 }

@@ -108,20 +108,31 @@ func TestSubmissionKeyStoresOneResponseUnderConcurrency(t *testing.T) {
 	})
 }
 
+// registrationLimitedTo applies the registration example with max_responses
+// set to max and returns it with one valid response's answers.
+func registrationLimitedTo(t *testing.T, st *survey.Store, max int) (*survey.Survey, survey.Answers) {
+	t.Helper()
+	ctx := context.Background()
+	src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", fmt.Sprint("max_responses: ", max), 1)
+	d, err := survey.ParseDefinition("reg.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, d, src); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.SurveyBySlug(ctx, d.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, mustValidate(t, s, map[string]any{"name": "山田", "org": "A市", "email": "a@example.jp", "contact_ok": "はい", "privacy": true})
+}
+
 func TestMaxResponsesIsNeverExceeded(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)
-		src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", "max_responses: 3", 1)
-		d, err := survey.ParseDefinition("reg.yaml", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Apply(ctx, d, src); err != nil {
-			t.Fatal(err)
-		}
-		s, _ := st.SurveyBySlug(ctx, d.Slug)
-		answers := mustValidate(t, s, map[string]any{"name": "山田", "org": "A市", "email": "a@example.jp", "contact_ok": "はい", "privacy": true})
+		s, answers := registrationLimitedTo(t, st, 3)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		full := 0
@@ -222,16 +233,7 @@ func TestConcurrentSubmissionsShareCommitsAndKeepLimits(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)
-		src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", "max_responses: 25", 1)
-		d, err := survey.ParseDefinition("reg.yaml", []byte(src))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Apply(ctx, d, src); err != nil {
-			t.Fatal(err)
-		}
-		s, _ := st.SurveyBySlug(ctx, d.Slug)
-		answers := mustValidate(t, s, map[string]any{"name": "山田", "org": "A市", "email": "a@example.jp", "contact_ok": "はい", "privacy": true})
+		s, answers := registrationLimitedTo(t, st, 25)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		full, stored := 0, map[string]bool{}
