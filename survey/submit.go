@@ -121,29 +121,28 @@ func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, b
 }
 
 // insertAnswers writes answer rows, then the terms of the analysed ones
-// (storeTerms, from startAnalysis, may be nil). Ids are reserved first and
-// tokenizing needs only the texts, so for an import the terms are computed
-// while the rows are written: both cores stay busy.
+// (storeTerms, from startAnalysis, may be nil). Tokenizing needs only the
+// texts, so it has been running since startAnalysis: for an import, while the
+// rows are written, both cores stay busy.
 func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, TermBatch) error, terms TermBatch) error {
-	ids, err := database.NextIDs(ctx, tx, "answers", len(rows))
+	ids, err := database.InsertWithIDs(ctx, tx, database.Rows{
+		Table:   "answers",
+		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "position", "dict_version"},
+		Len:     len(rows),
+		Row: func(i int, v []any) {
+			a := &rows[i]
+			v[0], v[1], v[2], v[3] = a.ResponseID, a.QuestionID, a.Item, a.Value
+			v[4], v[5], v[6], v[7] = a.Number, a.Other, a.Position, a.DictVersion
+		},
+	})
 	if err != nil {
 		return err
 	}
 	for i := range rows {
 		rows[i].ID = ids[i]
 	}
-	err = database.Insert(ctx, tx, database.Rows{
-		Table:   "answers",
-		Columns: []string{"id", "response_id", "question_id", "item", "value", "number", "other", "position", "dict_version"},
-		Len:     len(rows),
-		Row: func(i int, v []any) {
-			a := &rows[i]
-			v[0], v[1], v[2], v[3], v[4] = a.ID, a.ResponseID, a.QuestionID, a.Item, a.Value
-			v[5], v[6], v[7], v[8] = a.Number, a.Other, a.Position, a.DictVersion
-		},
-	})
-	if err != nil || storeTerms == nil {
-		return err
+	if storeTerms == nil {
+		return nil
 	}
 	return storeTerms(ctx, tx, rows, terms)
 }

@@ -61,11 +61,12 @@ func Insert(ctx context.Context, tx bun.Tx, r Rows) error {
 	case r.OnConflict == "" && r.Len >= copyMin:
 		return copyRows(ctx, tx, r)
 	}
-	return insertLiteral(ctx, tx, r)
+	return insertLiteral(ctx, tx, r, nil)
 }
 
-// insertLiteral writes rows as INSERTs whose values bun spells out.
-func insertLiteral(ctx context.Context, tx bun.Tx, r Rows) error {
+// insertLiteral writes rows as INSERTs whose values bun spells out; with
+// returned set, it collects the new rows' ids (RETURNING id), in row order.
+func insertLiteral(ctx context.Context, tx bun.Tx, r Rows, returned *[]int64) error {
 	row := make([]any, len(r.Columns))
 	placeholders := "(?" + strings.Repeat(", ?", len(r.Columns)-1) + ")"
 	for start := 0; start < r.Len; start += literalRows {
@@ -87,7 +88,19 @@ func insertLiteral(ctx context.Context, tx bun.Tx, r Rows) error {
 		if r.OnConflict != "" {
 			b.WriteString(" " + r.OnConflict)
 		}
-		if _, err := tx.NewRaw(b.String(), values...).Exec(ctx); err != nil {
+		if returned != nil {
+			b.WriteString(" RETURNING id")
+		}
+		q := tx.NewRaw(b.String(), values...)
+		var err error
+		if returned != nil {
+			var got []int64
+			err = q.Scan(ctx, &got)
+			*returned = append(*returned, got...)
+		} else {
+			_, err = q.Exec(ctx)
+		}
+		if err != nil {
 			return fmt.Errorf("insert into %s: %w", r.Table, err)
 		}
 	}
@@ -237,6 +250,34 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// InsertWithIDs inserts rows into a table whose primary key is an integer
+// "id" and returns the new ids in row order. Small batches on PostgreSQL take
+// their ids from the INSERT itself (RETURNING, one round trip, as bun's own
+// inserts do); others reserve them first (NextIDs).
+func InsertWithIDs(ctx context.Context, tx bun.Tx, r Rows) ([]int64, error) {
+	if KindOf(tx) == Postgres && r.OnConflict == "" && r.Len > 0 && r.Len < copyMin {
+		var ids []int64
+		if err := insertLiteral(ctx, tx, r, &ids); err != nil {
+			return nil, err
+		}
+		if len(ids) != r.Len {
+			return nil, fmt.Errorf("insert into %s: %d ids for %d rows", r.Table, len(ids), r.Len)
+		}
+		return ids, nil
+	}
+	ids, err := NextIDs(ctx, tx, r.Table, r.Len)
+	if err != nil {
+		return nil, err
+	}
+	row := r.Row
+	r.Columns = append([]string{"id"}, r.Columns...)
+	r.Row = func(i int, v []any) {
+		v[0] = ids[i]
+		row(i, v[1:])
+	}
+	return ids, Insert(ctx, tx, r)
 }
 
 // NextIDs reserves n new ids of table's integer primary key "id", in

@@ -143,3 +143,37 @@ func TestInsertUpsertsAndRefusesBadText(t *testing.T) {
 		}
 	})
 }
+
+// InsertWithIDs returns the ids of the rows it wrote, in row order, for a
+// submission's few rows (RETURNING on PostgreSQL) and for an import's many
+// (ids reserved first).
+func TestInsertWithIDsReturnsIDsInRowOrder(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		createSamples(t, db)
+		at := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+		for _, n := range []int{1, 7, 300} {
+			var ids []int64
+			err := db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+				var err error
+				ids, err = database.InsertWithIDs(ctx, tx, database.Rows{
+					Table: "insert_samples", Columns: []string{"text", "flag", "at"}, Len: n,
+					Row: func(i int, v []any) { v[0], v[1], v[2] = fmt.Sprint(n, "-", i), false, at },
+				})
+				return err
+			})
+			if err != nil {
+				t.Fatalf("%d rows: %v", n, err)
+			}
+			if len(ids) != n {
+				t.Fatalf("%d rows: %d ids", n, len(ids))
+			}
+			for i, id := range ids {
+				var text string
+				if err := db.NewRaw("SELECT text FROM insert_samples WHERE id = ?", id).Scan(ctx, &text); err != nil || text != fmt.Sprint(n, "-", i) {
+					t.Fatalf("%d rows: id %d (row %d) holds %q (err %v)", n, id, i, text, err)
+				}
+			}
+		}
+	})
+}
