@@ -122,10 +122,7 @@ func (t *termBatch) Write(ctx context.Context, tx bun.Tx) error {
 // storeTerms writes the term lists of analysed answers and adds them to the
 // per-question totals.
 func storeTerms(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
-	if err := insertTermLists(ctx, tx, analysed); err != nil {
-		return err
-	}
-	return addTermCounts(ctx, tx, analysed, 1)
+	return (&termBatch{lists: analysed, totals: analysed}).Write(ctx, tx)
 }
 
 // insertTermLists writes the term lists of analysed answers (an empty list
