@@ -505,9 +505,9 @@ func CodeCounts(cb CodeBook, docs []Doc) []CodeCount {
 	for i, k := range cb.Codes {
 		out[i].Code = k.Name
 	}
-	for _, d := range docs {
-		for i, m := range cb.matchMask(d.Terms) {
-			if m {
+	for _, m := range cb.masks(docs) {
+		for i, hit := range m {
+			if hit {
 				out[i].Docs++
 			}
 		}

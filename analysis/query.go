@@ -297,7 +297,7 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	}
 	if len(sum.Events) > 1 {
 		sum.Recurring = RecurringTerms(sum.Events, docs, 2)
-		sum.RecurringCodes = RecurringCodes(cb, sum.Events, docs, 2)
+		sum.RecurringCodes = recurringCodes(cb, sum.Events, docs, masks, 2)
 	}
 	if sum.Recurring == nil {
 		sum.Recurring = []Recurring{}

@@ -516,7 +516,7 @@ const (
 // a status relative to the latest event. Answers whose Event is not in events
 // are ignored. Sorted by events present desc, then total answers desc, then term.
 func RecurringTerms(events []string, docs []Doc, minEvents int) []Recurring {
-	return recurring(events, docs, minEvents, func(d Doc) []string {
+	return recurring(events, docs, minEvents, func(_ int, d Doc) []string {
 		out := make([]string, len(d.Terms))
 		for i, t := range d.Terms {
 			out[i] = t.Text
@@ -528,10 +528,25 @@ func RecurringTerms(events []string, docs []Doc, minEvents int) []Recurring {
 // RecurringCodes is RecurringTerms for the codes of a code book (Term holds
 // the code name).
 func RecurringCodes(cb CodeBook, events []string, docs []Doc, minEvents int) []Recurring {
-	return recurring(events, docs, minEvents, func(d Doc) []string { return cb.Match(d.Terms) })
+	return recurringCodes(cb, events, docs, cb.masks(docs), minEvents)
 }
 
-func recurring(events []string, docs []Doc, minEvents int, keys func(Doc) []string) []Recurring {
+// recurringCodes is RecurringCodes with the codes of each answer already known.
+func recurringCodes(cb CodeBook, events []string, docs []Doc, masks [][]bool, minEvents int) []Recurring {
+	names := cb.Names()
+	return recurring(events, docs, minEvents, func(j int, _ Doc) []string {
+		var out []string
+		for i, m := range masks[j] {
+			if m {
+				out = append(out, names[i])
+			}
+		}
+		return out
+	})
+}
+
+// recurring counts, per event, the answers each key (of keys(j, docs[j])) is in.
+func recurring(events []string, docs []Doc, minEvents int, keys func(int, Doc) []string) []Recurring {
 	if minEvents <= 0 {
 		minEvents = 2
 	}
@@ -542,13 +557,13 @@ func recurring(events []string, docs []Doc, minEvents int, keys func(Doc) []stri
 		}
 	}
 	counts := map[string][]int{}
-	for _, d := range docs {
+	for j, d := range docs {
 		e, ok := ei[d.Event]
 		if !ok {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, k := range keys(d) {
+		for _, k := range keys(j, d) {
 			if seen[k] {
 				continue
 			}
