@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/contact"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/survey"
 )
@@ -279,7 +280,7 @@ func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
 		if is.Code {
 			param = "code"
 		}
-		v.Issues = append(v.Issues, issueLink{Term: MaskContact(is.Term), Href: drillURL(base, param, is.Term)})
+		v.Issues = append(v.Issues, issueLink{Term: contact.Mask(is.Term), Href: drillURL(base, param, is.Term)})
 	}
 	return p.render(w, r, p.series, v.Title, v)
 }
@@ -405,17 +406,17 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 	if v.What == "" {
 		v.What = "すべて"
 	} else {
-		v.What = MaskContact(v.What)
+		v.What = contact.Mask(v.What)
 	}
 	event := make(map[int64]string, len(docs))
 	for _, d := range docs {
 		event[d.ID] = d.Event
 	}
 	for _, l := range lines[:min(len(lines), maxDrillAnswers)] {
-		v.Lines = append(v.Lines, drillLine{Left: MaskContact(l.Left), Match: MaskContact(l.Match), Right: MaskContact(l.Right), Event: event[l.DocID]})
+		v.Lines = append(v.Lines, drillLine{Left: contact.Mask(l.Left), Match: contact.Mask(l.Match), Right: contact.Mask(l.Right), Event: event[l.DocID]})
 	}
 	for _, d := range docs[:min(len(docs), maxDrillAnswers)] {
-		a := drillAnswer{Text: MaskContact(d.Text)}
+		a := drillAnswer{Text: contact.Mask(d.Text)}
 		var notes []string
 		if byEvent && d.Event != "" {
 			notes = append(notes, d.Event)

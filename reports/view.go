@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/koe-project/koe/internal/contact"
 )
 
 // The view types below are what the templates see: every text already
@@ -220,7 +222,7 @@ func rateText(responses, attendees int) string {
 func maskAll(xs []string) []string {
 	out := make([]string, len(xs))
 	for i, x := range xs {
-		out[i] = MaskContact(x)
+		out[i] = contact.Mask(x)
 	}
 	return out
 }
@@ -229,7 +231,7 @@ func maskTerms(ts []TermCount) []TermCount {
 	out := make([]TermCount, len(ts))
 	for i, t := range ts {
 		out[i] = t
-		out[i].Term = MaskContact(t.Term)
+		out[i].Term = contact.Mask(t.Term)
 	}
 	return out
 }
@@ -454,10 +456,10 @@ func buildText(id string, q Question) (*textView, error) {
 	if len(t.Network.Nodes) > 0 {
 		nw := Network{Nodes: slices.Clone(t.Network.Nodes), Edges: slices.Clone(t.Network.Edges)}
 		for i := range nw.Nodes {
-			nw.Nodes[i].Term = MaskContact(nw.Nodes[i].Term)
+			nw.Nodes[i].Term = contact.Mask(nw.Nodes[i].Term)
 		}
 		for i := range nw.Edges {
-			nw.Edges[i].A, nw.Edges[i].B = MaskContact(nw.Edges[i].A), MaskContact(nw.Edges[i].B)
+			nw.Edges[i].A, nw.Edges[i].B = contact.Mask(nw.Edges[i].A), contact.Mask(nw.Edges[i].B)
 		}
 		c, err := networkChart(id+"-network", q, nw)
 		if err != nil {
@@ -604,7 +606,7 @@ func buildSeries(s Series) (seriesView, error) {
 		if !ok {
 			label, class = is.Status, "other"
 		}
-		v.Series.Issues = append(v.Series.Issues, issueRow{Term: MaskContact(is.Term), Counts: counts, StatusClass: class, StatusLabel: label})
+		v.Series.Issues = append(v.Series.Issues, issueRow{Term: contact.Mask(is.Term), Counts: counts, StatusClass: class, StatusLabel: label})
 	}
 	return v, nil
 }

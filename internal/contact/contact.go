@@ -1,4 +1,11 @@
-package reports
+// Package contact finds e-mail addresses and phone numbers in what
+// respondents typed. It is the one detector behind both masking them in
+// everything staff read (reports, dashboards, drill-downs, koe analyze) and
+// blanking them before text analysis, so that what is masked on output and
+// what never becomes a term are the same strings. It lives apart from
+// reports and analysis because both use it and analysis may not import
+// reports.
+package contact
 
 import (
 	"regexp"
@@ -22,24 +29,40 @@ var (
 	phoneRunRE = regexp.MustCompile(`[+＋]?[(（]?[0-9０-９][0-9０-９()（）\-－‐‑−ー–—―.． ]*[0-9０-９]`)
 )
 
-// MaskContact replaces e-mail addresses and phone numbers in s with
-// MaskedEmail and MaskedPhone. It is applied to every quote and answer a
-// report shows. Japanese phone numbers are recognised with or without
-// separators (-, ー, spaces, parentheses), in half- or full-width digits, and
-// in +81 form; dates, postcodes, times and amounts are left alone.
-func MaskContact(s string) string {
-	if s == "" {
-		return s
-	}
-	s = emailRE.ReplaceAllString(s, MaskedEmail)
-	locs := phoneRunRE.FindAllStringIndex(s, -1)
-	if locs == nil {
-		return s
-	}
-	var b strings.Builder
+// Span is one contact in a text: the bytes s[Start:End], and its mask.
+type Span struct {
+	Start, End int
+	Mask       string // MaskedEmail or MaskedPhone
+}
+
+// Find returns the contacts in s in order, without overlaps. Japanese phone
+// numbers are recognised with or without separators (-, ー, spaces,
+// parentheses), in half- or full-width digits, and in +81 form; dates,
+// postcodes, times and amounts are left alone.
+func Find(s string) []Span {
+	// Most answers hold neither an @ nor a digit: skip the expressions.
+	digits := strings.ContainsAny(s, "0123456789０１２３４５６７８９")
+	var spans []Span
 	last := 0
-	for _, loc := range locs {
-		run := s[loc[0]:loc[1]]
+	if strings.ContainsAny(s, "@＠") {
+		for _, loc := range emailRE.FindAllStringIndex(s, -1) {
+			spans = appendPhones(spans, s, last, loc[0], digits)
+			spans = append(spans, Span{Start: loc[0], End: loc[1], Mask: MaskedEmail})
+			last = loc[1]
+		}
+	}
+	return appendPhones(spans, s, last, len(s), digits)
+}
+
+// appendPhones adds the phone numbers in s[from:to], a stretch without
+// e-mail addresses.
+func appendPhones(spans []Span, s string, from, to int, digits bool) []Span {
+	if !digits {
+		return spans
+	}
+	part := s[from:to]
+	for _, loc := range phoneRunRE.FindAllStringIndex(part, -1) {
+		run := part[loc[0]:loc[1]]
 		for i := 0; i < len(run); {
 			end := phoneAt(run, i)
 			if end < 0 {
@@ -47,14 +70,45 @@ func MaskContact(s string) string {
 				i += n
 				continue
 			}
-			b.WriteString(s[last : loc[0]+i])
-			b.WriteString(MaskedPhone)
-			last = loc[0] + end
+			spans = append(spans, Span{Start: from + loc[0] + i, End: from + loc[0] + end, Mask: MaskedPhone})
 			i = end
 		}
 	}
+	return spans
+}
+
+// Mask replaces the e-mail addresses and phone numbers in s with MaskedEmail
+// and MaskedPhone. Masked text has nothing left to mask.
+func Mask(s string) string {
+	spans := Find(s)
+	if spans == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, sp := range spans {
+		b.WriteString(s[last:sp.Start])
+		b.WriteString(sp.Mask)
+		last = sp.End
+	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// Blank replaces the contacts in s with spaces of the same byte length, so
+// offsets into s still hold: what analysis tokenizes instead of s.
+func Blank(s string) string {
+	spans := Find(s)
+	if spans == nil {
+		return s
+	}
+	b := []byte(s)
+	for _, sp := range spans {
+		for i := sp.Start; i < sp.End; i++ {
+			b[i] = ' '
+		}
+	}
+	return string(b)
 }
 
 // maxPhoneBytes bounds how far a phone number may reach from its start
