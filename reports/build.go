@@ -137,7 +137,7 @@ func total(vs []survey.ValueCount) int {
 }
 
 // choices counts the options in the definition's order, その他 last with
-// its free texts listed (each distinct text once, with its count if repeated).
+// its free texts listed (each distinct text once, with its count).
 func choices(q *survey.Question, vs []survey.ValueCount) *Choices {
 	c := &Choices{Multi: q.Type == survey.Multi}
 	idx := map[string]int{}
@@ -150,11 +150,7 @@ func choices(q *survey.Question, vs []survey.ValueCount) *Choices {
 		if v.Other {
 			label = survey.OtherLabel
 			if len(c.Other) < MaxListedAnswers {
-				text := v.Value
-				if v.Count > 1 {
-					text += fmt.Sprintf("（%d件）", v.Count)
-				}
-				c.Other = append(c.Other, text)
+				c.Other = append(c.Other, Count{Label: v.Value, Count: v.Count})
 			}
 		}
 		i, ok := idx[label]

@@ -52,7 +52,7 @@ type Question struct {
 type Choices struct {
 	Multi   bool
 	Options []Count
-	Other   []string // free answers given with その他
+	Other   []Count // free answers given with その他, each distinct text once
 }
 
 // Count is a label with its count.

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/analysis"
-	"github.com/koe-project/koe/internal/contact"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/survey"
 )
@@ -263,42 +262,32 @@ func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := renderSeriesBody(se)
+	sv, err := buildSeries(se)
 	if err != nil {
 		return err
 	}
-	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events, Body: body}
+	var body bytes.Buffer
+	if err := execute(&body, "series-body", sv.Series); err != nil {
+		return err
+	}
+	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events,
+		Body: template.HTML(body.String())} // rendered by html/template
 	if v.Title == "" {
 		v.Title = se.Key
 	}
 	for _, e := range se.Events {
 		v.Responses += e.Responses
 	}
+	// The links name the issues as shown: masked with everything else by buildSeries.
 	base := "/series/" + url.PathEscape(se.Key) + "/answers"
-	for _, is := range se.Issues {
+	for _, is := range sv.Series.Issues {
 		param := "term"
 		if is.Code {
 			param = "code"
 		}
-		v.Issues = append(v.Issues, issueLink{Term: contact.Mask(is.Term), Href: drillURL(base, param, is.Term)})
+		v.Issues = append(v.Issues, issueLink{Term: is.Term, Href: drillURL(base, param, is.Term)})
 	}
 	return p.render(w, r, p.series, v.Title, v)
-}
-
-// renderSeriesBody renders the trends and issues of a series as a block.
-func renderSeriesBody(s Series) (template.HTML, error) {
-	if _, _, err := load(); err != nil {
-		return "", err
-	}
-	v, err := buildSeries(s)
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if err := execute(&buf, "series-body", v.Series); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil // rendered by html/template
 }
 
 // Drill-down: the answers behind a word, a category or a cross-tab cell.
@@ -405,18 +394,16 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 	v.What = strings.Join(what, "・")
 	if v.What == "" {
 		v.What = "すべて"
-	} else {
-		v.What = contact.Mask(v.What)
 	}
 	event := make(map[int64]string, len(docs))
 	for _, d := range docs {
 		event[d.ID] = d.Event
 	}
 	for _, l := range lines[:min(len(lines), maxDrillAnswers)] {
-		v.Lines = append(v.Lines, drillLine{Left: contact.Mask(l.Left), Match: contact.Mask(l.Match), Right: contact.Mask(l.Right), Event: event[l.DocID]})
+		v.Lines = append(v.Lines, drillLine{Left: l.Left, Match: l.Match, Right: l.Right, Event: event[l.DocID]})
 	}
 	for _, d := range docs[:min(len(docs), maxDrillAnswers)] {
-		a := drillAnswer{Text: contact.Mask(d.Text)}
+		a := drillAnswer{Text: d.Text}
 		var notes []string
 		if byEvent && d.Event != "" {
 			notes = append(notes, d.Event)
@@ -427,7 +414,7 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 		a.Note = strings.Join(notes, "・")
 		v.Answers = append(v.Answers, a)
 	}
-	return v, nil
+	return v.masked(), nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's
