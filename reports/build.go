@@ -375,7 +375,14 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Sto
 	if err != nil {
 		return Series{}, err
 	}
-	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja"}
+	return BuildSeriesOf(ctx, surveys, texts, survey.SeriesView{Series: se, Surveys: list})
+}
+
+// BuildSeriesOf is BuildSeries over the surveys of a series one reader may
+// see (survey.SeriesViewOf): the others are left out of every figure.
+func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.Store, v survey.SeriesView) (Series, error) {
+	se, list := v.Series, v.Surveys
+	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
 	for _, s := range list {
 		n, err := surveys.ResponseCount(ctx, s)
 		if err != nil {

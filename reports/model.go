@@ -154,6 +154,7 @@ type Series struct {
 	Events      []SeriesEvent // in chronological order
 	Issues      []Issue
 	Lang        string // "" means "ja"
+	Hidden      int    // events left out: surveys the reader may not view
 }
 
 // SeriesEvent is one event of a series.

@@ -57,10 +57,7 @@ func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handl
 	mux.Handle("GET /series/{key}/answers", h(p.showSeriesAnswers))
 }
 
-var (
-	errNoSurvey = web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	errNoSeries = web.Errorf(http.StatusNotFound, "このシリーズは見つかりません。")
-)
+var errNoSurvey = web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
 
 func (p *Pages) surveyOf(r *http.Request) (*survey.Survey, error) {
 	s, err := p.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
@@ -68,6 +65,16 @@ func (p *Pages) surveyOf(r *http.Request) (*survey.Survey, error) {
 		return nil, errNoSurvey
 	}
 	return s, err
+}
+
+// seriesOf returns the part of the route's series the signed-in member may
+// see, as survey.Pages.Access found it: series pages show nothing else.
+func seriesOf(r *http.Request) (survey.SeriesView, error) {
+	v, ok := survey.SeriesViewOf(r.Context())
+	if !ok {
+		return v, errors.New("reports: series route not wrapped by survey.Pages.Access")
+	}
+	return v, nil
 }
 
 // attachment writes a downloaded report.
@@ -111,10 +118,11 @@ func (p *Pages) downloadSurvey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) downloadSeries(w http.ResponseWriter, r *http.Request) error {
-	se, err := BuildSeries(r.Context(), p.surveys, p.texts, r.PathValue("key"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
+	v, err := seriesOf(r)
+	if err != nil {
+		return err
 	}
+	se, err := BuildSeriesOf(r.Context(), p.surveys, p.texts, v)
 	if err != nil {
 		return err
 	}
@@ -244,6 +252,7 @@ type seriesDashView struct {
 	Key, Title string
 	Generated  string
 	Responses  int
+	Hidden     int
 	Events     []SeriesEvent
 	Body       template.HTML
 	Issues     []issueLink
@@ -254,11 +263,11 @@ type issueLink struct {
 }
 
 func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	se, err := BuildSeries(r.Context(), p.surveys, p.texts, key)
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
+	visible, err := seriesOf(r)
+	if err != nil {
+		return err
 	}
+	se, err := BuildSeriesOf(r.Context(), p.surveys, p.texts, visible)
 	if err != nil {
 		return err
 	}
@@ -271,7 +280,7 @@ func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events,
-		Body: template.HTML(body.String())} // rendered by html/template
+		Hidden: se.Hidden, Body: template.HTML(body.String())} // rendered by html/template
 	if v.Title == "" {
 		v.Title = se.Key
 	}
@@ -342,13 +351,11 @@ func (p *Pages) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (p *Pages) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error {
-	_, list, err := p.surveys.SurveysInSeries(r.Context(), r.PathValue("key"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
-	}
+	sv, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
+	list := sv.Surveys
 	sc, key := SeriesScope(list, r.URL.Query().Get("question"))
 	if len(sc.Questions) == 0 || p.texts == nil {
 		return web.Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")

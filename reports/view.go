@@ -509,8 +509,8 @@ type seriesView struct {
 }
 
 type seriesHeader struct {
-	Title, Span, Generated string
-	Events, Responses      int
+	Title, Span, Generated    string
+	Events, Responses, Hidden int
 }
 
 type seriesBody struct {
@@ -544,7 +544,7 @@ var issueLabels = map[string]string{
 // for its tables, charts and issue links (see mask.go).
 func buildSeries(s Series) (seriesView, error) {
 	s = maskedSeries(s)
-	v := seriesView{Header: seriesHeader{Title: s.Title, Generated: formatGenerated(s.GeneratedAt), Events: len(s.Events)}}
+	v := seriesView{Header: seriesHeader{Title: s.Title, Generated: formatGenerated(s.GeneratedAt), Events: len(s.Events), Hidden: s.Hidden}}
 	if v.Header.Title == "" {
 		v.Header.Title = s.Key
 	}
