@@ -14,6 +14,8 @@ import (
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer/lattice"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/koe-project/koe/internal/contact"
 )
 
 // Term is one term of one answer: a single word (base form for verbs and
@@ -580,15 +582,17 @@ func oneRune(s string) bool {
 	return size == len(s)
 }
 
-// contactPattern matches e-mail addresses, URLs and phone numbers: personal
-// data or noise, never issues. They are blanked before tokenizing.
-var contactPattern = regexp.MustCompile(`[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://[!-~]+|\+?[0-9]{1,4}[-(]?[0-9]{1,4}[-)][0-9]{2,4}-?[0-9]{3,4}`)
+// urlPattern matches web addresses: noise, never issues.
+var urlPattern = regexp.MustCompile(`https?://[!-~]+`)
 
-// blankContacts replaces contacts with spaces of the same byte length, so
-// term offsets still point into the normalised text (KWIC relies on them).
+// blankContacts replaces web addresses, e-mail addresses and phone numbers
+// (personal data or noise, never issues) with spaces of the same byte length
+// before tokenizing, so term offsets still point into the normalised text
+// (KWIC relies on them). Contacts are found by package contact, the detector
+// that masks them in reports, so a term never holds what a report masks.
 func blankContacts(s string) string {
-	if !strings.ContainsAny(s, "@:-") {
-		return s
+	if strings.Contains(s, "://") {
+		s = urlPattern.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
 	}
-	return contactPattern.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
+	return contact.Blank(s)
 }

@@ -27,7 +27,7 @@ import (
 // pipelineVersion is mixed into Dictionary.Version so that a change to the
 // term pipeline itself (POS table, compound rules) also marks stored results
 // as stale. Bump it when Terms would give different output for the same text.
-const pipelineVersion = "koe-terms-2" // 2: contacts blanked before tokenizing
+const pipelineVersion = "koe-terms-3" // 2: contacts blanked before tokenizing; 3: found as reports mask them
 
 // Dictionary is the user-tunable data of the analysis: stopwords, synonyms
 // (canonical form -> variants), forced words (domain compounds kept whole)

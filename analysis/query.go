@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // ScopeQuestion is an analysed question in a scope, with the event its answers belong to.
@@ -201,9 +203,13 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 }
 
 // groupsOf maps each response to its answer to the attribute questions (the
-// first choice when there are several).
+// first choice when there are several). Every その他 answer is the group
+// その他, as in the cross-tabs of choices (survey.Store.CrossCounts): what a
+// respondent typed there (a name, a phone number) never labels a group, and
+// a group is never one person.
 func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
-	rows, err := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+	rows, err := s.db.NewSelect().TableExpr("answers").
+		ColumnExpr("response_id, CASE WHEN other THEN ? ELSE value END", survey.OtherLabel).
 		Where("question_id IN (?) AND position = 0", bun.In(attributes)).Rows(ctx)
 	if err != nil {
 		return nil, err

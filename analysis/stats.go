@@ -3,6 +3,7 @@ package analysis
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +12,8 @@ import (
 	"gonum.org/v1/gonum/graph/community"
 	"gonum.org/v1/gonum/graph/iterator"
 	"gonum.org/v1/gonum/graph/simple"
+
+	"github.com/koe-project/koe/internal/contact"
 )
 
 // Doc is one answer whose terms are already computed.
@@ -164,14 +167,18 @@ func KWIC(docs []Doc, term string, width int, variants ...string) []KWICLine {
 			_, size := utf8.DecodeRuneInString(low[i:])
 			i += size
 		}
+		contacts := contact.Find(disp)
+		// A spelling inside an e-mail address (example in taro@example.jp)
+		// is not the term: contacts were blanked before the terms were made.
+		spans = slices.DeleteFunc(spans, func(s [2]int) bool { return inContact(contacts, s[0], s[1]) })
 		if len(spans) == 0 {
 			if d.Terms != nil {
-				out = append(out, kwicLine(d.ID, disp, 0, 0, width))
+				out = append(out, kwicLine(d.ID, disp, 0, 0, width, contacts))
 			}
 			continue
 		}
 		for _, s := range spans {
-			out = append(out, kwicLine(d.ID, disp, s[0], s[1], width))
+			out = append(out, kwicLine(d.ID, disp, s[0], s[1], width, contacts))
 		}
 	}
 	return out
@@ -192,16 +199,25 @@ func (a *Analyzer) KWIC(docs []Doc, term string, width int) []KWICLine {
 			continue
 		}
 		disp := Normalize(d.Text)
+		var contacts []contact.Span
+		found := false
 		a.scan(d.Text, func(t string, _ bool, st, en int) {
 			if t == want {
-				out = append(out, kwicLine(d.ID, disp, st, en, width))
+				if !found {
+					contacts, found = contact.Find(disp), true
+				}
+				out = append(out, kwicLine(d.ID, disp, st, en, width, contacts))
 			}
 		})
 	}
 	return out
 }
 
-func kwicLine(id int64, s string, st, en, width int) KWICLine {
+// kwicLine cuts width characters of context each side of s[st:en]. A cut
+// never falls inside one of the contacts (spans of s, in order): the context
+// then takes the whole contact, which masking on output can only find whole
+// (half of a phone number is no phone number, and would be shown).
+func kwicLine(id int64, s string, st, en, width int, contacts []contact.Span) KWICLine {
 	left := s[:st]
 	// last width runes of left
 	n := 0
@@ -218,8 +234,27 @@ func kwicLine(id int64, s string, st, en, width int) KWICLine {
 		j += size
 		m++
 	}
+	j += en
+	for _, c := range contacts {
+		if c.Start < i && i < c.End {
+			i = c.Start
+		}
+		if c.Start < j && j < c.End {
+			j = c.End
+		}
+	}
 	clean := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
-	return KWICLine{DocID: id, Left: clean.Replace(left[i:]), Match: s[st:en], Right: clean.Replace(right[:j])}
+	return KWICLine{DocID: id, Left: clean.Replace(s[i:st]), Match: s[st:en], Right: clean.Replace(s[en:j])}
+}
+
+// inContact reports whether s[st:en] overlaps one of the contacts.
+func inContact(contacts []contact.Span, st, en int) bool {
+	for _, c := range contacts {
+		if c.Start < en && st < c.End {
+			return true
+		}
+	}
+	return false
 }
 
 // Edge is a co-occurrence between two terms.

@@ -102,6 +102,29 @@ func TestFrequencies(t *testing.T) {
 	}
 }
 
+// A context line never holds part of a contact: reports mask contacts on
+// output and can only find them whole, so a cut inside one widens the line
+// to the whole contact, and a spelling inside an address is no match.
+func TestKWICKeepsContactsWhole(t *testing.T) {
+	a := testAnalyzer(t)
+	doc := Doc{ID: 1, Text: "電話０９０－８６４２－９７５３の連携をtaro@example.jpまで。exampleという語も"}
+	for name, lines := range map[string][]KWICLine{
+		"analyzer": a.KWIC([]Doc{doc}, "連携", 5),
+		"spelling": KWIC([]Doc{doc}, "連携", 5),
+	} {
+		if len(lines) != 1 {
+			t.Fatalf("%s: %+v", name, lines)
+		}
+		if l := lines[0]; l.Left != "090-8642-9753の" || l.Right != "をtaro@example.jp" {
+			t.Errorf("%s: context cuts a contact: %q [%s] %q", name, l.Left, l.Match, l.Right)
+		}
+	}
+	lines := KWIC([]Doc{doc}, "example", 3)
+	if len(lines) != 1 || lines[0].Left != "まで。" {
+		t.Errorf("example inside an e-mail address is a match: %+v", lines)
+	}
+}
+
 func TestKWIC(t *testing.T) {
 	a := testAnalyzer(t)
 	docs := []Doc{

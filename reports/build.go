@@ -137,7 +137,7 @@ func total(vs []survey.ValueCount) int {
 }
 
 // choices counts the options in the definition's order, その他 last with
-// its free texts listed (each distinct text once, with its count if repeated).
+// its free texts listed (each distinct text once, with its count).
 func choices(q *survey.Question, vs []survey.ValueCount) *Choices {
 	c := &Choices{Multi: q.Type == survey.Multi}
 	idx := map[string]int{}
@@ -150,11 +150,7 @@ func choices(q *survey.Question, vs []survey.ValueCount) *Choices {
 		if v.Other {
 			label = survey.OtherLabel
 			if len(c.Other) < MaxListedAnswers {
-				text := v.Value
-				if v.Count > 1 {
-					text += fmt.Sprintf("（%d件）", v.Count)
-				}
-				c.Other = append(c.Other, text)
+				c.Other = append(c.Other, Count{Label: v.Value, Count: v.Count})
 			}
 		}
 		i, ok := idx[label]
@@ -379,7 +375,14 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Sto
 	if err != nil {
 		return Series{}, err
 	}
-	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja"}
+	return BuildSeriesOf(ctx, surveys, texts, survey.SeriesView{Series: se, Surveys: list})
+}
+
+// BuildSeriesOf is BuildSeries over the surveys of a series one reader may
+// see (survey.SeriesViewOf): the others are left out of every figure.
+func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.Store, v survey.SeriesView) (Series, error) {
+	se, list := v.Series, v.Surveys
+	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
 	for _, s := range list {
 		n, err := surveys.ResponseCount(ctx, s)
 		if err != nil {

@@ -33,7 +33,7 @@ func sampleReport() Report {
 			}}},
 			{Key: "how", Label: "この懇談会を何で知りましたか（あてはまるものすべて）", Type: "multi", Answered: 46, Choices: &Choices{Multi: true, Options: []Count{
 				{"町内会の回覧板", 21}, {"市の広報誌", 15}, {"知人・友人からの紹介", 12}, {"SNS（LINE・Instagram など）", 9}, {"その他", 3},
-			}, Other: []string{"公民館の掲示板", "職場の同僚から（連絡先 03-1234-5678）", "子どもの学校のおたより"}}},
+			}, Other: []Count{{"公民館の掲示板", 1}, {"職場の同僚から（連絡先 03-1234-5678）", 2}, {"子どもの学校のおたより", 1}}}},
 			{Key: "satisfaction", Label: "今回の懇談会の満足度を教えてください", Type: "scale", Answered: 48, Scale: &Scale{
 				Min: 1, Max: 5, MinLabel: "とても不満", MaxLabel: "とても満足", Counts: []int{1, 3, 9, 20, 15}, Mean: 3.9, Top2Box: 35.0 / 48,
 			}, CrossTabs: []CrossTab{{Attribute: "年代", Groups: []string{"30代以下", "40〜50代", "60代以上"},
@@ -74,6 +74,15 @@ func sampleReport() Report {
 			}},
 		},
 	}
+}
+
+// hostileCounts are hostileStrings as その他 answers, each given twice.
+func hostileCounts() []Count {
+	out := make([]Count, len(hostileStrings))
+	for i, s := range hostileStrings {
+		out[i] = Count{Label: s, Count: 2}
+	}
+	return out
 }
 
 // hostileStrings are put into every text field.
@@ -132,8 +141,8 @@ func hostileReport() Report {
 	}
 	ct := []CrossTab{{Attribute: h(), Groups: hs(3), Columns: hs(3), Counts: [][]int{{1, 2, 3}, {3, 2, 1}, {0, 1, 0}}}}
 	r.Questions = []Question{
-		{Key: h(), Label: h(), Type: h(), Answered: 7, Choices: &Choices{Options: []Count{{h(), 3}, {h(), 4}, {h(), 0}}, Other: hostileStrings}, CrossTabs: ct},
-		{Key: h(), Label: h(), Type: "multi", Answered: 7, Choices: &Choices{Multi: true, Options: []Count{{h(), 3}, {h(), 4}}, Other: hostileStrings}},
+		{Key: h(), Label: h(), Type: h(), Answered: 7, Choices: &Choices{Options: []Count{{h(), 3}, {h(), 4}, {h(), 0}}, Other: hostileCounts()}, CrossTabs: ct},
+		{Key: h(), Label: h(), Type: "multi", Answered: 7, Choices: &Choices{Multi: true, Options: []Count{{h(), 3}, {h(), 4}}, Other: hostileCounts()}},
 		{Key: h(), Label: h(), Type: "scale", Answered: 7, Scale: &Scale{Min: 1, Max: 5, MinLabel: h(), MaxLabel: h(), Counts: []int{1, 1, 1, 2, 2}, Mean: 3.4, Top2Box: 4.0 / 7}, CrossTabs: ct},
 		{Key: h(), Label: h(), Type: "nps", Answered: 7, NPS: &NPS{Counts: [11]int{1, 0, 0, 0, 0, 0, 1, 1, 1, 2, 1}, Promoters: 3, Passives: 2, Detractors: 2, Score: 100.0 / 7}},
 		{Key: h(), Label: h(), Type: "matrix", Answered: 7, Matrix: &Matrix{Rows: hs(3), Columns: hs(4), Counts: [][]int{{1, 2, 3, 1}, {0, 0, 4, 3}, {2, 2, 2, 1}}}},

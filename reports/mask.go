@@ -1,149 +1,106 @@
 package reports
 
 import (
-	"regexp"
-	"strings"
-	"unicode/utf8"
+	"slices"
+
+	"github.com/koe-project/koe/internal/contact"
 )
 
-// Replacements for masked contacts.
-const (
-	MaskedEmail = "［メールアドレス］"
-	MaskedPhone = "［電話番号］"
-)
+// Contacts (e-mail addresses and phone numbers) respondents type are masked
+// where a page is assembled from its model, once per question, series and
+// drill-down list: buildQuestion (reports and dashboard blocks, with their
+// charts and tables), buildSeries (series reports and dashboards, with the
+// issue links) and Pages.drill. Everything that can hold what a respondent
+// typed is masked there, whatever its role (group, option, term, quote), so
+// no table, chart option or link shows a contact. Question and option labels
+// of the definition, titles and event names are staff's own words and kept.
 
-var (
-	// emailRE matches e-mail addresses, also typed with full-width letters,
-	// digits, ＠ and ．, as Japanese input methods often produce.
-	emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-Ａ-Ｚａ-ｚ０-９．＿－＋]+[@＠]\s?[A-Za-z0-9\-Ａ-Ｚａ-ｚ０-９－]+(?:[.．][A-Za-z0-9\-Ａ-Ｚａ-ｚ０-９－]+)*[.．][A-Za-zＡ-Ｚａ-ｚ]{2,}`)
-
-	// phoneRunRE matches runs of digits and the separators people put in
-	// phone numbers; phoneAt decides which part of a run is a number.
-	phoneRunRE = regexp.MustCompile(`[+＋]?[(（]?[0-9０-９][0-9０-９()（）\-－‐‑−ー–—―.． ]*[0-9０-９]`)
-)
-
-// MaskContact replaces e-mail addresses and phone numbers in s with
-// MaskedEmail and MaskedPhone. It is applied to every quote and answer a
-// report shows. Japanese phone numbers are recognised with or without
-// separators (-, ー, spaces, parentheses), in half- or full-width digits, and
-// in +81 form; dates, postcodes, times and amounts are left alone.
-func MaskContact(s string) string {
-	if s == "" {
-		return s
-	}
-	s = emailRE.ReplaceAllString(s, MaskedEmail)
-	locs := phoneRunRE.FindAllStringIndex(s, -1)
-	if locs == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, loc := range locs {
-		run := s[loc[0]:loc[1]]
-		for i := 0; i < len(run); {
-			end := phoneAt(run, i)
-			if end < 0 {
-				_, n := utf8.DecodeRuneInString(run[i:])
-				i += n
-				continue
-			}
-			b.WriteString(s[last : loc[0]+i])
-			b.WriteString(MaskedPhone)
-			last = loc[0] + end
-			i = end
+// maskedQuestion returns q with its respondents' texts masked; q is not changed.
+func maskedQuestion(q Question) Question {
+	if c := q.Choices; c != nil {
+		m := *c
+		m.Options = slices.Clone(c.Options)
+		for i := range m.Options {
+			m.Options[i].Label = contact.Mask(m.Options[i].Label) // a value no longer an option
 		}
+		m.Other = slices.Clone(c.Other)
+		for i := range m.Other {
+			m.Other[i].Label = contact.Mask(m.Other[i].Label)
+		}
+		q.Choices = &m
 	}
-	b.WriteString(s[last:])
-	return b.String()
+	if t := q.Text; t != nil {
+		m := *t
+		m.Terms = maskTerms(t.Terms)
+		m.Network.Nodes = slices.Clone(t.Network.Nodes)
+		for i := range m.Network.Nodes {
+			m.Network.Nodes[i].Term = contact.Mask(m.Network.Nodes[i].Term)
+		}
+		m.Network.Edges = slices.Clone(t.Network.Edges)
+		for i, e := range m.Network.Edges {
+			m.Network.Edges[i].A, m.Network.Edges[i].B = contact.Mask(e.A), contact.Mask(e.B)
+		}
+		m.Codes = slices.Clone(t.Codes)
+		for i := range m.Codes {
+			m.Codes[i].Quotes = maskAll(m.Codes[i].Quotes)
+		}
+		m.Groups = slices.Clone(t.Groups)
+		for i, g := range m.Groups {
+			m.Groups[i] = GroupWords{Group: contact.Mask(g.Group), Words: maskTerms(g.Words)}
+		}
+		m.Answers = maskAll(t.Answers)
+		q.Text = &m
+	}
+	q.CrossTabs = slices.Clone(q.CrossTabs)
+	for i, ct := range q.CrossTabs {
+		q.CrossTabs[i].Groups = maskAll(ct.Groups)
+		q.CrossTabs[i].Columns = maskAll(ct.Columns)
+	}
+	return q
 }
 
-// maxPhoneBytes bounds how far a phone number may reach from its start
-// (17 characters, full-width ones take 3 bytes each), which keeps masking
-// linear in the length of the text.
-const maxPhoneBytes = 17 * 3
-
-// phoneAt reports the end of the longest phone number starting at run[i:],
-// or -1. A number must not continue a digit run to its left or right.
-func phoneAt(run string, i int) int {
-	first, _ := utf8.DecodeRuneInString(run[i:])
-	if !(isDigit(first) || first == '+' || first == '＋' || first == '(' || first == '（') {
-		return -1
+// maskedSeries returns s with its recurring issues masked; s is not changed.
+func maskedSeries(s Series) Series {
+	s.Issues = slices.Clone(s.Issues)
+	for i := range s.Issues {
+		s.Issues[i].Term = contact.Mask(s.Issues[i].Term)
 	}
-	if i > 0 {
-		prev, n := utf8.DecodeLastRuneInString(run[:i])
-		if isDigit(prev) || prev == '+' || prev == '＋' || (prev == '(' || prev == '（') && isDigit(first) {
-			return -1
-		}
-		// "2025-03-01": a number joined to the digits before it by a
-		// separator other than a space belongs to them.
-		if prev != ' ' && i > n {
-			if pp, _ := utf8.DecodeLastRuneInString(run[:i-n]); isDigit(pp) {
-				return -1
-			}
-		}
-	}
-	limit := min(len(run), i+maxPhoneBytes)
-	best := -1
-	for j := i; j < limit; {
-		r, n := utf8.DecodeRuneInString(run[j:])
-		j += n
-		if !isDigit(r) || j > limit {
-			continue
-		}
-		if j < len(run) {
-			next, m := utf8.DecodeRuneInString(run[j:])
-			if isDigit(next) {
-				continue
-			}
-			if next != ' ' && j+m < len(run) {
-				if nn, _ := utf8.DecodeRuneInString(run[j+m:]); isDigit(nn) {
-					continue // joined to more digits: "090-1234-5678-9"
-				}
-			}
-		}
-		if isPhone(run[i:j]) {
-			best = j
-		}
-	}
-	return best
+	return s
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
+// masked returns the drill-down list with the answers, their context lines,
+// their group notes and what was asked for masked.
+func (v drillView) masked() drillView {
+	v.What = contact.Mask(v.What)
+	v.Lines = slices.Clone(v.Lines)
+	for i, l := range v.Lines {
+		v.Lines[i] = drillLine{Left: contact.Mask(l.Left), Match: contact.Mask(l.Match), Right: contact.Mask(l.Right), Event: l.Event}
+	}
+	v.Answers = slices.Clone(v.Answers)
+	for i, a := range v.Answers {
+		v.Answers[i] = drillAnswer{Text: contact.Mask(a.Text), Note: contact.Mask(a.Note)}
+	}
+	return v
+}
 
-// isPhone reports whether s (starting and ending as phoneRunRE allows) reads
-// as a Japanese phone number: 10 or 11 digits starting with 0, or +81 and 9
-// or 10 more digits, with at most two separators in a row.
-func isPhone(s string) bool {
-	var digits []byte
-	plus := false
-	seps := 0
-	for k, r := range s {
-		switch {
-		case isDigit(r):
-			if r >= '０' {
-				r = r - '０' + '0'
-			}
-			digits = append(digits, byte(r))
-			seps = 0
-		case r == '+' || r == '＋':
-			if k != 0 {
-				return false
-			}
-			plus = true
-		default:
-			seps++
-			if seps > 2 || r == '.' || r == '．' && len(digits) == 0 {
-				return false
-			}
-		}
+func maskAll(xs []string) []string {
+	if xs == nil {
+		return nil
 	}
-	d := string(digits)
-	if plus {
-		if !strings.HasPrefix(d, "81") {
-			return false
-		}
-		rest := strings.TrimPrefix(d[2:], "0") // +81 (0)3 ...
-		return len(rest) >= 9 && len(rest) <= 10
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = contact.Mask(x)
 	}
-	return d[0] == '0' && (len(d) == 10 || len(d) == 11) && d[1] != '0'
+	return out
+}
+
+func maskTerms(ts []TermCount) []TermCount {
+	if ts == nil {
+		return nil
+	}
+	out := slices.Clone(ts)
+	for i := range out {
+		out[i].Term = contact.Mask(out[i].Term)
+	}
+	return out
 }

@@ -52,7 +52,7 @@ type Question struct {
 type Choices struct {
 	Multi   bool
 	Options []Count
-	Other   []string // free answers given with その他
+	Other   []Count // free answers given with その他, each distinct text once
 }
 
 // Count is a label with its count.
@@ -154,6 +154,7 @@ type Series struct {
 	Events      []SeriesEvent // in chronological order
 	Issues      []Issue
 	Lang        string // "" means "ja"
+	Hidden      int    // events left out: surveys the reader may not view
 }
 
 // SeriesEvent is one event of a series.

@@ -57,10 +57,7 @@ func (p *Pages) Register(mux *http.ServeMux, staff func(http.Handler) http.Handl
 	mux.Handle("GET /series/{key}/answers", h(p.showSeriesAnswers))
 }
 
-var (
-	errNoSurvey = web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
-	errNoSeries = web.Errorf(http.StatusNotFound, "このシリーズは見つかりません。")
-)
+var errNoSurvey = web.Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
 
 func (p *Pages) surveyOf(r *http.Request) (*survey.Survey, error) {
 	s, err := p.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
@@ -68,6 +65,16 @@ func (p *Pages) surveyOf(r *http.Request) (*survey.Survey, error) {
 		return nil, errNoSurvey
 	}
 	return s, err
+}
+
+// seriesOf returns the part of the route's series the signed-in member may
+// see, as survey.Pages.Access found it: series pages show nothing else.
+func seriesOf(r *http.Request) (survey.SeriesView, error) {
+	v, ok := survey.SeriesViewOf(r.Context())
+	if !ok {
+		return v, errors.New("reports: series route not wrapped by survey.Pages.Access")
+	}
+	return v, nil
 }
 
 // attachment writes a downloaded report.
@@ -111,10 +118,11 @@ func (p *Pages) downloadSurvey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) downloadSeries(w http.ResponseWriter, r *http.Request) error {
-	se, err := BuildSeries(r.Context(), p.surveys, p.texts, r.PathValue("key"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
+	v, err := seriesOf(r)
+	if err != nil {
+		return err
 	}
+	se, err := BuildSeriesOf(r.Context(), p.surveys, p.texts, v)
 	if err != nil {
 		return err
 	}
@@ -244,6 +252,7 @@ type seriesDashView struct {
 	Key, Title string
 	Generated  string
 	Responses  int
+	Hidden     int
 	Events     []SeriesEvent
 	Body       template.HTML
 	Issues     []issueLink
@@ -254,50 +263,40 @@ type issueLink struct {
 }
 
 func (p *Pages) showSeries(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	se, err := BuildSeries(r.Context(), p.surveys, p.texts, key)
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
-	}
+	visible, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
-	body, err := renderSeriesBody(se)
+	se, err := BuildSeriesOf(r.Context(), p.surveys, p.texts, visible)
 	if err != nil {
 		return err
 	}
-	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events, Body: body}
+	sv, err := buildSeries(se)
+	if err != nil {
+		return err
+	}
+	var body bytes.Buffer
+	if err := execute(&body, "series-body", sv.Series); err != nil {
+		return err
+	}
+	v := seriesDashView{Assets: dashboardAssets(p.assets), Key: se.Key, Title: se.Title, Generated: formatGenerated(time.Now()), Events: se.Events,
+		Hidden: se.Hidden, Body: template.HTML(body.String())} // rendered by html/template
 	if v.Title == "" {
 		v.Title = se.Key
 	}
 	for _, e := range se.Events {
 		v.Responses += e.Responses
 	}
+	// The links name the issues as shown: masked with everything else by buildSeries.
 	base := "/series/" + url.PathEscape(se.Key) + "/answers"
-	for _, is := range se.Issues {
+	for _, is := range sv.Series.Issues {
 		param := "term"
 		if is.Code {
 			param = "code"
 		}
-		v.Issues = append(v.Issues, issueLink{Term: MaskContact(is.Term), Href: drillURL(base, param, is.Term)})
+		v.Issues = append(v.Issues, issueLink{Term: is.Term, Href: drillURL(base, param, is.Term)})
 	}
 	return p.render(w, r, p.series, v.Title, v)
-}
-
-// renderSeriesBody renders the trends and issues of a series as a block.
-func renderSeriesBody(s Series) (template.HTML, error) {
-	if _, _, err := load(); err != nil {
-		return "", err
-	}
-	v, err := buildSeries(s)
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if err := execute(&buf, "series-body", v.Series); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil // rendered by html/template
 }
 
 // Drill-down: the answers behind a word, a category or a cross-tab cell.
@@ -352,13 +351,11 @@ func (p *Pages) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (p *Pages) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error {
-	_, list, err := p.surveys.SurveysInSeries(r.Context(), r.PathValue("key"))
-	if errors.Is(err, survey.ErrNotFound) {
-		return errNoSeries
-	}
+	sv, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
+	list := sv.Surveys
 	sc, key := SeriesScope(list, r.URL.Query().Get("question"))
 	if len(sc.Questions) == 0 || p.texts == nil {
 		return web.Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")
@@ -404,18 +401,16 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 	v.What = strings.Join(what, "・")
 	if v.What == "" {
 		v.What = "すべて"
-	} else {
-		v.What = MaskContact(v.What)
 	}
 	event := make(map[int64]string, len(docs))
 	for _, d := range docs {
 		event[d.ID] = d.Event
 	}
 	for _, l := range lines[:min(len(lines), maxDrillAnswers)] {
-		v.Lines = append(v.Lines, drillLine{Left: MaskContact(l.Left), Match: MaskContact(l.Match), Right: MaskContact(l.Right), Event: event[l.DocID]})
+		v.Lines = append(v.Lines, drillLine{Left: l.Left, Match: l.Match, Right: l.Right, Event: event[l.DocID]})
 	}
 	for _, d := range docs[:min(len(docs), maxDrillAnswers)] {
-		a := drillAnswer{Text: MaskContact(d.Text)}
+		a := drillAnswer{Text: d.Text}
 		var notes []string
 		if byEvent && d.Event != "" {
 			notes = append(notes, d.Event)
@@ -426,7 +421,7 @@ func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter,
 		a.Note = strings.Join(notes, "・")
 		v.Answers = append(v.Answers, a)
 	}
-	return v, nil
+	return v.masked(), nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's

@@ -217,26 +217,11 @@ func rateText(responses, attendees int) string {
 	return fmt.Sprintf("%s（回答%d件 ÷ 参加者%d名）", formatPct(share(responses, attendees)), responses, attendees)
 }
 
-func maskAll(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = MaskContact(x)
-	}
-	return out
-}
-
-func maskTerms(ts []TermCount) []TermCount {
-	out := make([]TermCount, len(ts))
-	for i, t := range ts {
-		out[i] = t
-		out[i].Term = MaskContact(t.Term)
-	}
-	return out
-}
-
 // buildQuestion turns a question into its view; num is its 1-based number
-// in the page and names its chart containers.
+// in the page and names its chart containers. Contacts are masked here, once
+// for every table, chart and link of the question (see mask.go).
 func buildQuestion(num int, q Question) (questionView, error) {
+	q = maskedQuestion(q)
 	id := fmt.Sprintf("q%d", num)
 	v := questionView{Num: num, ID: id, Label: q.Label, Kind: typeNames[q.Type], Answered: q.Answered, Class: "compact"}
 	var err error
@@ -307,7 +292,14 @@ func buildChoices(id string, q Question) (*choicesView, error) {
 		return nil, err
 	}
 	base := choicesBase(q)
-	v := &choicesView{Chart: cv, Multi: q.Choices.Multi, Base: base, Other: maskAll(q.Choices.Other)}
+	v := &choicesView{Chart: cv, Multi: q.Choices.Multi, Base: base}
+	for _, o := range q.Choices.Other {
+		text := o.Label // masked whole: a count after a phone number would hide it
+		if o.Count > 1 {
+			text += fmt.Sprintf("（%d件）", o.Count)
+		}
+		v.Other = append(v.Other, text)
+	}
 	for _, o := range q.Choices.Options {
 		v.Rows = append(v.Rows, countRow{Label: o.Label, Count: o.Count, Pct: formatPct(share(o.Count, base))})
 	}
@@ -431,8 +423,8 @@ func buildNumber(n *NumberSummary) *numberView {
 
 func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
-	v := &textView{Answers: maskAll(t.Answers), Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
-	terms := maskTerms(t.Terms)
+	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
+	terms := t.Terms
 	if len(terms) > 0 {
 		c, err := termsChart(id+"-terms", q, terms)
 		if err != nil {
@@ -452,14 +444,7 @@ func buildText(id string, q Question) (*textView, error) {
 		v.Terms = terms[:min(len(terms), maxTermRows)]
 	}
 	if len(t.Network.Nodes) > 0 {
-		nw := Network{Nodes: slices.Clone(t.Network.Nodes), Edges: slices.Clone(t.Network.Edges)}
-		for i := range nw.Nodes {
-			nw.Nodes[i].Term = MaskContact(nw.Nodes[i].Term)
-		}
-		for i := range nw.Edges {
-			nw.Edges[i].A, nw.Edges[i].B = MaskContact(nw.Edges[i].A), MaskContact(nw.Edges[i].B)
-		}
-		c, err := networkChart(id+"-network", q, nw)
+		c, err := networkChart(id+"-network", q, t.Network)
 		if err != nil {
 			return nil, err
 		}
@@ -469,7 +454,7 @@ func buildText(id string, q Question) (*textView, error) {
 		}
 		cv.Drill, cv.DrillBy = q.Drill, "term"
 		nv := &networkView{Chart: cv}
-		nodes, edges := networkNodes(nw)
+		nodes, edges := networkNodes(t.Network)
 		byComm := map[int][]Node{}
 		var comms []int
 		for _, nd := range nodes {
@@ -505,13 +490,12 @@ func buildText(id string, q Question) (*textView, error) {
 		cdv := &codesView{Chart: cv, Drill: q.Drill}
 		for _, cd := range codes {
 			cdv.Rows = append(cdv.Rows, codeRow{Code: cd.Code, Docs: cd.Docs, Pct: formatPct(share(cd.Docs, base)),
-				Quotes: maskAll(cd.Quotes[:min(len(cd.Quotes), maxQuotes)])})
+				Quotes: cd.Quotes[:min(len(cd.Quotes), maxQuotes)]})
 		}
 		v.Codes = cdv
 	}
 	for _, g := range t.Groups {
-		words := maskTerms(g.Words)
-		v.Groups = append(v.Groups, GroupWords{Group: g.Group, Words: words[:min(len(words), maxGroupRows)]})
+		v.Groups = append(v.Groups, GroupWords{Group: g.Group, Words: g.Words[:min(len(g.Words), maxGroupRows)]})
 	}
 	return v, nil
 }
@@ -525,8 +509,8 @@ type seriesView struct {
 }
 
 type seriesHeader struct {
-	Title, Span, Generated string
-	Events, Responses      int
+	Title, Span, Generated    string
+	Events, Responses, Hidden int
 }
 
 type seriesBody struct {
@@ -545,6 +529,7 @@ type seriesEventRow struct {
 
 type issueRow struct {
 	Term                     string
+	Code                     bool // Term is an issue category (else a word)
 	Counts                   []int
 	StatusClass, StatusLabel string
 }
@@ -555,8 +540,11 @@ var issueLabels = map[string]string{
 	IssueFading:     "減少",
 }
 
+// buildSeries turns a series into its view; contacts are masked here, once
+// for its tables, charts and issue links (see mask.go).
 func buildSeries(s Series) (seriesView, error) {
-	v := seriesView{Header: seriesHeader{Title: s.Title, Generated: formatGenerated(s.GeneratedAt), Events: len(s.Events)}}
+	s = maskedSeries(s)
+	v := seriesView{Header: seriesHeader{Title: s.Title, Generated: formatGenerated(s.GeneratedAt), Events: len(s.Events), Hidden: s.Hidden}}
 	if v.Header.Title == "" {
 		v.Header.Title = s.Key
 	}
@@ -604,7 +592,7 @@ func buildSeries(s Series) (seriesView, error) {
 		if !ok {
 			label, class = is.Status, "other"
 		}
-		v.Series.Issues = append(v.Series.Issues, issueRow{Term: MaskContact(is.Term), Counts: counts, StatusClass: class, StatusLabel: label})
+		v.Series.Issues = append(v.Series.Issues, issueRow{Term: is.Term, Code: is.Code, Counts: counts, StatusClass: class, StatusLabel: label})
 	}
 	return v, nil
 }

@@ -120,27 +120,19 @@ func routeLevel(r *http.Request) Level {
 // survey ({slug}) or series ({key}) the route touches. It wraps every staff
 // handler at registration (inside the sign-in check), so no handler checks on
 // its own; a route without {slug} or {key} (the list, a new survey) passes.
+// A series route gets the part of the series the member may see
+// (SeriesViewOf), which its handler shows and nothing more.
 func (p *Pages) Access(next http.Handler) http.Handler {
 	return web.Handle(p.web, p.log, func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		email, admin := web.UserEmail(ctx), p.isAdmin(ctx)
+		by := Staff{Email: web.UserEmail(ctx), Admin: p.isAdmin(ctx)}
 		need := routeLevel(r)
-		var surveys []*Survey
 		if slug := r.PathValue("slug"); slug != "" {
 			s, err := surveyFromPath(p.store, r)
 			if err != nil {
 				return err
 			}
-			surveys = append(surveys, s)
-		} else if key := r.PathValue("key"); key != "" && strings.HasPrefix(r.URL.Path, "/series/") {
-			_, list, err := p.store.SurveysInSeries(ctx, key)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			surveys = list
-		}
-		for _, s := range surveys {
-			level, err := p.store.LevelOf(ctx, s, email, admin)
+			level, err := p.store.LevelOf(ctx, s, by.Email, by.Admin)
 			if err != nil {
 				return err
 			}
@@ -150,10 +142,71 @@ func (p *Pages) Access(next http.Handler) http.Handler {
 				}
 				return web.Errorf(http.StatusForbidden, "このアンケートは閲覧のみ共有されています。編集するには作成者に編集の共有を依頼してください。")
 			}
+		} else if key := r.PathValue("key"); key != "" && strings.HasPrefix(r.URL.Path, "/series/") {
+			v, err := p.store.seriesViewFor(ctx, key, by, need)
+			if errors.Is(err, ErrNotFound) {
+				return web.Errorf(http.StatusNotFound, "このシリーズは見つかりません。")
+			}
+			if err != nil {
+				return err
+			}
+			owner := by.Admin || v.Series.Owner != "" && strings.EqualFold(v.Series.Owner, by.Email)
+			if len(v.Surveys) == 0 && !owner {
+				return web.Errorf(http.StatusForbidden, "このシリーズを見る権限がありません。シリーズのアンケートの作成者に共有を依頼してください。")
+			}
+			r = r.WithContext(context.WithValue(ctx, seriesViewKey{}, v))
 		}
 		next.ServeHTTP(w, r)
 		return nil
 	})
+}
+
+// SeriesView is the part of a series a staff member may see.
+//
+// A series page compares events, each a survey with its own owner and shares.
+// It shows a member the surveys they may view and leaves out the others,
+// saying how many, so it never shows more than the member could read survey
+// by survey: someone who may view every survey of a series sees all of it
+// without owning the series, and someone who may view some sees those. The
+// series' owner may open it even when it holds no survey they may view (its
+// surveys all moved away or are others', put in by an admin); anyone else who
+// may view none of its surveys is refused. Admins see every survey. Who may
+// add surveys to a series or rename it is another matter (Series.EditableBy,
+// checked by ApplyBy): viewing surveys of a series does not give it.
+type SeriesView struct {
+	Series  *Series
+	Surveys []*Survey // in event order
+	Hidden  int       // surveys of the series left out
+}
+
+type seriesViewKey struct{}
+
+// SeriesViewOf returns what Access let the signed-in member see of the
+// series of the route; ok is false outside a series route wrapped by Access.
+func SeriesViewOf(ctx context.Context) (v SeriesView, ok bool) {
+	v, ok = ctx.Value(seriesViewKey{}).(SeriesView)
+	return v, ok
+}
+
+// seriesViewFor keeps the surveys of a series the member has the level need on.
+func (st *Store) seriesViewFor(ctx context.Context, key string, by Staff, need Level) (SeriesView, error) {
+	se, list, err := st.SurveysInSeries(ctx, key)
+	if err != nil {
+		return SeriesView{}, err
+	}
+	v := SeriesView{Series: se}
+	for _, s := range list {
+		level, err := st.LevelOf(ctx, s, by.Email, by.Admin)
+		if err != nil {
+			return SeriesView{}, err
+		}
+		if level >= need {
+			v.Surveys = append(v.Surveys, s)
+		} else {
+			v.Hidden++
+		}
+	}
+	return v, nil
 }
 
 type sharesView struct {

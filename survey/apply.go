@@ -26,18 +26,23 @@ func (e *OrphanError) Error() string {
 // Questions are matched by key and keep their identity. A change that would
 // orphan stored answers (a removed question, a changed type, a removed option,
 // row or column, or a narrower range that answers fall outside) is refused with
-// an *OrphanError and nothing is changed.
+// an *OrphanError and nothing is changed. Apply is the command line's: it may
+// use any series, and a series it creates belongs to no one.
 func (st *Store) Apply(ctx context.Context, d *Definition, source string) (created bool, err error) {
+	return st.apply(ctx, d, source, nil)
+}
+
+// ApplyBy is Apply for a change a signed-in staff member makes: a series the
+// definition creates is theirs, and putting the survey into a series or
+// retitling one they may not edit (Series.EditableBy) is refused with a
+// *SeriesError, changing nothing.
+func (st *Store) ApplyBy(ctx context.Context, d *Definition, source string, by Staff) (created bool, err error) {
+	return st.apply(ctx, d, source, &by)
+}
+
+func (st *Store) apply(ctx context.Context, d *Definition, source string, by *Staff) (created bool, err error) {
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		now := st.now().UTC()
-		var seriesID *int64
-		if d.Event != nil && d.Event.Series != "" {
-			id, err := upsertSeries(ctx, tx, d.Event)
-			if err != nil {
-				return err
-			}
-			seriesID = &id
-		}
 		s, err := surveyBySlug(ctx, tx, d.Slug)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -45,6 +50,14 @@ func (st *Store) Apply(ctx context.Context, d *Definition, source string) (creat
 			s = &Survey{Slug: d.Slug, CreatedAt: now}
 		case err != nil:
 			return err
+		}
+		var seriesID *int64
+		if d.Event != nil && d.Event.Series != "" {
+			id, err := joinSeries(ctx, tx, d.Event, s.SeriesID, by)
+			if err != nil {
+				return err
+			}
+			seriesID = &id
 		}
 		s.Title, s.Description, s.Anonymous = d.Title, d.Description, d.Anonymous
 		s.SeriesID, s.EventTitle, s.EventDate, s.Attendees = seriesID, "", "", 0
@@ -69,28 +82,6 @@ func (st *Store) Apply(ctx context.Context, d *Definition, source string) (creat
 		return syncQuestions(ctx, tx, s, d)
 	})
 	return created, err
-}
-
-func upsertSeries(ctx context.Context, tx bun.Tx, e *Event) (int64, error) {
-	se := &Series{Key: e.Series, Title: e.SeriesTitle}
-	if se.Title == "" {
-		se.Title = e.Series
-	}
-	q := tx.NewInsert().Model(se).On("CONFLICT (key) DO UPDATE")
-	if e.SeriesTitle != "" {
-		q = q.Set("title = EXCLUDED.title")
-	} else {
-		q = q.Set("key = EXCLUDED.key") // keep the title set by another event
-	}
-	if _, err := q.Returning("id").Exec(ctx); err != nil {
-		return 0, err
-	}
-	if se.ID == 0 { // some drivers do not return the id of an updated row
-		if err := tx.NewSelect().Model(se).Column("id").Where("key = ?", e.Series).Scan(ctx); err != nil {
-			return 0, err
-		}
-	}
-	return se.ID, nil
 }
 
 // syncQuestions makes the stored questions match the definition, keeping ids by key.

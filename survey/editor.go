@@ -78,14 +78,19 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 			err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードしてください", d.Slug)
 		}
 		if err == nil {
-			_, err = p.store.Apply(ctx, d, string(src))
+			_, err = p.store.ApplyBy(ctx, d, string(src), p.staff(ctx))
 		}
 		if err == nil {
 			err = p.store.SetOwner(ctx, d.Slug, web.UserEmail(ctx))
 		}
 		if err != nil {
 			v.YAMLErr = err.Error()
-			return p.web.Render(w, r, http.StatusUnprocessableEntity, p.editorNew, "アンケートを作る", v)
+			status := http.StatusUnprocessableEntity
+			var refused *SeriesError
+			if errors.As(err, &refused) {
+				status = http.StatusForbidden
+			}
+			return p.web.Render(w, r, status, p.editorNew, "アンケートを作る", v)
 		}
 		http.Redirect(w, r, "/surveys/"+url.PathEscape(d.Slug)+"/edit?saved=1", http.StatusSeeOther)
 		return nil
@@ -117,13 +122,18 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// staff is the signed-in staff member, for ApplyBy.
+func (p *Pages) staff(ctx context.Context) Staff {
+	return Staff{Email: web.UserEmail(ctx), Admin: p.isAdmin(ctx)}
+}
+
 func (p *Pages) slugTaken(ctx context.Context, slug string) bool {
 	_, err := p.store.SurveyBySlug(ctx, slug)
 	return !errors.Is(err, ErrNotFound)
 }
 
 // applyDefinition saves a definition built in code the way the CLI would:
-// through its YAML and ParseDefinition.
+// through its YAML and ParseDefinition, as the signed-in staff member.
 func (p *Pages) applyDefinition(ctx context.Context, d *Definition) error {
 	src, err := yaml.Marshal(d)
 	if err != nil {
@@ -133,7 +143,7 @@ func (p *Pages) applyDefinition(ctx context.Context, d *Definition) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.store.Apply(ctx, parsed, string(src))
+	_, err = p.store.ApplyBy(ctx, parsed, string(src), p.staff(ctx))
 	return err
 }
 
@@ -212,9 +222,14 @@ func (p *Pages) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		var parsed *Definition
 		if parsed, err = ParseDefinition("editor", src); err != nil {
 			f.placeErrors(err)
-		} else if _, err = p.store.Apply(r.Context(), parsed, string(src)); err != nil {
+		} else if _, err = p.store.ApplyBy(r.Context(), parsed, string(src), p.staff(r.Context())); err != nil {
 			var orphan *OrphanError
-			if !errors.As(err, &orphan) {
+			var refused *SeriesError
+			switch {
+			case errors.As(err, &refused):
+				f.fail(refused.Field, refused.Msg)
+				return p.web.Render(w, r, http.StatusForbidden, p.editor, "編集: "+s.Title, p.editorViewOf(r, s, f))
+			case !errors.As(err, &orphan):
 				return err
 			}
 			v := p.editorViewOf(r, s, f)
@@ -269,19 +284,23 @@ func (p *Pages) uploadYAML(w http.ResponseWriter, r *http.Request) error {
 		err = fmt.Errorf("%s: slug: %q はこのアンケート（%s）と違います。別のアンケートは「アンケートを作る」からアップロードしてください", name, d.Slug, s.Slug)
 	}
 	if err == nil {
-		_, err = p.store.Apply(r.Context(), d, string(src))
+		_, err = p.store.ApplyBy(r.Context(), d, string(src), p.staff(r.Context()))
 	}
 	if err != nil {
 		var orphan *OrphanError
 		var des DefinitionErrors
-		if !errors.As(err, &orphan) && !errors.As(err, &des) && !strings.Contains(err.Error(), "slug:") {
+		var refused *SeriesError
+		if !errors.As(err, &orphan) && !errors.As(err, &des) && !errors.As(err, &refused) && !strings.Contains(err.Error(), "slug:") {
 			return err
 		}
 		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))
 		v.YAML, v.YAMLErr = string(src), err.Error()
 		status := http.StatusUnprocessableEntity
-		if orphan != nil {
+		switch {
+		case orphan != nil:
 			status = http.StatusConflict
+		case refused != nil:
+			status = http.StatusForbidden
 		}
 		return p.web.Render(w, r, status, p.editor, "編集: "+s.Title, v)
 	}
@@ -329,6 +348,10 @@ func (p *Pages) changeState(w http.ResponseWriter, r *http.Request) error {
 		return web.Errorf(http.StatusBadRequest, "操作が分かりません。")
 	}
 	if err := p.applyDefinition(r.Context(), &d); err != nil {
+		var refused *SeriesError
+		if errors.As(err, &refused) {
+			return web.Errorf(http.StatusForbidden, refused.Error())
+		}
 		return err
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/edit?saved=1", http.StatusSeeOther)
@@ -368,7 +391,13 @@ func (p *Pages) duplicate(w http.ResponseWriter, r *http.Request) error {
 		d.Event = &e
 	}
 	if err := p.applyDefinition(r.Context(), &d); err != nil {
-		return err
+		var refused *SeriesError
+		if !errors.As(err, &refused) {
+			return err
+		}
+		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))
+		v.NewSlug, v.DupError = slug, "複製できませんでした。"+refused.Error()
+		return p.web.Render(w, r, http.StatusForbidden, p.editor, "編集: "+s.Title, v)
 	}
 	if err := p.store.SetOwner(r.Context(), slug, web.UserEmail(r.Context())); err != nil {
 		return err

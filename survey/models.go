@@ -14,6 +14,7 @@ type Series struct {
 	ID    int64  `bun:"id,pk,autoincrement"`
 	Key   string `bun:"key"`
 	Title string `bun:"title"`
+	Owner string `bun:"owner"` // e-mail of the staff member who made it in the editor; "": everyone's
 }
 
 // Survey is a stored survey definition.

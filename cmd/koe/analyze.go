@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/contact"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -130,6 +131,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	if res.Cooccurrence == nil {
 		res.Cooccurrence = []analysis.Edge{}
 	}
+	res.maskContacts()
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -137,6 +139,44 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	}
 	writeAnalysis(e.stdout, res)
 	return nil
+}
+
+// maskContacts masks e-mail addresses and phone numbers in everything of r
+// respondents may have typed (terms, quotes, group labels), before either
+// output is written from it: the table cuts quotes, and a cut contact could
+// no longer be found.
+func (r *analyzeResult) maskContacts() {
+	mask := contact.Mask
+	for i := range r.Terms {
+		r.Terms[i].Term = mask(r.Terms[i].Term)
+	}
+	for i, e := range r.Cooccurrence {
+		r.Cooccurrence[i].A, r.Cooccurrence[i].B = mask(e.A), mask(e.B)
+	}
+	for i := range r.Communities {
+		r.Communities[i].Term = mask(r.Communities[i].Term)
+	}
+	for _, c := range r.Codes {
+		for i, q := range c.Quotes {
+			c.Quotes[i] = mask(q)
+		}
+	}
+	for i, g := range r.Groups {
+		r.Groups[i].Group = mask(g.Group)
+		for j, w := range g.Words {
+			g.Words[j].Term = mask(w.Term)
+		}
+	}
+	if r.CrossTab != nil {
+		for i, g := range r.CrossTab.Groups {
+			r.CrossTab.Groups[i] = mask(g)
+		}
+	}
+	for _, rs := range [][]analysis.Recurring{r.Recurring, r.RecurringCodes} {
+		for i := range rs {
+			rs[i].Term = mask(rs[i].Term)
+		}
+	}
 }
 
 // writeAnalysis prints the result as tables a person reads on a terminal.

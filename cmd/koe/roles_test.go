@@ -41,7 +41,7 @@ func TestRolesGuardEverySurveyRoute(t *testing.T) {
 		reads := []string{"/surveys/private-1", "/surveys/private-1/responses", "/surveys/private-1/responses.csv",
 			"/surveys/private-1/report.html", "/surveys/private-1/answers?question=secret", "/surveys/private-1/survey.yaml",
 			"/surveys/private-1/preview", "/surveys/private-1/link", "/surveys/private-1/qr.png", "/series/private-series",
-			"/series/private-series/report.html"}
+			"/series/private-series/report.html", "/series/private-series/answers?question=secret"}
 		edits := []string{"/surveys/private-1/edit", "/surveys/private-1/import", "/surveys/private-1/invitations",
 			"/surveys/private-1/invitations.csv", "/surveys/private-1/shares"}
 		posts := map[string]url.Values{
