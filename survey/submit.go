@@ -47,7 +47,7 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 			return "", false, err
 		}
 	}
-	err = st.commits.do(ctx, func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
+	err = st.commits.do(ctx, textSize(answers), func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
 		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -84,6 +84,26 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 		return st.insertAnswers(ctx, tx, rows, storeTerms, terms)
 	})
 	return r.ID, replay, err
+}
+
+// textSize is the bytes of text in answers: what their rows cost to write.
+func textSize(answers Answers) int {
+	n := 0
+	for _, v := range answers {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []string:
+			for _, x := range v {
+				n += len(x)
+			}
+		case map[string]string:
+			for row, col := range v {
+				n += len(row) + len(col)
+			}
+		}
+	}
+	return n
 }
 
 func (st *Store) newResponse(s *Survey, sub Submission) *Response {
