@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -47,22 +48,24 @@ type groupCommit struct {
 	mu       sync.Mutex
 	queue    []*groupWrite // in arrival order
 	writing  bool
-	tookLong bool // the last transaction wrote a long write (see next)
+	tookLong bool      // the last transaction wrote a long write (see next)
+	since    time.Time // when the oldest write being written joined the queue (zero: none is)
 }
 
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
-	ctx  context.Context
-	run  func(ctx context.Context, tx bun.Tx, batch TermBatch) error
-	done chan error
-	text int // bytes of answer text it writes
+	ctx    context.Context
+	run    func(ctx context.Context, tx bun.Tx, batch TermBatch) error
+	done   chan error
+	text   int       // bytes of answer text it writes
+	queued time.Time // when it joined the queue
 }
 
 // do runs fn, which writes text bytes of answers, in a transaction shared
 // with other writes and returns once that transaction has committed (or fn
 // failed).
 func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, batch TermBatch) error) error {
-	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1), text: text}
+	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1), text: text, queued: time.Now()}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
 	if !g.writing {
@@ -79,10 +82,12 @@ func (g *groupCommit) write() {
 		if len(g.queue) == 0 {
 			g.writing = false
 			g.queue = nil
+			g.since = time.Time{}
 			g.mu.Unlock()
 			return
 		}
 		batch := g.next()
+		g.since = batch[0].queued // the batch keeps the order of arrival
 		g.mu.Unlock()
 		g.commit(batch)
 	}
@@ -130,6 +135,21 @@ func (g *groupCommit) next() []*groupWrite {
 		g.tookLong = g.tookLong || w.text > smallWrite
 	}
 	return batch
+}
+
+// waiting returns how long the oldest write not yet committed has waited,
+// in the queue or in the transaction being written (0: none is waiting).
+func (g *groupCommit) waiting() time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	oldest := g.since
+	if len(g.queue) > 0 && (oldest.IsZero() || g.queue[0].queued.Before(oldest)) {
+		oldest = g.queue[0].queued // a long write passed by small ones
+	}
+	if oldest.IsZero() {
+		return 0
+	}
+	return time.Since(oldest)
 }
 
 func (g *groupCommit) commit(batch []*groupWrite) {

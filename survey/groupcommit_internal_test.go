@@ -3,6 +3,7 @@ package survey
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // A transaction takes the small writes waiting ahead of the long ones, and
@@ -48,5 +49,29 @@ func TestCommitQueueTakesSmallWritesAheadOfLongOnes(t *testing.T) {
 	first := g.next()
 	if len(first) != maxGroup || len(g.queue) != 100-maxGroup {
 		t.Errorf("100 small writes: %d taken, %d left; want %d taken", len(first), len(g.queue), maxGroup)
+	}
+}
+
+// The wait reported to /healthz is that of the oldest write not yet
+// committed, also when small writes passed it.
+func TestCommitQueueWaitingIsTheOldestWrite(t *testing.T) {
+	now := time.Now()
+	long := &groupWrite{text: 60 << 10, queued: now.Add(-5 * time.Second)}
+	small := &groupWrite{text: 100, queued: now.Add(-time.Second)}
+	g := &groupCommit{queue: []*groupWrite{long, small}, tookLong: true}
+	if w := g.waiting(); w < 5*time.Second {
+		t.Errorf("both queued: %v, want the long write's 5 s", w)
+	}
+	batch := g.next()
+	g.since = batch[0].queued // as write does
+	if len(batch) != 1 || batch[0] != small {
+		t.Fatalf("after a long transaction the small write goes first, got %d writes", len(batch))
+	}
+	if w := g.waiting(); w < 5*time.Second {
+		t.Errorf("small one being written, long one waiting: %v, want the long write's 5 s", w)
+	}
+	g.queue, g.since = nil, time.Time{}
+	if w := g.waiting(); w != 0 {
+		t.Errorf("nothing waiting: %v", w)
 	}
 }

@@ -106,6 +106,12 @@ func textSize(answers Answers) int {
 	return n
 }
 
+// WriteWait returns how long the oldest submission not yet stored has been
+// waiting to be written, in the commit queue or in the transaction being
+// written; 0 when none is. A normal write takes milliseconds: a long wait
+// means submissions are stalling (the database is locked or too slow).
+func (st *Store) WriteWait() time.Duration { return st.commits.waiting() }
+
 func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 	at := sub.At
 	if at.IsZero() {

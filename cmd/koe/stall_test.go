@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -159,5 +161,74 @@ func TestSmallSubmissionStaysFastDuringFlood(t *testing.T) {
 		}
 		wg.Wait()
 		t.Logf("%s: flood over after %v (%d of %d answered)", kind, time.Since(start).Round(time.Millisecond), answered.Load(), floodN)
+	})
+}
+
+// /healthz turns 503, with a one-line reason, while submissions cannot be
+// written (another connection holds the write lock: PostgreSQL's LOCK TABLE,
+// SQLite's BEGIN IMMEDIATE), and 200 again once they are. Before, it only
+// pinged the database and stayed green while every submission hung.
+func TestHealthzReportsStalledSubmissions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServerWith(t, db, func(a *app) { a.stallLimit = 300 * time.Millisecond })
+		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		health := func() (int, string) {
+			resp, err := http.Get(ts.URL + "/healthz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, string(body)
+		}
+		if status, body := health(); status != http.StatusOK {
+			t.Fatalf("healthz before: %d %q", status, body)
+		}
+
+		ctx := context.Background()
+		lock, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lock.Close()
+		begin := []string{"BEGIN IMMEDIATE"}
+		if database.KindOf(db) == database.Postgres {
+			begin = []string{"BEGIN", "LOCK TABLE responses IN EXCLUSIVE MODE"}
+		}
+		for _, q := range begin {
+			if _, err := lock.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stored := make(chan int, 1)
+		go func() {
+			resp, err := http.Post(ts.URL+meetingAPI, "application/json", strings.NewReader(validAnswer))
+			if err != nil {
+				t.Error(err)
+				stored <- 0
+				return
+			}
+			resp.Body.Close()
+			stored <- resp.StatusCode
+		}()
+		status, body := 0, ""
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if status, body = health(); status != http.StatusOK {
+				break
+			}
+		}
+		if status != http.StatusServiceUnavailable || !strings.HasPrefix(body, "submissions stalled") || strings.Count(body, "\n") != 1 {
+			t.Errorf("healthz while a submission cannot be written: %d %q, want 503 and a one-line reason", status, body)
+		}
+
+		if _, err := lock.ExecContext(ctx, "ROLLBACK"); err != nil {
+			t.Fatal(err)
+		}
+		if code := <-stored; code != http.StatusCreated {
+			t.Errorf("the waiting submission: %d, want 201 once the lock is gone", code)
+		}
+		if status, body := health(); status != http.StatusOK {
+			t.Errorf("healthz after: %d %q, want 200", status, body)
+		}
 	})
 }
