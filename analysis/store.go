@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -18,20 +20,76 @@ import (
 // stored terms instead of tokenizing again.
 type Store struct {
 	db       *bun.DB
-	analyzer *Analyzer
+	analyzer atomic.Pointer[Analyzer] // swapped by FollowDictionary
 	lanes    tokenizeLanes
 }
 
 // NewStore returns a Store that analyses with a.
 func NewStore(db *bun.DB, a *Analyzer) *Store {
-	return &Store{db: db, analyzer: a, lanes: newTokenizeLanes(runtime.GOMAXPROCS(0))}
+	s := &Store{db: db, lanes: newTokenizeLanes(runtime.GOMAXPROCS(0))}
+	s.analyzer.Store(a)
+	return s
 }
 
 // Analyzer returns the analyzer in use.
-func (s *Store) Analyzer() *Analyzer { return s.analyzer }
+func (s *Store) Analyzer() *Analyzer { return s.analyzer.Load() }
 
 // Version names the dictionary in use.
-func (s *Store) Version() string { return s.analyzer.Version() }
+func (s *Store) Version() string { return s.Analyzer().Version() }
+
+// FollowDictionary keeps the store on the active dictionary (the one applied
+// last, see ActiveDictionary) until ctx ends: every interval it reads the
+// newest applied dictionary's id and, when it is a new one whose version is
+// not the one in use, builds its analyzer (cheap once the system dictionary
+// is loaded) and swaps it in. A `koe dictionary apply` so reaches every
+// process sharing the database within an interval, and new answers are
+// analysed, and stamped, with it. Errors are logged and the analyzer in use
+// is kept.
+func (s *Store) FollowDictionary(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	var seen int64 // the newest dictionary row looked at
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var err error
+		if seen, err = s.followDictionary(ctx, seen, log); err != nil && ctx.Err() == nil {
+			log.Warn("checking for a new dictionary", "err", err)
+		}
+	}
+}
+
+// followDictionary swaps in the analyzer of the newest applied dictionary if
+// that is not row seen and its version is not the one in use. It returns the
+// row it looked at.
+func (s *Store) followDictionary(ctx context.Context, seen int64, log *slog.Logger) (int64, error) {
+	var newest []storedDictionary
+	err := s.db.NewSelect().Model(&newest).Column("id", "version").OrderExpr("id DESC").Limit(1).Scan(ctx)
+	if err != nil || len(newest) == 0 || newest[0].ID == seen {
+		return seen, err // none applied: the default stays, as at start
+	}
+	if newest[0].Version == s.Version() { // the one loaded at start
+		return newest[0].ID, nil
+	}
+	var row storedDictionary
+	if err := s.db.NewSelect().Model(&row).Where("id = ?", newest[0].ID).Scan(ctx); err != nil {
+		return seen, err
+	}
+	dict, err := ParseDictionary([]byte(row.Source))
+	if err != nil {
+		return seen, err
+	}
+	a, err := New(dict)
+	if err != nil {
+		return seen, err
+	}
+	log.Info("new answers are analysed with the dictionary applied last", "version", a.Version(), "was", s.Version())
+	s.analyzer.Store(a)
+	return row.ID, nil
+}
 
 // smallAnalysis is the most text (bytes, about 1,300 Japanese characters) a
 // call of AnalyzeAnswers may hold and still be tokenized in the small lane:
@@ -85,7 +143,7 @@ const analysisChunk = 2000
 // stay busy. It implements survey.TextAnalyzer.
 func (s *Store) AnalyzeAnswers(ctx context.Context, answers []survey.TextAnswer) survey.Analysis {
 	p := &pendingAnalysis{
-		analyzer: s.analyzer,
+		analyzer: s.Analyzer(),
 		analysed: make([]analysedAnswer, len(answers)),
 		chunks:   make([]chan struct{}, (len(answers)+analysisChunk-1)/analysisChunk),
 	}

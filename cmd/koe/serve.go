@@ -49,6 +49,9 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A dictionary applied (koe dictionary apply) while koe serves is used
+	// for new answers within dictionaryCheck, by every process.
+	go texts.FollowDictionary(ctx, dictionaryCheck, log)
 	app := newApp(db, log, texts)
 	app.trustProxy = *trustProxy
 	app.baseURL = *baseURL
@@ -95,6 +98,10 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	}
 	return nil
 }
+
+// dictionaryCheck is how often a server looks for a newly applied dictionary:
+// one indexed read of one row.
+const dictionaryCheck = 2 * time.Second
 
 func displayAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
