@@ -13,6 +13,8 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey"
 )
 
 // everyKindSurvey has a question of each kind the form draws.
@@ -160,4 +162,47 @@ func equalValues(a, b url.Values) bool {
 		}
 	}
 	return true
+}
+
+// A code in the link of a survey that has no invitations means nothing: the
+// answer is stored (it was refused with 409 "already answered"), through the
+// API and the form, whether or not another survey has such a code. A survey
+// with invitations still refuses a code it does not know.
+func TestStrayCodeOnSurveyWithoutInvitations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		ts := newTestServer(t, db)
+		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		invited := ts.apply(`slug: invited
+title: 招待者アンケート
+questions:
+  - {key: stage, type: single, label: 段階, options: [検討中, 実施中]}
+`)
+		list, err := ts.app.surveys.AddInvitations(ctx, invited, []survey.Invitee{{Name: "青葉市"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"stray", list[0].Code} {
+			if status, out := ts.postJSON(meetingAPI+"?code="+url.QueryEscape(code), "", validAnswer); status != http.StatusCreated {
+				t.Errorf("API with code %q on a survey without invitations: %d %v, want 201", code, status, out)
+			}
+		}
+		c := formClient()
+		_, page := get(t, c, ts.URL+"/s/network-2020-3?code=stray")
+		form := formValues(page)
+		form.Set("q.role", "県")
+		form.Set("q.satisfaction", "5")
+		if resp, _ := postForm(t, c, ts.URL+"/s/network-2020-3?code=stray", form); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("form with a stray code: %d, want 303", resp.StatusCode)
+		}
+		if n := ts.count("network-2020-3"); n != 3 {
+			t.Errorf("%d responses stored, want 3", n)
+		}
+		if l, _ := ts.app.surveys.Invitations(ctx, invited); l[0].Answered {
+			t.Error("another survey's invitation was used up")
+		}
+		if status, _ := ts.postJSON("/api/v1/surveys/invited/responses?code=stray", "", `{"answers":{"stage":"検討中"}}`); status != http.StatusNotFound {
+			t.Errorf("a survey with invitations, an unknown code: %d, want 404 as before", status)
+		}
+	})
 }
