@@ -42,8 +42,8 @@ type Analysis interface {
 	// Version names the dictionary the terms are made with; it is stored on
 	// each analysed answer.
 	Version() string
-	// Wait returns once every answer is tokenized, or with the error that
-	// stopped the tokenizing (ctx's, or that of AnalyzeAnswers' ctx).
+	// Wait returns once every answer is tokenized, or with the error of
+	// ctx, or of the ctx given to AnalyzeAnswers, that ended it first.
 	Wait(ctx context.Context) error
 	// Store stores the terms inside the answers' transaction, ids[i] being
 	// the stored id of the i-th answer: it writes them, or leaves them to
