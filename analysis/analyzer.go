@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"runtime"
@@ -327,34 +328,46 @@ func (a *Analyzer) Terms(text string) []Term {
 // TermsBatch computes Terms for many answers on all cores (GOMAXPROCS
 // workers). The result is in input order.
 func (a *Analyzer) TermsBatch(texts []string) [][]Term {
+	out, _ := a.termsBatch(context.Background(), texts, nil)
+	return out
+}
+
+// termsBatch is TermsBatch holding a slot of slots (when not nil) for each
+// text it tokenizes, so the tokenizing of a process can be bounded. It stops
+// with ctx's error when ctx ends.
+func (a *Analyzer) termsBatch(ctx context.Context, texts []string, slots chan struct{}) ([][]Term, error) {
 	out := make([][]Term, len(texts))
-	workers := runtime.GOMAXPROCS(0)
-	if workers > len(texts) {
-		workers = len(texts)
-	}
-	if workers <= 1 {
-		for i, t := range texts {
-			out[i] = a.Terms(t)
-		}
-		return out
-	}
+	workers := min(runtime.GOMAXPROCS(0), len(texts))
 	var next atomic.Int64
+	var stopped atomic.Bool
 	var wg sync.WaitGroup
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(texts) {
 					return
 				}
+				if slots != nil {
+					select {
+					case slots <- struct{}{}:
+					case <-ctx.Done():
+						stopped.Store(true)
+						return
+					}
+				}
 				out[i] = a.Terms(texts[i])
+				if slots != nil {
+					<-slots
+				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	return out
+	if stopped.Load() {
+		return nil, ctx.Err()
+	}
+	return out, nil
 }
 
 // maxSentenceBytes caps a segment given to kagome: text with no sentence

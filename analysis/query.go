@@ -246,7 +246,7 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt Options) (*Summary,
 	if opt.Quotes <= 0 {
 		opt.Quotes = 3
 	}
-	cb := s.analyzer.CodeBook()
+	cb := s.Analyzer().CodeBook()
 	var docs []Doc
 	var frequent []TermStat
 	var err error
@@ -389,11 +389,12 @@ type Filter struct {
 // term in context when the filter names a term: the link from every number
 // back to the answers behind it.
 func (s *Store) Matching(ctx context.Context, sc Scope, f Filter, width int) ([]Doc, []KWICLine, error) {
+	a := s.Analyzer()
 	var keep []string
 	if f.Term != "" {
-		keep = append(keep, s.analyzer.Canonical(f.Term))
+		keep = append(keep, a.Canonical(f.Term))
 	}
-	cb := s.analyzer.CodeBook()
+	cb := a.CodeBook()
 	if f.Code != "" {
 		for _, c := range cb.Codes {
 			if c.Name == f.Code {
@@ -410,7 +411,7 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f Filter, width int) ([]
 		switch {
 		case f.Group != "" && d.Group != f.Group,
 			f.Event != "" && d.Event != f.Event,
-			f.Term != "" && !hasTerm(d.Terms, s.analyzer.Canonical(f.Term)):
+			f.Term != "" && !hasTerm(d.Terms, a.Canonical(f.Term)):
 			continue
 		case f.Code != "":
 			found := false
@@ -425,7 +426,7 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f Filter, width int) ([]
 	}
 	var lines []KWICLine
 	if f.Term != "" {
-		lines = s.analyzer.KWIC(out, f.Term, width)
+		lines = a.KWIC(out, f.Term, width)
 	}
 	return out, lines, nil
 }

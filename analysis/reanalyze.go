@@ -22,7 +22,7 @@ func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
 		Join("JOIN questions AS q ON q.id = a.question_id").
 		Where("q.analyze_text AND NOT q.personal")
 	if !all {
-		q = q.Where("a.dict_version <> ?", s.analyzer.Version())
+		q = q.Where("a.dict_version <> ?", s.Version())
 	}
 	if surveyID != 0 {
 		q = q.Where("q.survey_id = ?", surveyID)
@@ -62,7 +62,8 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 				questions = append(questions, a.QuestionID)
 			}
 		}
-		terms := s.analyzer.TermsBatch(texts)
+		analyzer := s.Analyzer() // one dictionary for the terms and the version stamped on them
+		terms := analyzer.TermsBatch(texts)
 		analysed := make([]analysedAnswer, len(batch))
 		for i, a := range batch {
 			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
@@ -74,7 +75,7 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			if err := storeTerms(ctx, tx, analysed); err != nil {
 				return err
 			}
-			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", s.analyzer.Version()).
+			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", analyzer.Version()).
 				Where("id IN (?)", bun.In(ids)).Exec(ctx)
 			return err
 		})

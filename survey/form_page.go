@@ -33,11 +33,12 @@ type matrixRow struct {
 }
 
 type formView struct {
-	Survey *Survey
-	Fields []formField
-	Errors []formError
-	Token  string
-	Code   string // the invitee's code, carried to the submission
+	Survey  *Survey
+	Fields  []formField
+	Errors  []formError
+	Token   string
+	Code    string // the invitee's code, carried to the submission
+	Problem string // why what was sent was not stored (a server failure)
 }
 
 type formError struct{ ID, Label, Message string }
@@ -47,16 +48,26 @@ func (p *Pages) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*Survey,
 	if err != nil {
 		return nil, false, err
 	}
-	n := 0
-	if s.MaxResponses > 0 {
-		if n, err = p.store.ResponseCount(r.Context(), s); err != nil {
-			return nil, false, err
-		}
+	state, err := p.stateOf(r, s)
+	if err != nil {
+		return nil, false, err
 	}
-	if state := s.StateAt(p.now(), n); state != Open {
+	if state != Open {
 		return s, false, p.showUnavailable(w, r, s, state)
 	}
 	return s, true, nil
+}
+
+// stateOf says whether survey s takes answers now.
+func (p *Pages) stateOf(r *http.Request, s *Survey) (State, error) {
+	n := 0
+	if s.MaxResponses > 0 {
+		var err error
+		if n, err = p.store.ResponseCount(r.Context(), s); err != nil {
+			return 0, err
+		}
+	}
+	return s.StateAt(p.now(), n), nil
 }
 
 func (p *Pages) showForm(w http.ResponseWriter, r *http.Request) error {
@@ -80,16 +91,51 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
 	}
-	s, open, err := p.loadOpenSurvey(w, r)
-	if err != nil || !open {
-		return err
+	s, err := surveyFromPath(p.store, r)
+	if err != nil {
+		return err // no survey to draw the form with: the draft form.js keeps in the tab holds the answers
 	}
 	token := r.PostForm.Get("_token")
 	if token == "" || len(token) > 64 {
 		token = newToken()
 	}
+	err = p.storeForm(w, r, s, token)
+	var failed notStored
+	if !errors.As(err, &failed) {
+		return err
+	}
+	// Nothing was stored (or, should a commit have gone through unseen, the
+	// same token makes the retry a replay): the form comes back with
+	// everything typed, to send again.
+	p.log.ErrorContext(r.Context(), "storing a form submission failed", "survey", s.Slug, "err", failed.err)
+	w.Header().Set("Cache-Control", "no-store")
+	v := formViewOf(r, s, r.PostForm, nil, token)
+	v.Problem = "サーバーで問題が発生し、回答を保存できませんでした。入力内容はこのページに残っています。時間をおいて、もう一度「送信する」を押してください。"
+	return p.web.Render(w, r, http.StatusInternalServerError, p.form, s.Title, v)
+}
+
+// notStored is an internal failure to store a posted form, before anything
+// was written to the respondent.
+type notStored struct{ err error }
+
+func (e notStored) Error() string { return "form not stored: " + e.err.Error() }
+func (e notStored) Unwrap() error { return e.err }
+
+// storeForm validates and stores a posted form and answers the respondent.
+// A failure of the database comes back as notStored.
+func (p *Pages) storeForm(w http.ResponseWriter, r *http.Request, s *Survey, token string) error {
+	state, err := p.stateOf(r, s)
+	if err != nil {
+		return notStored{err}
+	}
+	if state != Open {
+		return p.showUnavailable(w, r, s, state)
+	}
 	code := invitationCode(r)
 	if err := p.store.CheckInvitation(r.Context(), s, code); err != nil {
+		if status, _ := invitationStatus(err); status == 0 {
+			return notStored{err}
+		}
 		if _, replay := p.store.replayOf(r.Context(), s, "form:"+token); !errors.Is(err, ErrInvitationUsed) || !replay {
 			return p.showInvitationProblem(w, r, s, err)
 		}
@@ -107,7 +153,7 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 		return p.showUnavailable(w, r, s, Full)
 	}
 	if err != nil {
-		return err
+		return notStored{err}
 	}
 	// Post/Redirect/Get: reloading the thank-you page never posts again, and a
 	// resubmitted form carries the same token, which stores nothing new.
@@ -116,6 +162,11 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (p *Pages) renderForm(w http.ResponseWriter, r *http.Request, s *Survey, status int, posted url.Values, errs FieldErrors, token string) error {
+	return p.web.Render(w, r, status, p.form, s.Title, formViewOf(r, s, posted, errs, token))
+}
+
+// formViewOf is the form with what was posted and the errors of its fields.
+func formViewOf(r *http.Request, s *Survey, posted url.Values, errs FieldErrors, token string) formView {
 	d := s.Definition()
 	v := formView{Survey: s, Token: token, Code: invitationCode(r)}
 	for i := range d.Questions {
@@ -156,7 +207,7 @@ func (p *Pages) renderForm(w http.ResponseWriter, r *http.Request, s *Survey, st
 		}
 		v.Errors = append(v.Errors, formError{ID: "q-" + k, Label: label, Message: errs[k]})
 	}
-	return p.web.Render(w, r, status, p.form, s.Title, v)
+	return v
 }
 
 func joinJa(list []string) string {

@@ -4,12 +4,24 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/uptrace/bun"
 )
 
 // maxGroup bounds the submissions that share one transaction.
 const maxGroup = 64
+
+// maxGroupText bounds the answer text (bytes) of a transaction's writes, but
+// for its oldest and its small ones (see groupCommit.next): the longest
+// answers take long to write (their rows, term lists and totals), and a
+// transaction holding forty of them holds up everyone behind it for seconds.
+const maxGroupText = 64 << 10
+
+// smallWrite is the most answer text (bytes) of a small write, one that goes
+// ahead of the longer ones waiting: an ordinary submission, a few lines of
+// comment.
+const smallWrite = 4 << 10
 
 // groupCommit stores concurrent submissions in shared transactions, one
 // commit (one fsync) for all that arrived while the previous was being
@@ -22,6 +34,10 @@ const maxGroup = 64
 // process, a lost connection) each write is retried in a transaction of its
 // own. Nothing is acknowledged before the commit that holds it.
 //
+// Ordinary submissions are never queued behind a flood of the longest
+// answers, which take long to write: small and long writes take turns (see
+// next), so a small one waits for at most one transaction holding long ones.
+//
 // A goroutine writes while there is something to write and exits when the
 // queue is empty, so an idle Store holds none.
 type groupCommit struct {
@@ -29,22 +45,27 @@ type groupCommit struct {
 	lockWrites   func() func()    // SQLite's in-process writer queue (see lockWrites)
 	newTermBatch func() TermBatch // what a transaction's writes leave to its end (nil: no analyzer)
 
-	mu      sync.Mutex
-	queue   []*groupWrite
-	writing bool
+	mu       sync.Mutex
+	queue    []*groupWrite // in arrival order
+	writing  bool
+	tookLong bool      // the last transaction wrote a long write (see next)
+	since    time.Time // when the oldest write being written joined the queue (zero: none is)
 }
 
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
-	ctx  context.Context
-	run  func(ctx context.Context, tx bun.Tx, batch TermBatch) error
-	done chan error
+	ctx    context.Context
+	run    func(ctx context.Context, tx bun.Tx, batch TermBatch) error
+	done   chan error
+	text   int       // bytes of answer text it writes
+	queued time.Time // when it joined the queue
 }
 
-// do runs fn in a transaction shared with other writes and returns once that
-// transaction has committed (or fn failed).
-func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bun.Tx, batch TermBatch) error) error {
-	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1)}
+// do runs fn, which writes text bytes of answers, in a transaction shared
+// with other writes and returns once that transaction has committed (or fn
+// failed).
+func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, batch TermBatch) error) error {
+	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1), text: text, queued: time.Now()}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
 	if !g.writing {
@@ -58,18 +79,77 @@ func (g *groupCommit) do(ctx context.Context, fn func(ctx context.Context, tx bu
 func (g *groupCommit) write() {
 	for {
 		g.mu.Lock()
-		n := min(len(g.queue), maxGroup)
-		if n == 0 {
+		if len(g.queue) == 0 {
 			g.writing = false
 			g.queue = nil
+			g.since = time.Time{}
 			g.mu.Unlock()
 			return
 		}
-		batch := append([]*groupWrite(nil), g.queue[:n]...)
-		g.queue = g.queue[n:]
+		batch := g.next()
+		g.since = batch[0].queued // the batch keeps the order of arrival
 		g.mu.Unlock()
 		g.commit(batch)
 	}
+}
+
+// next removes from the queue the writes of the next transaction. Small
+// writes and long ones take turns: after a transaction that wrote a long
+// one, the next takes only the small ones waiting, if any; otherwise it
+// takes the oldest write, then in arrival order every small one and the
+// long ones while the text stays within maxGroupText, up to maxGroup. So a
+// small write waits for at most one transaction with long ones, and a long
+// one for its turn. The writes left keep their order. g.mu is held.
+func (g *groupCommit) next() []*groupWrite {
+	smallOnly := false
+	if g.tookLong {
+		for _, w := range g.queue {
+			smallOnly = smallOnly || w.text <= smallWrite
+		}
+	}
+	var batch []*groupWrite
+	text := 0
+	left := g.queue[:0]
+	for _, w := range g.queue {
+		var take bool
+		switch {
+		case len(batch) == maxGroup:
+		case len(batch) == 0 && !smallOnly: // the oldest
+			take = true
+		case w.text <= smallWrite:
+			take = true
+		default:
+			take = !smallOnly && text+w.text <= maxGroupText
+		}
+		if !take {
+			left = append(left, w)
+			continue
+		}
+		batch = append(batch, w)
+		text += w.text
+	}
+	clear(g.queue[len(left):]) // drop the references to the writes taken
+	g.queue = left
+	g.tookLong = false
+	for _, w := range batch {
+		g.tookLong = g.tookLong || w.text > smallWrite
+	}
+	return batch
+}
+
+// waiting returns how long the oldest write not yet committed has waited,
+// in the queue or in the transaction being written (0: none is waiting).
+func (g *groupCommit) waiting() time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	oldest := g.since
+	if len(g.queue) > 0 && (oldest.IsZero() || g.queue[0].queued.Before(oldest)) {
+		oldest = g.queue[0].queued // a long write passed by small ones
+	}
+	if oldest.IsZero() {
+		return 0
+	}
+	return time.Since(oldest)
 }
 
 func (g *groupCommit) commit(batch []*groupWrite) {

@@ -124,6 +124,8 @@ func (st *Store) CheckInvitation(ctx context.Context, s *Survey, code string) er
 
 // claimInvitation marks a code answered inside the transaction that stores
 // the response; a code that is used, revoked or unknown refuses the response.
+// A survey without invitations takes anyone's answers: a code in its link
+// claims nothing and refuses nothing (nor tells whether such a code exists).
 func claimInvitation(ctx context.Context, tx bun.Tx, s *Survey, code, responseID string) error {
 	q := tx.NewUpdate().Model((*Invitation)(nil)).Set("answered = ?", true).
 		Where("survey_id = ? AND code = ? AND answered = ? AND revoked_at IS NULL", s.ID, code, false)
@@ -135,6 +137,10 @@ func claimInvitation(ctx context.Context, tx bun.Tx, s *Survey, code, responseID
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
+		invited, err := tx.NewSelect().Model((*Invitation)(nil)).Where("survey_id = ?", s.ID).Exists(ctx)
+		if err != nil || !invited {
+			return err
+		}
 		return ErrInvitationUsed
 	}
 	return nil

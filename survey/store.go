@@ -22,15 +22,14 @@ type TextAnswer struct {
 	Text       string
 }
 
-// TextAnalyzer turns free-text answers into stored terms. It runs inside the
-// response's transaction, so an answer is never stored without its terms.
+// TextAnalyzer turns free-text answers into stored terms. Their terms are
+// stored inside the response's transaction, so an answer is never stored
+// without its terms.
 type TextAnalyzer interface {
-	// Version names the dictionary the terms are made with; it is stored on each analysed answer.
-	Version() string
-	// AnalyzeAnswers starts tokenizing answers in the background (it touches
-	// no database, so it runs while the submission waits or the answers are
-	// written) and returns the function that stores their terms.
-	AnalyzeAnswers(answers []TextAnswer) StoreTerms
+	// AnalyzeAnswers starts tokenizing answers in the background with the
+	// dictionary in use now (it touches no database) and returns them as an
+	// Analysis. Tokenizing stops early when ctx ends (the client has gone).
+	AnalyzeAnswers(ctx context.Context, answers []TextAnswer) Analysis
 	// NewTermBatch returns an empty TermBatch for one transaction.
 	NewTermBatch() TermBatch
 	// ForgetAnswers removes the stored terms of answers about to be deleted
@@ -38,10 +37,20 @@ type TextAnalyzer interface {
 	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
 }
 
-// StoreTerms stores the terms of analysed answers inside the answers'
-// transaction, ids[i] being the stored id of the i-th answer: it writes them,
-// or leaves them to batch.
-type StoreTerms func(ctx context.Context, tx bun.Tx, ids []int64, batch TermBatch) error
+// Analysis is answers being tokenized.
+type Analysis interface {
+	// Version names the dictionary the terms are made with; it is stored on
+	// each analysed answer.
+	Version() string
+	// Wait returns once every answer is tokenized, or with the error of
+	// ctx, or of the ctx given to AnalyzeAnswers, that ended it first.
+	Wait(ctx context.Context) error
+	// Store stores the terms inside the answers' transaction, ids[i] being
+	// the stored id of the i-th answer: it writes them, or leaves them to
+	// batch. It waits for answers not tokenized yet, so an import writes its
+	// rows while the last ones are still being tokenized.
+	Store(ctx context.Context, tx bun.Tx, ids []int64, batch TermBatch) error
+}
 
 // TermBatch gathers the terms the analysed answers of one transaction leave
 // to its end; Write stores them all at once before commit. The submissions

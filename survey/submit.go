@@ -38,8 +38,16 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 	r := st.newResponse(s, sub)
 	newID := r.ID
 	rows := answerRows(s, r.ID, answers)
-	storeTerms := st.startAnalysis(s, rows) // tokenizes while the submission waits for its turn
-	err = st.commits.do(ctx, func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
+	storeTerms, analysis := st.startAnalysis(ctx, s, rows)
+	// Tokenizing ends before the submission joins the commit queue: the
+	// shared transaction only writes, so a slow analysis (the longest
+	// answers, many at once) holds up no one else's answers.
+	if analysis != nil {
+		if err := analysis.Wait(ctx); err != nil {
+			return "", false, err
+		}
+	}
+	err = st.commits.do(ctx, textSize(answers), func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
 		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -78,6 +86,32 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 	return r.ID, replay, err
 }
 
+// textSize is the bytes of text in answers: what their rows cost to write.
+func textSize(answers Answers) int {
+	n := 0
+	for _, v := range answers {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []string:
+			for _, x := range v {
+				n += len(x)
+			}
+		case map[string]string:
+			for row, col := range v {
+				n += len(row) + len(col)
+			}
+		}
+	}
+	return n
+}
+
+// WriteWait returns how long the oldest submission not yet stored has been
+// waiting to be written, in the commit queue or in the transaction being
+// written; 0 when none is. A normal write takes milliseconds: a long wait
+// means submissions are stalling (the database is locked or too slow).
+func (st *Store) WriteWait() time.Duration { return st.commits.waiting() }
+
 func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 	at := sub.At
 	if at.IsZero() {
@@ -92,32 +126,36 @@ func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 
 // startAnalysis marks the analysed answers among rows with the dictionary
 // version and starts tokenizing them in the background. It returns what
-// stores their terms once the rows have ids, or nil if none is analysed.
-func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, bun.Tx, []Answer, TermBatch) error {
+// stores their terms once the rows have ids, and the Analysis to wait for,
+// or nils if none is analysed.
+func (st *Store) startAnalysis(ctx context.Context, s *Survey, rows []Answer) (func(context.Context, bun.Tx, []Answer, TermBatch) error, Analysis) {
 	if st.analyzer == nil {
-		return nil
+		return nil, nil
 	}
 	var analysed []int
 	var texts []TextAnswer
 	for i := range rows {
 		a := &rows[i]
 		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
-			a.DictVersion = st.analyzer.Version()
 			analysed = append(analysed, i)
 			texts = append(texts, TextAnswer{QuestionID: a.QuestionID, ResponseID: a.ResponseID, SurveyID: s.ID, Text: a.Value})
 		}
 	}
 	if len(texts) == 0 {
-		return nil
+		return nil, nil
 	}
-	store := st.analyzer.AnalyzeAnswers(texts)
-	return func(ctx context.Context, tx bun.Tx, rows []Answer, terms TermBatch) error {
+	analysis := st.analyzer.AnalyzeAnswers(ctx, texts)
+	for _, i := range analysed {
+		rows[i].DictVersion = analysis.Version()
+	}
+	store := func(ctx context.Context, tx bun.Tx, rows []Answer, terms TermBatch) error {
 		ids := make([]int64, len(analysed))
 		for k, i := range analysed {
 			ids[k] = rows[i].ID
 		}
-		return store(ctx, tx, ids, terms)
+		return analysis.Store(ctx, tx, ids, terms)
 	}
+	return store, analysis
 }
 
 // insertAnswers writes answer rows, then the terms of the analysed ones
@@ -195,7 +233,8 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 		}
 		stored = len(responses)
 		terms := st.newTermBatch()
-		if err := st.insertAnswers(ctx, tx, rows, st.startAnalysis(s, rows), terms); err != nil || terms == nil {
+		storeTerms, _ := st.startAnalysis(ctx, s, rows)
+		if err := st.insertAnswers(ctx, tx, rows, storeTerms, terms); err != nil || terms == nil {
 			return err
 		}
 		return terms.Write(ctx, tx)

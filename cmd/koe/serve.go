@@ -49,6 +49,9 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A dictionary applied (koe dictionary apply) while koe serves is used
+	// for new answers within dictionaryCheck, by every process.
+	go texts.FollowDictionary(ctx, dictionaryCheck, log)
 	app := newApp(db, log, texts)
 	app.trustProxy = *trustProxy
 	app.baseURL = *baseURL
@@ -96,6 +99,10 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// dictionaryCheck is how often a server looks for a newly applied dictionary:
+// one indexed read of one row.
+const dictionaryCheck = 2 * time.Second
+
 func displayAddr(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if ok && tcp.IP.IsUnspecified() {
@@ -116,7 +123,14 @@ type app struct {
 	trustProxy  bool               // believe X-Forwarded-For/-Proto (--trust-proxy)
 	submitLimit *ratelimit.Limiter // per address and survey (--submit-rate, --submit-burst)
 	baseURL     string             // public address for links and QR codes (--base-url)
+	stallLimit  time.Duration      // /healthz fails once a submission has waited this long to be written
 }
+
+// healthStallLimit is how long a submission may wait to be written before /healthz
+// reports the server unhealthy. A write takes milliseconds, and an import of
+// 30,000 responses holds SQLite's writer for about four seconds: past ten,
+// answers are stalling (the database is locked or far too slow).
+const healthStallLimit = 10 * time.Second
 
 func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 	return &app{
@@ -128,6 +142,7 @@ func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 		users:   auth.NewStore(db),
 
 		submitLimit: ratelimit.New(600, 300),
+		stallLimit:  healthStallLimit,
 	}
 }
 
@@ -163,6 +178,12 @@ func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
 		a.log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "database unavailable")
+		return
+	}
+	if wait := a.surveys.WriteWait(); wait > a.stallLimit {
+		a.log.Error("health check failed: submissions are not being written", "oldest_waiting", wait)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "submissions stalled: the oldest has waited %d s to be stored\n", int(wait.Seconds()))
 		return
 	}
 	fmt.Fprintln(w, "ok")
