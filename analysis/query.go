@@ -201,10 +201,14 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 }
 
 // groupsOf maps each response to its answer to the attribute questions (the
-// first choice when there are several).
+// first choice when there are several). An attribute's options and its その他
+// texts are in two partial indexes (migration 0007), each read through its own.
 func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
-	rows, err := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
-		Where("question_id IN (?) AND position = 0", bun.In(attributes)).Rows(ctx)
+	part := func(cond string) *bun.SelectQuery {
+		return s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+			Where("question_id IN (?) AND position = 0 AND "+cond, bun.In(attributes))
+	}
+	rows, err := part("NOT free_text").UnionAll(part("free_text")).Rows(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -17,10 +17,12 @@ func (s *Store) Stale(ctx context.Context, surveyID int64) (int, error) {
 	return int(n), err
 }
 
+// staleQuery selects the analysed answers to recompute. They are free texts
+// (of text and textarea questions), found by question through their index.
 func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
 	q := s.db.NewSelect().TableExpr("answers AS a").
 		Join("JOIN questions AS q ON q.id = a.question_id").
-		Where("q.analyze_text AND NOT q.personal")
+		Where("q.analyze_text AND NOT q.personal AND a.free_text")
 	if !all {
 		q = q.Where("a.dict_version <> ?", s.analyzer.Version())
 	}

@@ -132,20 +132,32 @@ func syncQuestions(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 // refuseOrphans checks every stored answer value against the new definition.
 func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) error {
 	for _, qm := range s.Questions {
-		var values []struct {
+		type storedValue struct {
 			Item, Value string
 			Number      sql.NullFloat64
 			Other       bool
 			N           int
 		}
+		var values, texts []storedValue
 		err := tx.NewSelect().Model((*Answer)(nil)).
 			ColumnExpr("item, value, number, other, count(*) AS n").
-			Where("question_id = ?", qm.ID).
+			Where("question_id = ? AND NOT free_text", qm.ID).
 			GroupExpr("item, value, number, other").
 			Scan(ctx, &values)
 		if err != nil {
 			return err
 		}
+		// A free text stays valid but for its question's type or その他:
+		// one example of each kind is enough.
+		err = tx.NewSelect().Model((*Answer)(nil)).
+			ColumnExpr("'' AS item, min(value) AS value, NULL AS number, other, count(*) AS n").
+			Where("question_id = ? AND free_text", qm.ID).
+			GroupExpr("other").
+			Scan(ctx, &texts)
+		if err != nil {
+			return err
+		}
+		values = append(values, texts...)
 		if len(values) == 0 {
 			continue
 		}

@@ -127,12 +127,12 @@ func (st *Store) startAnalysis(s *Survey, rows []Answer) func(context.Context, b
 func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, TermBatch) error, terms TermBatch) error {
 	ids, err := database.InsertWithIDs(ctx, tx, database.Rows{
 		Table:   "answers",
-		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "position", "dict_version"},
+		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "free_text", "position", "dict_version"},
 		Len:     len(rows),
 		Row: func(i int, v []any) {
 			a := &rows[i]
 			v[0], v[1], v[2], v[3] = a.ResponseID, a.QuestionID, a.Item, a.Value
-			v[4], v[5], v[6], v[7] = a.Number, a.Other, a.Position, a.DictVersion
+			v[4], v[5], v[6], v[7], v[8] = a.Number, a.Other, a.FreeText, a.Position, a.DictVersion
 		},
 	})
 	if err != nil {
@@ -244,11 +244,13 @@ func answerRows(s *Survey, responseID string, answers Answers) []Answer {
 			a := base
 			a.Value = v
 			a.Other = (q.Type == Single) && q.otherText(v)
+			a.FreeText = freeTextType(q.Type) || a.Other
 			rows = append(rows, a)
 		case []string:
 			for pos, x := range v {
 				a := base
 				a.Value, a.Other, a.Position = x, q.otherText(x), pos
+				a.FreeText = a.Other
 				rows = append(rows, a)
 			}
 		case float64:
