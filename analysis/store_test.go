@@ -11,6 +11,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/migrations"
 	"github.com/koe-project/koe/survey"
 )
@@ -313,4 +314,17 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 			totalsAgreeWithAnswers(t, texts, s, len(lines))
 		})
 	}
+}
+
+// The longest comments without a sentence break are stored with their terms
+// on both databases (PostgreSQL refused a term of over 2,704 bytes as a key
+// of the term totals, and with it the whole submission), and the totals
+// still agree with the stored answers.
+func TestLongestRunsAreStoredWithTheirTerms(t *testing.T) {
+	runs := append(hostileRuns(t), testcorpus.Prose(t, survey.MaxTextareaLen, 600))
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		texts := NewStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "runs", 1, runs)
+		totalsAgreeWithAnswers(t, texts, s, len(runs))
+	})
 }
