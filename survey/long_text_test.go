@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/uptrace/bun"
@@ -65,5 +66,29 @@ func TestLongestFreeTextsAreStoredWhole(t *testing.T) {
 			t.Errorf("role counts: %d values, first other=%v count %d", len(vs), len(vs) > 0 && vs[0].Other, vs[0].Count)
 		}
 		checkAggregates(t, st, s)
+	})
+}
+
+// A submission key is an entry of an index: one too long for it is refused
+// before anything is stored, by Submit and by SubmitAll alike. (The API
+// stores a long Idempotency-Key as its hash, the form and imports make
+// short keys; this holds for any future caller.)
+func TestOverlongSubmissionKeysAreRefused(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := survey.NewStore(db, nil)
+		s := applyDemo(t, st, "meeting-feedback.yaml")
+		a := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 3.0})
+		key := "import:" + strings.Repeat("k", 3000)
+		if _, _, err := st.Submit(ctx, s, a, survey.Submission{Key: key}); err == nil || !strings.Contains(err.Error(), "submission key") {
+			t.Errorf("Submit with a key of %d bytes: %v", len(key), err)
+		}
+		batch := []survey.Pending{{Answers: a, Sub: survey.Submission{Key: "import:1"}}, {Answers: a, Sub: survey.Submission{Key: key}}}
+		if _, _, err := st.SubmitAll(ctx, s, batch); err == nil {
+			t.Error("SubmitAll with an over-long key succeeded")
+		}
+		if n, _ := st.ResponseCount(ctx, s); n != 0 {
+			t.Errorf("%d responses stored", n)
+		}
 	})
 }

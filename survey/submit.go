@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -14,6 +15,18 @@ import (
 
 // ErrFull is returned when a survey reached max_responses.
 var ErrFull = errors.New("survey has reached its maximum number of responses")
+
+// maxSubmissionKey bounds a submission key: stored keys are entries of an
+// index, which PostgreSQL refuses beyond 2,704 bytes. The form's, the API's
+// (see apiSubmissionKey) and an import's keys are all shorter.
+const maxSubmissionKey = 256
+
+func checkSubmissionKey(key string) error {
+	if len(key) > maxSubmissionKey {
+		return fmt.Errorf("a submission key of %d bytes is over the limit of %d", len(key), maxSubmissionKey)
+	}
+	return nil
+}
 
 // Submission describes where a response comes from.
 type Submission struct {
@@ -35,6 +48,9 @@ type Submission struct {
 // (full survey, used invitation) leaves the others whole, and none is
 // acknowledged before the shared commit.
 func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
+	if err := checkSubmissionKey(sub.Key); err != nil {
+		return "", false, err
+	}
 	r := st.newResponse(s, sub)
 	newID := r.ID
 	rows := answerRows(s, r.ID, answers)
@@ -158,6 +174,11 @@ type Pending struct {
 // are skipped, so importing the same file twice stores nothing twice.
 // max_responses does not apply: it limits respondents, not staff imports.
 func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (stored, skipped int, err error) {
+	for _, p := range batch {
+		if err := checkSubmissionKey(p.Sub.Key); err != nil {
+			return 0, 0, err
+		}
+	}
 	defer st.lockWrites()()
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var existing []string
