@@ -18,6 +18,9 @@ import (
 type Store struct {
 	db       *bun.DB
 	analyzer *Analyzer
+	// tokenized, when set (by tests), is called by Reanalyze between
+	// tokenizing a batch outside any transaction and storing its terms.
+	tokenized func()
 }
 
 // NewStore returns a Store that analyses with a.
@@ -93,7 +96,7 @@ func (s *Store) AnalyzeAnswers(answers []survey.TextAnswer) survey.StoreTerms {
 			}
 		}
 		if t == nil {
-			return addTermCounts(ctx, tx, analysed, 1)
+			return addTermCounts(ctx, tx, nil, analysed)
 		}
 		t.totals = append(t.totals, analysed...)
 		return nil
@@ -116,13 +119,7 @@ func (t *termBatch) Write(ctx context.Context, tx bun.Tx) error {
 	if err := insertTermLists(ctx, tx, t.lists); err != nil {
 		return err
 	}
-	return addTermCounts(ctx, tx, t.totals, 1)
-}
-
-// storeTerms writes the term lists of analysed answers and adds them to the
-// per-question totals.
-func storeTerms(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
-	return (&termBatch{lists: analysed, totals: analysed}).Write(ctx, tx)
+	return addTermCounts(ctx, tx, nil, t.totals)
 }
 
 // insertTermLists writes the term lists of analysed answers (an empty list
