@@ -54,12 +54,6 @@ func (st *Store) LevelOf(ctx context.Context, s *Survey, email string, admin boo
 	return View, nil
 }
 
-// SetOwner records the staff member who made a survey.
-func (st *Store) SetOwner(ctx context.Context, slug, email string) error {
-	_, err := st.db.NewUpdate().Table("surveys").Set("owner = ?", strings.ToLower(email)).Where("slug = ?", slug).Exec(ctx)
-	return err
-}
-
 // SetShare shares a survey with a staff member ("view" or "edit"), or ends the share (level "").
 func (st *Store) SetShare(ctx context.Context, s *Survey, email, level string) error {
 	email = strings.ToLower(strings.TrimSpace(email))

@@ -22,12 +22,28 @@ func (e *OrphanError) Error() string {
 	return fmt.Sprintf("questions %s: %s; answers are never orphaned, so the change was refused (add a new question with a new key instead)", e.Question, e.Reason)
 }
 
+// ErrSlugTaken is returned by Create when another survey has the slug.
+var ErrSlugTaken = errors.New("another survey has this slug")
+
 // Apply creates the survey of a definition or updates the one with its slug.
 // Questions are matched by key and keep their identity. A change that would
 // orphan stored answers (a removed question, a changed type, a removed option,
 // row or column, or a narrower range that answers fall outside) is refused with
 // an *OrphanError and nothing is changed.
 func (st *Store) Apply(ctx context.Context, d *Definition, source string) (created bool, err error) {
+	return st.apply(ctx, d, source, false, "")
+}
+
+// Create stores the survey of a definition as a new one, owned by the staff
+// member with the e-mail owner. If another survey has its slug, even one
+// created by someone else at the same moment, nothing changes and it returns
+// ErrSlugTaken: only Apply changes an existing survey.
+func (st *Store) Create(ctx context.Context, d *Definition, source, owner string) error {
+	_, err := st.apply(ctx, d, source, true, owner)
+	return err
+}
+
+func (st *Store) apply(ctx context.Context, d *Definition, source string, createOnly bool, owner string) (created bool, err error) {
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		now := st.now().UTC()
 		var seriesID *int64
@@ -42,9 +58,11 @@ func (st *Store) Apply(ctx context.Context, d *Definition, source string) (creat
 		switch {
 		case errors.Is(err, ErrNotFound):
 			created = true
-			s = &Survey{Slug: d.Slug, CreatedAt: now}
+			s = &Survey{Slug: d.Slug, Owner: strings.ToLower(owner), CreatedAt: now}
 		case err != nil:
 			return err
+		case createOnly:
+			return ErrSlugTaken
 		}
 		s.Title, s.Description, s.Anonymous = d.Title, d.Description, d.Anonymous
 		s.SeriesID, s.EventTitle, s.EventDate, s.Attendees = seriesID, "", "", 0
@@ -54,8 +72,15 @@ func (st *Store) Apply(ctx context.Context, d *Definition, source string) (creat
 		s.OpensAt, s.ClosesAt, s.MaxResponses = d.OpensAt, d.ClosesAt, d.MaxResponses
 		s.Source, s.UpdatedAt = source, now
 		if created {
-			if _, err := tx.NewInsert().Model(s).Exec(ctx); err != nil {
+			// Of two transactions creating one slug at once (PostgreSQL: both
+			// found none), the second waits on the slug's unique index for the
+			// first, then inserts nothing.
+			res, err := tx.NewInsert().Model(s).On("CONFLICT (slug) DO NOTHING").Exec(ctx)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrSlugTaken
 			}
 		} else {
 			if err := refuseOrphans(ctx, tx, s, d); err != nil {
