@@ -374,6 +374,13 @@ func (a *Analyzer) termsBatch(ctx context.Context, texts []string, slots chan st
 // punctuation is cut (at a rune boundary) so the lattice stays small.
 const maxSentenceBytes = 3000
 
+// maxTermRunes bounds a term. A longer compound or unknown word (a run of
+// nouns or katakana thousands of characters long, with no punctuation) is
+// never one a person reads in a frequency list: the longest terms of the
+// chABSA and aozora corpora have 32 and 42 characters. A term is also a key
+// of the term totals, which PostgreSQL refuses beyond 2,704 bytes.
+const maxTermRunes = 50
+
 // splitSentences calls fn for every non-empty sentence of s (split at 。 ! ?
 // and line breaks; NFKC has turned ！？ into !?) with its byte offset.
 func splitSentences(s string, fn func(sent string, off int)) {
@@ -569,6 +576,9 @@ func (a *Analyzer) emitWordExcept(surface string, forced bool, except string, st
 // emitTerm canonicalises and filters a candidate and emits it. It returns the
 // folded canonical key when the term was emitted.
 func (a *Analyzer) emitTerm(surface string, compound, forced bool, st, en int, emit func(string, bool, int, int)) string {
+	if len(surface) > maxTermRunes && utf8.RuneCountInString(surface) > maxTermRunes {
+		return "" // its words, if any, still count
+	}
 	display, key := surface, surface
 	e, ok := a.lex[surface]
 	if ok {

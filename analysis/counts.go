@@ -28,30 +28,41 @@ type termCount struct {
 	Docs       int    `bun:"docs"`
 }
 
-// addTermCounts adds (sign 1) or removes (sign -1) answers' terms to the
-// per-question totals. Rows are written in key order, so concurrent
-// transactions lock them in the same order and never deadlock.
-func addTermCounts(ctx context.Context, tx bun.Tx, answers []analysedAnswer, sign int) error {
+// addTermCounts removes the terms of some answers from the per-question
+// totals and adds those of others, in one statement: rows are written in key
+// order, so concurrent transactions, each writing the totals once, lock them
+// in the same order and never deadlock.
+func addTermCounts(ctx context.Context, tx bun.Tx, removed, added []analysedAnswer) error {
 	type key struct {
 		q     int64
 		term  string
 		shard int64
 	}
-	if len(answers) == 0 {
+	var shard int64
+	switch {
+	case len(added) > 0:
+		shard = added[0].AnswerID % termShards
+	case len(removed) > 0:
+		shard = removed[0].AnswerID % termShards
+	default:
 		return nil
 	}
-	shard := answers[0].AnswerID % termShards
 	sums := map[key]*termCount{}
-	for _, a := range answers {
-		for _, t := range a.Terms {
-			k := key{a.QuestionID, t.Text, shard}
-			c := sums[k]
-			if c == nil {
-				c = &termCount{QuestionID: k.q, Term: k.term, Shard: k.shard}
-				sums[k] = c
+	for _, change := range []struct {
+		answers []analysedAnswer
+		sign    int
+	}{{removed, -1}, {added, 1}} {
+		for _, a := range change.answers {
+			for _, t := range a.Terms {
+				k := key{a.QuestionID, t.Text, shard}
+				c := sums[k]
+				if c == nil {
+					c = &termCount{QuestionID: k.q, Term: k.term, Shard: k.shard}
+					sums[k] = c
+				}
+				c.Count += change.sign * t.Count
+				c.Docs += change.sign
 			}
-			c.Count += sign * t.Count
-			c.Docs += sign
 		}
 	}
 	if len(sums) == 0 {
@@ -82,7 +93,7 @@ func addTermCounts(ctx context.Context, tx bun.Tx, answers []analysedAnswer, sig
 		OnConflict: "ON CONFLICT (question_id, term, shard) DO UPDATE SET " +
 			"count = term_counts.count + excluded.count, docs = term_counts.docs + excluded.docs",
 	})
-	if err != nil || sign > 0 {
+	if err != nil || len(removed) == 0 {
 		return err
 	}
 	var questions []int64
@@ -118,8 +129,17 @@ func termListsOf(ctx context.Context, db bun.IDB, questions, answers []int64) ([
 }
 
 // ForgetAnswers removes the stored terms of answers about to be deleted, and
-// their share of the totals, inside the deleting transaction.
+// their share of the totals, inside the deleting transaction. It implements
+// survey.TextAnalyzer; the caller has locked the answers' rows (see
+// Reanalyze).
 func (s *Store) ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error {
+	return replaceTerms(ctx, tx, questions, answers, nil)
+}
+
+// replaceTerms replaces the stored terms of answers (of the given
+// questions) by analysed, the new terms of some of them (none: the terms
+// are forgotten), lists and totals alike.
+func replaceTerms(ctx context.Context, tx bun.Tx, questions, answers []int64, analysed []analysedAnswer) error {
 	if len(answers) == 0 {
 		return nil
 	}
@@ -127,10 +147,13 @@ func (s *Store) ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers
 	if err != nil {
 		return err
 	}
-	if err := addTermCounts(ctx, tx, old, -1); err != nil {
-		return err
-	}
 	_, err = tx.NewDelete().TableExpr("answer_term_lists").
 		Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Exec(ctx)
-	return err
+	if err != nil {
+		return err
+	}
+	if err := insertTermLists(ctx, tx, analysed); err != nil {
+		return err
+	}
+	return addTermCounts(ctx, tx, old, analysed)
 }

@@ -206,11 +206,14 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 // first choice when there are several). Every その他 answer is the group
 // その他, as in the cross-tabs of choices (survey.Store.CrossCounts): what a
 // respondent typed there (a name, a phone number) never labels a group, and
-// a group is never one person.
+// a group is never one person. An attribute's options and its その他 texts
+// are in two partial indexes (migration 0007), each read through its own.
 func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
-	rows, err := s.db.NewSelect().TableExpr("answers").
-		ColumnExpr("response_id, CASE WHEN other THEN ? ELSE value END", survey.OtherLabel).
-		Where("question_id IN (?) AND position = 0", bun.In(attributes)).Rows(ctx)
+	options := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.In(attributes))
+	others := s.db.NewSelect().TableExpr("answers").Column("response_id").ColumnExpr("? AS value", survey.OtherLabel).
+		Where("question_id IN (?) AND position = 0 AND free_text", bun.In(attributes))
+	rows, err := options.UnionAll(others).Rows(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
 // reanalyzeBatch is how many answers one transaction recomputes: small enough
@@ -17,10 +19,12 @@ func (s *Store) Stale(ctx context.Context, surveyID int64) (int, error) {
 	return int(n), err
 }
 
+// staleQuery selects the analysed answers to recompute. They are free texts
+// (of text and textarea questions), found by question through their index.
 func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
 	q := s.db.NewSelect().TableExpr("answers AS a").
 		Join("JOIN questions AS q ON q.id = a.question_id").
-		Where("q.analyze_text AND NOT q.personal")
+		Where("q.analyze_text AND NOT q.personal AND a.free_text")
 	if !all {
 		q = q.Where("a.dict_version <> ?", s.Version())
 	}
@@ -68,15 +72,32 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 		for i, a := range batch {
 			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
 		}
+		if s.tokenized != nil {
+			s.tokenized()
+		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := s.ForgetAnswers(ctx, tx, questions, ids); err != nil {
+			live, err := lockAnswers(ctx, tx, ids)
+			if err != nil {
 				return err
 			}
-			if err := storeTerms(ctx, tx, analysed); err != nil {
+			var kept []analysedAnswer
+			for _, a := range analysed {
+				if live[a.AnswerID] {
+					kept = append(kept, a)
+				}
+			}
+			if len(kept) == 0 {
+				return nil
+			}
+			keptIDs := make([]int64, len(kept))
+			for i, a := range kept {
+				keptIDs[i] = a.AnswerID
+			}
+			if err := replaceTerms(ctx, tx, questions, keptIDs, kept); err != nil {
 				return err
 			}
-			_, err := tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", analyzer.Version()).
-				Where("id IN (?)", bun.In(ids)).Exec(ctx)
+			_, err = tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", analyzer.Version()).
+				Where("id IN (?)", bun.In(keptIDs)).Exec(ctx)
 			return err
 		})
 		if err != nil {
@@ -97,4 +118,27 @@ func containsID(ids []int64, id int64) bool {
 		}
 	}
 	return false
+}
+
+// lockAnswers returns which of the answers ids still exist, their rows
+// locked until the end of tx. A response deleted while its answers were
+// tokenized is gone, and its answers get no terms; one deleted later waits
+// for tx and then removes the terms tx stores. On PostgreSQL the rows are
+// locked in id order, before any term total, as DeleteResponse locks its
+// answers before it forgets their terms: the two never deadlock. On SQLite
+// the transaction already holds the write lock.
+func lockAnswers(ctx context.Context, tx bun.Tx, ids []int64) (map[int64]bool, error) {
+	q := tx.NewSelect().TableExpr("answers").Column("id").Where("id IN (?)", bun.In(ids)).OrderExpr("id")
+	if database.KindOf(tx) == database.Postgres {
+		q = q.For("UPDATE")
+	}
+	var live []int64
+	if err := q.Scan(ctx, &live); err != nil {
+		return nil, err
+	}
+	set := make(map[int64]bool, len(live))
+	for _, id := range live {
+		set[id] = true
+	}
+	return set, nil
 }

@@ -22,6 +22,9 @@ type Store struct {
 	db       *bun.DB
 	analyzer atomic.Pointer[Analyzer] // swapped by FollowDictionary
 	lanes    tokenizeLanes
+	// tokenized, when set (by tests), is called by Reanalyze between
+	// tokenizing a batch outside any transaction and storing its terms.
+	tokenized func()
 }
 
 // NewStore returns a Store that analyses with a.
@@ -224,7 +227,7 @@ func (p *pendingAnalysis) Store(ctx context.Context, tx bun.Tx, ids []int64, bat
 		}
 	}
 	if t == nil {
-		return addTermCounts(ctx, tx, p.analysed, 1)
+		return addTermCounts(ctx, tx, nil, p.analysed)
 	}
 	t.totals = append(t.totals, p.analysed...)
 	return nil
@@ -246,13 +249,7 @@ func (t *termBatch) Write(ctx context.Context, tx bun.Tx) error {
 	if err := insertTermLists(ctx, tx, t.lists); err != nil {
 		return err
 	}
-	return addTermCounts(ctx, tx, t.totals, 1)
-}
-
-// storeTerms writes the term lists of analysed answers and adds them to the
-// per-question totals.
-func storeTerms(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
-	return (&termBatch{lists: analysed, totals: analysed}).Write(ctx, tx)
+	return addTermCounts(ctx, tx, nil, t.totals)
 }
 
 // insertTermLists writes the term lists of analysed answers (an empty list

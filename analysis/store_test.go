@@ -11,6 +11,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/migrations"
 	"github.com/koe-project/koe/survey"
 )
@@ -311,6 +312,119 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 				t.Error(err)
 			}
 			totalsAgreeWithAnswers(t, texts, s, len(lines))
+		})
+	}
+}
+
+// The longest comments without a sentence break are stored with their terms
+// on both databases (PostgreSQL refused a term of over 2,704 bytes as a key
+// of the term totals, and with it the whole submission), and the totals
+// still agree with the stored answers.
+func TestLongestRunsAreStoredWithTheirTerms(t *testing.T) {
+	runs := append(hostileRuns(t), testcorpus.Prose(t, survey.MaxTextareaLen, 600))
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		texts := NewStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "runs", 1, runs)
+		totalsAgreeWithAnswers(t, texts, s, len(runs))
+	})
+}
+
+// A respondent's deletion is honoured whatever runs beside it: a response
+// deleted while reanalysis tokenizes its batch (outside any transaction)
+// keeps no term list and no share of the totals once the batch is stored.
+// It used to get its terms back, counted forever.
+func TestDeletionDuringReanalysisStaysDeleted(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")[:60]
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := NewStore(db, testAnalyzer(t))
+		st := survey.NewStore(db, texts)
+		s := storeWithAnswers(t, db, texts, "deleting", 1, lines)
+		stored, err := st.ResponsesOf(ctx, s, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deleted := 0
+		texts.tokenized = func() {
+			texts.tokenized = nil // the first batch only
+			for _, r := range stored[10:13] {
+				if err := st.DeleteResponse(ctx, s, r.ID); err != nil {
+					t.Error(err)
+				}
+				deleted++
+			}
+		}
+		if _, err := texts.Reanalyze(ctx, s.ID, true, nil); err != nil {
+			t.Fatal(err)
+		}
+		if deleted != 3 {
+			t.Fatalf("%d responses deleted during reanalysis, want 3", deleted)
+		}
+		totalsAgreeWithAnswers(t, texts, s, len(lines)-deleted)
+		if _, err := texts.Reanalyze(ctx, s.ID, true, nil); err != nil { // a later run changes nothing
+			t.Fatal(err)
+		}
+		totalsAgreeWithAnswers(t, texts, s, len(lines)-deleted)
+	})
+}
+
+// Reanalysis and deletions running at once in two processes on one
+// database: neither fails (no deadlock: both lock the answers' rows before
+// the term totals) and afterwards the totals are exactly those of the
+// answers still stored, each deleted response's terms gone whichever came
+// first.
+func TestReanalysisBesideDeletionsKeepsTotalsExact(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")[:300]
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ctx := context.Background()
+			url := dbtest.URL(t, kind)
+			var dbs []*bun.DB
+			for range 2 {
+				db, err := database.Open(url)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				if _, err := migrations.Apply(ctx, db); err != nil {
+					t.Fatal(err)
+				}
+				dbs = append(dbs, db)
+			}
+			reanalysing, deleting := NewStore(dbs[0], testAnalyzer(t)), NewStore(dbs[1], testAnalyzer(t))
+			st := survey.NewStore(dbs[1], deleting)
+			s := storeWithAnswers(t, dbs[1], deleting, "busy", 1, lines)
+			stored, err := st.ResponsesOf(ctx, s, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 100)
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				for range 4 {
+					if _, err := reanalysing.Reanalyze(ctx, s.ID, true, nil); err != nil {
+						errs <- fmt.Errorf("reanalyze: %w", err)
+					}
+				}
+			}()
+			deleted := 0
+			go func() {
+				defer wg.Done()
+				for i := 0; i < len(stored); i += 5 {
+					if err := st.DeleteResponse(ctx, s, stored[i].ID); err != nil {
+						errs <- fmt.Errorf("delete: %w", err)
+					}
+					deleted++
+				}
+			}()
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+			totalsAgreeWithAnswers(t, reanalysing, s, len(lines)-deleted)
 		})
 	}
 }

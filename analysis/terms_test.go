@@ -1,9 +1,14 @@
 package analysis
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/koe-project/koe/internal/testcorpus"
 )
 
 func termMap(ts []Term) map[string]Term {
@@ -338,5 +343,54 @@ func TestContactsAreNotTerms(t *testing.T) {
 	}
 	if !hasTerm(terms, "連携") {
 		t.Errorf("連携 lost next to contacts: %v", terms)
+	}
+}
+
+// hostileRuns are the longest comments a respondent can send that hold no
+// sentence break: the kanji of real prose run together, rare kanji the
+// dictionary does not know (each an unknown noun, so the whole run is one
+// compound), and katakana, which the tokenizer groups into one unknown word
+// however long. The last two are random, so PostgreSQL cannot compress a
+// long term of them much.
+func hostileRuns(t *testing.T) []string {
+	t.Helper()
+	var kanji []rune
+	for _, r := range testcorpus.Prose(t, 40000, 500) {
+		if unicode.Is(unicode.Han, r) && len(kanji) < 10000 {
+			kanji = append(kanji, r)
+		}
+	}
+	if len(kanji) < 10000 {
+		t.Fatalf("only %d kanji in the prose", len(kanji))
+	}
+	rare := make([]rune, 10000)
+	katakana := make([]rune, 10000)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range rare {
+		rare[i] = rune(0x3400 + rng.IntN(0x4DB6-0x3400)) // CJK extension A
+		katakana[i] = rune('ァ' + rng.IntN(86))
+	}
+	return []string{string(kanji), string(rare), string(katakana)}
+}
+
+// A term is something a person reads in a frequency list: a run of nouns
+// thousands of characters long is no term, and one of over 2,704 bytes could
+// not even be stored as a key of the term totals on PostgreSQL. Such runs
+// keep their words; only the unreadable compounds and words go.
+func TestTermsOfLongRunsAreBounded(t *testing.T) {
+	a := testAnalyzer(t)
+	for i, run := range hostileRuns(t) {
+		terms := a.Terms(run)
+		for _, term := range terms {
+			if n := utf8.RuneCountInString(term.Text); n > maxTermRunes {
+				t.Errorf("a term of %d characters: %.20s…", n, term.Text)
+			}
+		}
+		if i == 0 && len(terms) < 500 { // the kanji of real prose are words
+			t.Errorf("a run of 10,000 kanji of real prose gave only %d terms", len(terms))
+		}
+	}
+	if got := termMap(a.Terms("重層的支援体制整備事業と地域担当職員制度運用会議")); got["地域担当職員制度運用会議"].Kind != KindCompound {
+		t.Errorf("a long but readable compound was dropped: %v", got)
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/uptrace/bun"
 
@@ -50,12 +52,6 @@ func (st *Store) LevelOf(ctx context.Context, s *Survey, email string, admin boo
 		return Edit, nil
 	}
 	return View, nil
-}
-
-// SetOwner records the staff member who made a survey.
-func (st *Store) SetOwner(ctx context.Context, slug, email string) error {
-	_, err := st.db.NewUpdate().Table("surveys").Set("owner = ?", strings.ToLower(email)).Where("slug = ?", slug).Exec(ctx)
-	return err
 }
 
 // SetShare shares a survey with a staff member ("view" or "edit"), or ends the share (level "").
@@ -233,6 +229,10 @@ func (p *Pages) showShares(w http.ResponseWriter, r *http.Request) error {
 	return p.web.Render(w, r, http.StatusOK, p.shares, "共有: "+s.Title, sharesView{Survey: s, Shares: list})
 }
 
+// maxShareEmail bounds the address a survey is shared with: the longest an
+// e-mail address can be (RFC 5321).
+const maxShareEmail = 254
+
 func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
 	s, err := surveyFromPath(p.store, r)
 	if err != nil {
@@ -242,10 +242,18 @@ func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
 	if level != "" && level != "view" && level != "edit" {
 		level = "view"
 	}
-	if !strings.Contains(email, "@") {
+	problem := ""
+	switch {
+	case !strings.Contains(email, "@"):
+		problem = "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"
+	case len(email) > maxShareEmail || strings.ContainsFunc(email, unicode.IsControl):
+		// A share is keyed by the address: PostgreSQL refuses an index entry over 2,704 bytes.
+		problem = fmt.Sprintf("メールアドレスは%d文字以内で、改行などを含めずに入力してください。", maxShareEmail)
+	}
+	if problem != "" {
 		list, _ := p.store.Shares(r.Context(), s)
 		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.shares, "共有: "+s.Title,
-			sharesView{Survey: s, Shares: list, Email: email, Error: "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"})
+			sharesView{Survey: s, Shares: list, Email: email, Error: problem})
 	}
 	if err := p.store.SetShare(r.Context(), s, email, level); err != nil {
 		return err

@@ -13,6 +13,25 @@ import (
 // the database, so a survey with 100k responses summarises without loading
 // its rows. Personal questions are never aggregated: they are skipped when
 // the caller asks for every question, and refused when asked for by key.
+//
+// Answers are found through two partial indexes (migration 0007): values a
+// definition bounds by (question_id, value) WHERE NOT free_text, free texts
+// by question WHERE free_text. A query uses one only if its WHERE has the
+// index's term (SQLite matches it literally), so every query below names
+// free_text or NOT free_text, and one that needs both reads everyAnswer.
+
+// freeTextType reports whether every answer to a question of type t is
+// free text; a choice's その他 texts are free text too (Answer.FreeText).
+func freeTextType(t string) bool { return t == Text || t == Textarea || t == Email }
+
+// everyAnswer selects columns of every answer to the questions ids: those
+// in the index of values and the free texts, each through its index.
+func everyAnswer(db bun.IDB, ids []int64, columns string) *bun.SelectQuery {
+	part := func(cond string) *bun.SelectQuery {
+		return db.NewSelect().TableExpr("answers").ColumnExpr(columns).Where("question_id IN (?) AND "+cond, bun.In(ids))
+	}
+	return part("NOT free_text").UnionAll(part("free_text"))
+}
 
 // ValueCount is how many answers of a question carry one stored value. Item
 // is the matrix row ("" for other types); Other marks a free その他 text,
@@ -119,9 +138,8 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *Survey, keys ...string) 
 			QuestionID int64
 			N          int
 		}
-		err := st.db.NewSelect().TableExpr("answers").
+		err := st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), "question_id, response_id")).
 			ColumnExpr("question_id").ColumnExpr(part.expr).
-			Where("question_id IN (?)", bun.In(questionIDs(part.qs))).
 			GroupExpr("question_id").Scan(ctx, &rows)
 		if err != nil {
 			return nil, err
@@ -142,9 +160,10 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 	if err != nil || len(qs) == 0 {
 		return map[string][]ValueCount{}, err
 	}
-	// Only a matrix needs the item; every other question groups on the
-	// (question_id, value) index alone, without a sort. その他 is told
-	// from the definition, as it was when the answer was stored.
+	// Only a matrix needs the item; every other question groups its choices
+	// on the (question_id, value) index alone, without a sort, then its free
+	// texts (その他) apart. その他 is told from the definition, as it was
+	// when the answer was stored.
 	var plain, matrix []*QuestionModel
 	for _, q := range qs {
 		if q.Type == Matrix {
@@ -163,20 +182,24 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 	}
 	var rows []row
 	if len(plain) > 0 {
-		err = st.db.NewSelect().TableExpr("answers").
-			ColumnExpr("question_id, value, count(*) AS n").
-			Where("question_id IN (?)", bun.In(questionIDs(plain))).
-			GroupExpr("question_id, value").
-			Scan(ctx, &rows)
-		if err != nil {
-			return nil, err
+		for _, cond := range []string{"NOT free_text", "free_text"} {
+			var part []row
+			err = st.db.NewSelect().TableExpr("answers").
+				ColumnExpr("question_id, value, count(*) AS n").
+				Where("question_id IN (?) AND "+cond, bun.In(questionIDs(plain))).
+				GroupExpr("question_id, value").
+				Scan(ctx, &part)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, part...)
 		}
 	}
-	if len(matrix) > 0 {
+	if len(matrix) > 0 { // a matrix has no free text
 		var cells []row
 		err = st.db.NewSelect().TableExpr("answers").
 			ColumnExpr("question_id, item, value, count(*) AS n").
-			Where("question_id IN (?)", bun.In(questionIDs(matrix))).
+			Where("question_id IN (?) AND NOT free_text", bun.In(questionIDs(matrix))).
 			GroupExpr("question_id, item, value").
 			Scan(ctx, &cells)
 		if err != nil {
@@ -230,7 +253,7 @@ func (st *Store) NumberStats(ctx context.Context, s *Survey, keys ...string) (ma
 	}
 	err = st.db.NewSelect().TableExpr("answers").
 		ColumnExpr("question_id, count(*) AS n, avg(number) AS mean, min(number) AS lo, max(number) AS hi").
-		Where("question_id IN (?) AND number IS NOT NULL", bun.In(questionIDs(numeric))).
+		Where("question_id IN (?) AND NOT free_text AND number IS NOT NULL", bun.In(questionIDs(numeric))).
 		GroupExpr("question_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, err
@@ -253,7 +276,7 @@ func (st *Store) median(ctx context.Context, questionID int64, n int) (float64, 
 	}
 	var mid []float64
 	err := st.db.NewSelect().TableExpr("answers").Column("number").
-		Where("question_id = ? AND number IS NOT NULL", questionID).
+		Where("question_id = ? AND NOT free_text AND number IS NOT NULL", questionID).
 		OrderExpr("number").Limit(int64(2-n%2)).Offset(int64((n-1)/2)).Scan(ctx, &mid)
 	if err != nil || len(mid) == 0 {
 		return 0, err
@@ -295,13 +318,14 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 		Val        string
 		N          int
 	}
-	err = st.db.NewSelect().TableExpr("answers AS a").
+	// The answers broken down come through their indexes; each finds its
+	// group through the index of its response.
+	err = st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
 		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
 		ColumnExpr("a.question_id").
 		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", other).
 		ColumnExpr("CASE WHEN a.other THEN ? ELSE a.value END AS val", other).
 		ColumnExpr("count(*) AS n").
-		Where("a.question_id IN (?)", bun.In(questionIDs(targets))).
 		GroupExpr("a.question_id, grp, val").
 		OrderExpr("a.question_id, grp, val").
 		Scan(ctx, &rows)
@@ -316,8 +340,9 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 	return out, nil
 }
 
-// AnswerTexts returns the first limit stored answers of a question, oldest
-// first (limit <= 0: all of them).
+// AnswerTexts returns the first limit free texts of a question, oldest
+// first (limit <= 0: all of them): the answers to a text, textarea or email
+// question, the その他 texts of a choice.
 func (st *Store) AnswerTexts(ctx context.Context, s *Survey, key string, limit int) ([]string, error) {
 	qs, err := s.aggregatable([]string{key})
 	if err != nil {
@@ -325,7 +350,7 @@ func (st *Store) AnswerTexts(ctx context.Context, s *Survey, key string, limit i
 	}
 	var out []string
 	q := st.db.NewSelect().TableExpr("answers").Column("value").
-		Where("question_id = ?", qs[0].ID).OrderExpr("id")
+		Where("question_id = ? AND free_text", qs[0].ID).OrderExpr("id")
 	if limit > 0 {
 		q = q.Limit(int64(limit))
 	}

@@ -26,6 +26,10 @@ type FieldErrors map[string]string
 const (
 	MaxTextLen     = 1000
 	MaxTextareaLen = 10000
+	// MaxChoiceLen bounds an option or a matrix column, which staff write: a
+	// chosen one is stored in the index of answer values, whose entries
+	// PostgreSQL limits to 2,704 bytes.
+	MaxChoiceLen = 200
 )
 
 // Validate checks raw answers (decoded JSON or a decoded form) against the

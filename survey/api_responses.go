@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,8 +15,26 @@ import (
 // length limit, far from what could hurt the server.
 const MaxBodyBytes = 256 << 10
 
-// MaxIdempotencyKey bounds the Idempotency-Key header.
+// MaxIdempotencyKey bounds the Idempotency-Key stored as sent; a longer one
+// is stored as its SHA-256 (see apiSubmissionKey).
 const MaxIdempotencyKey = 200
+
+// apiSubmissionKey is the submission key of an API request with the given
+// Idempotency-Key ("" without one). DESIGN.md takes any string as the key,
+// and request headers may reach 1 MB, but a stored key is an entry of the
+// index of keys, which PostgreSQL refuses beyond 2,704 bytes: a key longer
+// than MaxIdempotencyKey is stored as its hash, under a prefix no key kept
+// as sent can have. A replay of the same long key finds the same response.
+func apiSubmissionKey(key string) string {
+	switch {
+	case key == "":
+		return ""
+	case len(key) <= MaxIdempotencyKey:
+		return "api:" + key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "api-sha256:" + hex.EncodeToString(sum[:])
+}
 
 // apiSubmit is POST /api/v1/surveys/{slug}/responses (DESIGN.md, "Answers as JSON").
 func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
@@ -41,9 +61,9 @@ func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": `malformed request: expected {"answers": {...}}`})
 		return
 	}
-	key := r.Header.Get("Idempotency-Key")
-	if len(key) > MaxIdempotencyKey || strings.ContainsFunc(key, unicode.IsControl) {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Idempotency-Key must be at most 200 characters, without control characters"})
+	key := apiSubmissionKey(r.Header.Get("Idempotency-Key"))
+	if strings.ContainsFunc(key, unicode.IsControl) {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Idempotency-Key must not contain control characters"})
 		return
 	}
 	s, err := p.store.SurveyBySlug(r.Context(), r.PathValue("slug"))
@@ -69,7 +89,7 @@ func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	code := r.URL.Query().Get("code")
 	if err := p.store.CheckInvitation(r.Context(), s, code); err != nil {
-		if id, replay := p.store.replayOf(r.Context(), s, "api:"+key); replay && key != "" && errors.Is(err, ErrInvitationUsed) {
+		if id, replay := p.store.replayOf(r.Context(), s, key); replay && errors.Is(err, ErrInvitationUsed) {
 			writeJSON(w, http.StatusOK, map[string]string{"id": id})
 			return
 		}
@@ -86,10 +106,7 @@ func (p *Pages) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"errors": errs})
 		return
 	}
-	sub := Submission{Source: "api", Invitation: code}
-	if key != "" {
-		sub.Key = "api:" + key
-	}
+	sub := Submission{Key: key, Source: "api", Invitation: code}
 	id, replay, err := p.store.Submit(r.Context(), s, answers, sub)
 	switch {
 	case errors.Is(err, ErrInvitationUsed):

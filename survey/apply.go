@@ -22,6 +22,9 @@ func (e *OrphanError) Error() string {
 	return fmt.Sprintf("questions %s: %s; answers are never orphaned, so the change was refused (add a new question with a new key instead)", e.Question, e.Reason)
 }
 
+// ErrSlugTaken is returned by Create when another survey has the slug.
+var ErrSlugTaken = errors.New("another survey has this slug")
+
 // Apply creates the survey of a definition or updates the one with its slug.
 // Questions are matched by key and keep their identity. A change that would
 // orphan stored answers (a removed question, a changed type, a removed option,
@@ -29,7 +32,7 @@ func (e *OrphanError) Error() string {
 // an *OrphanError and nothing is changed. Apply is the command line's: it may
 // use any series, and a series it creates belongs to no one.
 func (st *Store) Apply(ctx context.Context, d *Definition, source string) (created bool, err error) {
-	return st.apply(ctx, d, source, nil)
+	return st.apply(ctx, d, source, nil, false)
 }
 
 // ApplyBy is Apply for a change a signed-in staff member makes: a series the
@@ -37,19 +40,34 @@ func (st *Store) Apply(ctx context.Context, d *Definition, source string) (creat
 // retitling one they may not edit (Series.EditableBy) is refused with a
 // *SeriesError, changing nothing.
 func (st *Store) ApplyBy(ctx context.Context, d *Definition, source string, by Staff) (created bool, err error) {
-	return st.apply(ctx, d, source, &by)
+	return st.apply(ctx, d, source, &by, false)
 }
 
-func (st *Store) apply(ctx context.Context, d *Definition, source string, by *Staff) (created bool, err error) {
+// Create stores the survey of a definition as a new one, owned by the staff
+// member by, under the series rules of ApplyBy. If another survey has its
+// slug, even one created by someone else at the same moment, nothing changes
+// and it returns ErrSlugTaken: only Apply and ApplyBy change an existing survey.
+func (st *Store) Create(ctx context.Context, d *Definition, source string, by Staff) error {
+	_, err := st.apply(ctx, d, source, &by, true)
+	return err
+}
+
+func (st *Store) apply(ctx context.Context, d *Definition, source string, by *Staff, createOnly bool) (created bool, err error) {
+	owner := ""
+	if createOnly && by != nil {
+		owner = by.Email
+	}
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		now := st.now().UTC()
 		s, err := surveyBySlug(ctx, tx, d.Slug)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			created = true
-			s = &Survey{Slug: d.Slug, CreatedAt: now}
+			s = &Survey{Slug: d.Slug, Owner: strings.ToLower(owner), CreatedAt: now}
 		case err != nil:
 			return err
+		case createOnly:
+			return ErrSlugTaken
 		}
 		var seriesID *int64
 		if d.Event != nil && d.Event.Series != "" {
@@ -67,8 +85,15 @@ func (st *Store) apply(ctx context.Context, d *Definition, source string, by *St
 		s.OpensAt, s.ClosesAt, s.MaxResponses = d.OpensAt, d.ClosesAt, d.MaxResponses
 		s.Source, s.UpdatedAt = source, now
 		if created {
-			if _, err := tx.NewInsert().Model(s).Exec(ctx); err != nil {
+			// Of two transactions creating one slug at once (PostgreSQL: both
+			// found none), the second waits on the slug's unique index for the
+			// first, then inserts nothing.
+			res, err := tx.NewInsert().Model(s).On("CONFLICT (slug) DO NOTHING").Exec(ctx)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrSlugTaken
 			}
 		} else {
 			if err := refuseOrphans(ctx, tx, s, d); err != nil {
@@ -123,20 +148,32 @@ func syncQuestions(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 // refuseOrphans checks every stored answer value against the new definition.
 func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) error {
 	for _, qm := range s.Questions {
-		var values []struct {
+		type storedValue struct {
 			Item, Value string
 			Number      sql.NullFloat64
 			Other       bool
 			N           int
 		}
+		var values, texts []storedValue
 		err := tx.NewSelect().Model((*Answer)(nil)).
 			ColumnExpr("item, value, number, other, count(*) AS n").
-			Where("question_id = ?", qm.ID).
+			Where("question_id = ? AND NOT free_text", qm.ID).
 			GroupExpr("item, value, number, other").
 			Scan(ctx, &values)
 		if err != nil {
 			return err
 		}
+		// A free text stays valid but for its question's type or その他:
+		// one example of each kind is enough.
+		err = tx.NewSelect().Model((*Answer)(nil)).
+			ColumnExpr("'' AS item, min(value) AS value, NULL AS number, other, count(*) AS n").
+			Where("question_id = ? AND free_text", qm.ID).
+			GroupExpr("other").
+			Scan(ctx, &texts)
+		if err != nil {
+			return err
+		}
+		values = append(values, texts...)
 		if len(values) == 0 {
 			continue
 		}

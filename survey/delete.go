@@ -11,6 +11,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -31,8 +32,17 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 		if !exists {
 			return ErrNoResponse
 		}
+		// The answers' rows are locked first, in id order, then their terms'
+		// totals: reanalysis takes its locks in the same order (see
+		// analysis.lockAnswers), so the two never deadlock on PostgreSQL, and
+		// a reanalysis that stored terms for these answers has committed
+		// before they are read below. SQLite's transaction holds the write lock.
 		var rows []Answer
-		if err := tx.NewSelect().Model(&rows).Column("id", "question_id").Where("response_id = ?", id).Scan(ctx); err != nil {
+		q := tx.NewSelect().Model(&rows).Column("id", "question_id").Where("response_id = ?", id).Order("id")
+		if database.KindOf(tx) == database.Postgres {
+			q = q.For("UPDATE")
+		}
+		if err := q.Scan(ctx); err != nil {
 			return err
 		}
 		var questions, answers []int64

@@ -73,15 +73,13 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if src, name, ok := uploadedYAML(r); ok {
 		v := newView{YAML: string(src)}
-		d, err := ParseDefinition(name, src)
-		if err == nil && p.slugTaken(ctx, d.Slug) {
-			err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードしてください", d.Slug)
-		}
+		d, err := ParseDefinition(name, src) // a DefinitionErrors, placed for the author
 		if err == nil {
-			_, err = p.store.ApplyBy(ctx, d, string(src), p.staff(ctx))
-		}
-		if err == nil {
-			err = p.store.SetOwner(ctx, d.Slug, web.UserEmail(ctx))
+			if err = p.store.Create(ctx, d, string(src), p.staff(ctx)); errors.Is(err, ErrSlugTaken) {
+				err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードするか、別の slug にしてください", d.Slug)
+			} else if err != nil && !errors.As(err, new(*SeriesError)) {
+				return err
+			}
 		}
 		if err != nil {
 			v.YAMLErr = err.Error()
@@ -102,7 +100,7 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	case !slugPattern.MatchString(v.Slug):
 		v.Errors["slug"] = "半角の小文字・数字・-・_ で入力してください（100文字まで）"
 	case p.slugTaken(ctx, v.Slug):
-		v.Errors["slug"] = "この名前は既に使われています"
+		v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
 	}
 	if v.Title == "" {
 		v.Errors["title"] = "タイトルを入力してください"
@@ -112,21 +110,23 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := p.now().UTC().Truncate(time.Second)
 	d := &Definition{Slug: v.Slug, Title: v.Title, ClosesAt: &now, Questions: []Question{starterQuestion}}
-	if err := p.applyDefinition(ctx, d); err != nil {
-		return err
-	}
-	if err := p.store.SetOwner(ctx, d.Slug, web.UserEmail(ctx)); err != nil {
+	if err := p.createDefinition(ctx, d); errors.Is(err, ErrSlugTaken) { // made by someone else meanwhile
+		v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
+		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.editorNew, "アンケートを作る", v)
+	} else if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(d.Slug)+"/edit", http.StatusSeeOther)
 	return nil
 }
 
-// staff is the signed-in staff member, for ApplyBy.
+// staff is the signed-in staff member, for ApplyBy and Create.
 func (p *Pages) staff(ctx context.Context) Staff {
 	return Staff{Email: web.UserEmail(ctx), Admin: p.isAdmin(ctx)}
 }
 
+// slugTaken tells early that a slug is in use; Create still refuses one
+// taken between this check and the creation.
 func (p *Pages) slugTaken(ctx context.Context, slug string) bool {
 	_, err := p.store.SurveyBySlug(ctx, slug)
 	return !errors.Is(err, ErrNotFound)
@@ -135,16 +135,33 @@ func (p *Pages) slugTaken(ctx context.Context, slug string) bool {
 // applyDefinition saves a definition built in code the way the CLI would:
 // through its YAML and ParseDefinition, as the signed-in staff member.
 func (p *Pages) applyDefinition(ctx context.Context, d *Definition) error {
+	parsed, src, err := reparse(d)
+	if err != nil {
+		return err
+	}
+	_, err = p.store.ApplyBy(ctx, parsed, src, p.staff(ctx))
+	return err
+}
+
+// createDefinition stores a definition built in code as a new survey of the
+// signed-in staff member, or returns ErrSlugTaken.
+func (p *Pages) createDefinition(ctx context.Context, d *Definition) error {
+	parsed, src, err := reparse(d)
+	if err != nil {
+		return err
+	}
+	return p.store.Create(ctx, parsed, src, p.staff(ctx))
+}
+
+// reparse returns a definition built in code as the CLI would read it, with
+// its YAML.
+func reparse(d *Definition) (*Definition, string, error) {
 	src, err := yaml.Marshal(d)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	parsed, err := ParseDefinition("editor", src)
-	if err != nil {
-		return err
-	}
-	_, err = p.store.ApplyBy(ctx, parsed, string(src), p.staff(ctx))
-	return err
+	return parsed, string(src), err
 }
 
 func (p *Pages) showEditor(w http.ResponseWriter, r *http.Request) error {
@@ -371,7 +388,7 @@ func (p *Pages) duplicate(w http.ResponseWriter, r *http.Request) error {
 	case !slugPattern.MatchString(slug):
 		msg = "新しい URL 名を半角の小文字・数字・-・_ で入力してください"
 	case p.slugTaken(r.Context(), slug):
-		msg = "この URL 名は既に使われています"
+		msg = "この URL 名は既に使われています。別の名前にしてください"
 	}
 	if msg != "" {
 		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))
@@ -390,16 +407,15 @@ func (p *Pages) duplicate(w http.ResponseWriter, r *http.Request) error {
 		e.Title, e.Date, e.Attendees = "", "", 0
 		d.Event = &e
 	}
-	if err := p.applyDefinition(r.Context(), &d); err != nil {
-		var refused *SeriesError
-		if !errors.As(err, &refused) {
-			return err
-		}
+	if err := p.createDefinition(r.Context(), &d); errors.Is(err, ErrSlugTaken) { // made by someone else meanwhile
+		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))
+		v.NewSlug, v.DupError = slug, "この URL 名は既に使われています。別の名前にしてください"
+		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.editor, "編集: "+s.Title, v)
+	} else if refused := (*SeriesError)(nil); errors.As(err, &refused) {
 		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))
 		v.NewSlug, v.DupError = slug, "複製できませんでした。"+refused.Error()
 		return p.web.Render(w, r, http.StatusForbidden, p.editor, "編集: "+s.Title, v)
-	}
-	if err := p.store.SetOwner(r.Context(), slug, web.UserEmail(r.Context())); err != nil {
+	} else if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(slug)+"/edit", http.StatusSeeOther)

@@ -120,9 +120,15 @@ func fuzzAnswers(d *Definition) map[string]any {
 	return raw
 }
 
+// maxIndexedValue bounds the values in the index of answer values
+// (answers_question_value): PostgreSQL refuses a B-tree entry over 2,704
+// bytes, question id and entry header included.
+const maxIndexedValue = 2600
+
 // checkRows: validated answers become answer rows whole (nothing silently
 // dropped, which would store a partial response) and only values a database
-// takes (valid UTF-8, no NUL, within the length limits).
+// takes (valid UTF-8, no NUL, within the length limits); what the
+// respondent typed is marked free text, kept out of the index of values.
 func checkRows(t *testing.T, s *Survey, answers Answers) {
 	t.Helper()
 	rows := answerRows(s, "r", answers)
@@ -133,6 +139,12 @@ func checkRows(t *testing.T, s *Survey, answers Answers) {
 			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) || utf8.RuneCountInString(v) > MaxTextareaLen {
 				t.Fatalf("question %d: value %q would be refused by the database", r.QuestionID, v)
 			}
+		}
+		if !r.FreeText && len(r.Value) > maxIndexedValue {
+			t.Fatalf("question %d: a value of %d bytes would go into the index of values", r.QuestionID, len(r.Value))
+		}
+		if qm := s.questionModel(r.QuestionID); r.FreeText != (freeTextType(qm.Type) || r.Other) {
+			t.Fatalf("question %s: %q marked free text %v", qm.Key, r.Value, r.FreeText)
 		}
 	}
 	for key, v := range answers {
@@ -159,6 +171,9 @@ func FuzzDecodeFormValidate(f *testing.F) {
 	f.Add(uint8(1), "q.municipality=%FF%FE&q.population=&q.stage=%00")
 	f.Add(uint8(2), "q.consent=on&q.email=a%40b&q.email=c&q.date=2024-02-30&q.count=1e309")
 	f.Add(uint8(0), "q.useful=%E3%81%9D%E3%81%AE%E4%BB%96&q.useful.other=++&q.useful=%E3%81%9D%E3%81%AE%E4%BB%96&q.recommend=-0")
+	// The longest texts, a run of kanji without punctuation: PostgreSQL once
+	// refused them in the index of values.
+	f.Add(uint8(0), url.Values{"q.role": {"その他"}, "q.role.other": {kanjiRun(MaxTextLen)}, "q.satisfaction": {"3"}, "q.comments": {kanjiRun(MaxTextareaLen)}}.Encode())
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		form, err := url.ParseQuery(body)
 		if err != nil && len(form) == 0 {
@@ -179,6 +194,7 @@ func FuzzValidateJSON(f *testing.F) {
 	f.Add(uint8(0), `{"role":"その他","useful":["その他","x","y"],"satisfaction":4.5,"recommend":1e400,"program":{"事例紹介":5}}`)
 	f.Add(uint8(1), `{"municipality":"\u0000","population":null,"stage":[],"challenge_detail":"\ud800"}`)
 	f.Add(uint8(2), `{"consent":"true","email":"a@example.jp","date":"2024-13-01","count":-1}`)
+	f.Add(uint8(0), `{"role":"`+kanjiRun(MaxTextLen)+`","useful":["`+kanjiRun(MaxTextLen)+`"],"satisfaction":3,"comments":"`+kanjiRun(MaxTextareaLen)+`"}`)
 	f.Fuzz(func(t *testing.T, which uint8, body string) {
 		var raw map[string]any
 		dec := json.NewDecoder(bytes.NewReader([]byte(body)))
@@ -238,4 +254,15 @@ func FuzzReadTable(f *testing.F) {
 			t.Fatalf("reading %d bytes took %s", len(data), time.Since(start))
 		}
 	})
+}
+
+// kanjiRun returns n kanji without punctuation or repetition that a
+// compressor could shorten much: the longest term and value a respondent
+// can send.
+func kanjiRun(n int) string {
+	r := make([]rune, n)
+	for i := range r {
+		r[i] = rune(0x4E00 + (i*7919)%20000)
+	}
+	return string(r)
 }

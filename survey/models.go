@@ -85,7 +85,11 @@ type Answer struct {
 	Value      string   `bun:"value"`
 	Number     *float64 `bun:"number"`
 	Other      bool     `bun:"other"`
-	Position   int      `bun:"position"`
+	// FreeText marks a value the respondent typed (a text, textarea or email
+	// answer, or an その他 text): it is kept out of the index of values,
+	// whose entries PostgreSQL limits to 2,704 bytes (migration 0007).
+	FreeText bool `bun:"free_text"`
+	Position int  `bun:"position"`
 	// DictVersion names the dictionary that made this answer's stored terms ("" if not analysed).
 	DictVersion string `bun:"dict_version"`
 }

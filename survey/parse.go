@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -274,6 +275,16 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 	}
 	if q.Type != Matrix && (len(q.Rows) > 0 || len(q.Columns) > 0) {
 		fail("rows", "only matrix questions have rows and columns")
+	}
+	for _, field := range []struct {
+		name    string
+		choices []string
+	}{{"options", q.Options}, {"columns", q.Columns}} {
+		for _, c := range field.choices {
+			if n := utf8.RuneCountInString(c); n > MaxChoiceLen {
+				fail(field.name, "%q… has %d characters; a choice has at most %d (put explanations in help)", string([]rune(c)[:20]), n, MaxChoiceLen)
+			}
+		}
 	}
 	if s := q.ShowIf; s != nil {
 		j, ok := earlier[s.Question]

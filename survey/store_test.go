@@ -162,16 +162,19 @@ func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
-		answers := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 5.0, "useful": []any{"財源の確保"}})
+		answers := mustValidate(t, s, map[string]any{"role": "大学", "satisfaction": 5.0, "useful": []any{"財源の確保"}, "comments": "連携が課題です。"})
 		if _, _, err := st.Submit(ctx, s, answers, survey.Submission{}); err != nil {
 			t.Fatal(err)
 		}
 		src := string(demo.File("meeting-feedback.yaml"))
 		cases := map[string]string{
-			"removed option":   strings.Replace(src, ", 財源の確保]", "]", 1),
-			"changed type":     strings.Replace(src, "type: scale\n", "type: number\n", 1),
-			"narrower range":   strings.Replace(src, "max: 5\n", "max: 4\n", 1),
-			"removed question": strings.Replace(src, "  - key: satisfaction\n", "  - key: satisfaction_new\n", 1),
+			"removed option":    strings.Replace(src, ", 財源の確保]", "]", 1),
+			"changed type":      strings.Replace(src, "type: scale\n", "type: number\n", 1),
+			"narrower range":    strings.Replace(src, "max: 5\n", "max: 4\n", 1),
+			"removed question":  strings.Replace(src, "  - key: satisfaction\n", "  - key: satisfaction_new\n", 1),
+			"その他 removed":       strings.Replace(src, "    other: true\n", "", 1), // role's; 大学 is its その他 text
+			"free text typed":   strings.Replace(src, "type: textarea\n    label: ご感想", "type: text\n    label: ご感想", 1),
+			"free text removed": strings.Replace(src, "  - key: comments\n", "  - key: comments_new\n", 1),
 		}
 		for name, changed := range cases {
 			d, err := survey.ParseDefinition("m.yaml", []byte(changed))

@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -14,6 +15,18 @@ import (
 
 // ErrFull is returned when a survey reached max_responses.
 var ErrFull = errors.New("survey has reached its maximum number of responses")
+
+// maxSubmissionKey bounds a submission key: stored keys are entries of an
+// index, which PostgreSQL refuses beyond 2,704 bytes. The form's, the API's
+// (see apiSubmissionKey) and an import's keys are all shorter.
+const maxSubmissionKey = 256
+
+func checkSubmissionKey(key string) error {
+	if len(key) > maxSubmissionKey {
+		return fmt.Errorf("a submission key of %d bytes is over the limit of %d", len(key), maxSubmissionKey)
+	}
+	return nil
+}
 
 // Submission describes where a response comes from.
 type Submission struct {
@@ -35,6 +48,9 @@ type Submission struct {
 // (full survey, used invitation) leaves the others whole, and none is
 // acknowledged before the shared commit.
 func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Submission) (id string, replay bool, err error) {
+	if err := checkSubmissionKey(sub.Key); err != nil {
+		return "", false, err
+	}
 	r := st.newResponse(s, sub)
 	newID := r.ID
 	rows := answerRows(s, r.ID, answers)
@@ -165,12 +181,12 @@ func (st *Store) startAnalysis(ctx context.Context, s *Survey, rows []Answer) (f
 func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, TermBatch) error, terms TermBatch) error {
 	ids, err := database.InsertWithIDs(ctx, tx, database.Rows{
 		Table:   "answers",
-		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "position", "dict_version"},
+		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "free_text", "position", "dict_version"},
 		Len:     len(rows),
 		Row: func(i int, v []any) {
 			a := &rows[i]
 			v[0], v[1], v[2], v[3] = a.ResponseID, a.QuestionID, a.Item, a.Value
-			v[4], v[5], v[6], v[7] = a.Number, a.Other, a.Position, a.DictVersion
+			v[4], v[5], v[6], v[7], v[8] = a.Number, a.Other, a.FreeText, a.Position, a.DictVersion
 		},
 	})
 	if err != nil {
@@ -196,6 +212,11 @@ type Pending struct {
 // are skipped, so importing the same file twice stores nothing twice.
 // max_responses does not apply: it limits respondents, not staff imports.
 func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (stored, skipped int, err error) {
+	for _, p := range batch {
+		if err := checkSubmissionKey(p.Sub.Key); err != nil {
+			return 0, 0, err
+		}
+	}
 	defer st.lockWrites()()
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var existing []string
@@ -283,11 +304,13 @@ func answerRows(s *Survey, responseID string, answers Answers) []Answer {
 			a := base
 			a.Value = v
 			a.Other = (q.Type == Single) && q.otherText(v)
+			a.FreeText = freeTextType(q.Type) || a.Other
 			rows = append(rows, a)
 		case []string:
 			for pos, x := range v {
 				a := base
 				a.Value, a.Other, a.Position = x, q.otherText(x), pos
+				a.FreeText = a.Other
 				rows = append(rows, a)
 			}
 		case float64:
