@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 )
@@ -56,12 +58,22 @@ func (h *Handlers) submitLogin(w http.ResponseWriter, r *http.Request) error {
 		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
 	}
 	v := loginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
+	if msg := loginInputProblem(v.Email); msg != "" {
+		v.Error = msg
+		return h.web.Render(w, r, http.StatusUnprocessableEntity, h.login, "ログイン", v)
+	}
 	token, err := h.store.SignInFrom(r.Context(), v.Email, r.PostForm.Get("password"), web.ClientAddr(r))
 	var throttled *ThrottledError
 	if errors.As(err, &throttled) {
 		w.Header().Set("Retry-After", ratelimit.RetryAfter(throttled.RetryAfter))
 		v.Error = "ログインの失敗が続いたため、しばらくログインできません。" + waitText(throttled.RetryAfter) + "後にもう一度お試しください。"
 		return h.web.Render(w, r, http.StatusTooManyRequests, h.login, "ログイン", v)
+	}
+	var busy *BusyError
+	if errors.As(err, &busy) {
+		w.Header().Set("Retry-After", ratelimit.RetryAfter(busy.RetryAfter))
+		v.Error = "ただいまログインが混み合っています。数秒待ってから、もう一度ログインしてください。"
+		return h.web.Render(w, r, http.StatusServiceUnavailable, h.login, "ログイン", v)
 	}
 	if errors.Is(err, ErrBadCredentials) {
 		v.Error = "メールアドレスかパスワードが違います。"
@@ -115,6 +127,18 @@ func (h *Handlers) RequireStaff(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "private, no-store")
 		next.ServeHTTP(w, r.WithContext(web.WithUser(r.Context(), u.Email)))
 	})
+}
+
+// loginInputProblem explains why a typed e-mail address cannot be any
+// account's, or returns "".
+func loginInputProblem(email string) string {
+	switch {
+	case !database.StorableText(email):
+		return "メールアドレスに使えない文字（NUL などの制御文字）が含まれています。入力し直してください。"
+	case utf8.RuneCountInString(normalEmail(email)) > MaxEmailLen:
+		return "メールアドレスが長すぎます（" + strconv.Itoa(MaxEmailLen) + "文字まで）。"
+	}
+	return ""
 }
 
 // safeNext keeps a post-login redirect on this site.

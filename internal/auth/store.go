@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
 // Roles a staff account can have.
@@ -48,14 +50,36 @@ type session struct {
 
 // Store keeps staff accounts and sessions.
 type Store struct {
-	db  *bun.DB
-	now func() time.Time
+	db        *bun.DB
+	now       func() time.Time
+	passwords *passwordGate // bounds the argon2id computations of this process
 	// Throttle limits failed sign-ins through SignInFrom.
 	Throttle Throttle
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *bun.DB) *Store { return &Store{db: db, now: time.Now, Throttle: DefaultThrottle} }
+func NewStore(db *bun.DB) *Store {
+	return &Store{db: db, now: time.Now, passwords: newDefaultPasswordGate(), Throttle: DefaultThrottle}
+}
+
+// MaxEmailLen is the longest e-mail address accepted, in characters: what
+// RFC 5321 allows, and, at 4 bytes a character at most, well within the
+// 2,704 bytes PostgreSQL's B-tree indexes hold (users.email, login_failures.account).
+const MaxEmailLen = 254
+
+// storableEmail reports whether an e-mail address can be looked up and stored
+// at all; no account has one that cannot.
+func storableEmail(email string) bool {
+	return utf8.RuneCountInString(email) <= MaxEmailLen && database.StorableText(email)
+}
+
+// checkPassword is CheckPassword in turn with the other checks of the process.
+func (st *Store) checkPassword(ctx context.Context, hash, password string) (ok bool, err error) {
+	if gateErr := st.passwords.do(ctx, func() { ok, err = CheckPassword(hash, password) }); gateErr != nil {
+		return false, gateErr
+	}
+	return ok, err
+}
 
 // ErrBadCredentials is returned for an unknown e-mail or a wrong password alike.
 var ErrBadCredentials = errors.New("wrong e-mail or password")
@@ -63,7 +87,10 @@ var ErrBadCredentials = errors.New("wrong e-mail or password")
 // AddUser creates a staff account, or resets the password and role of an existing one.
 func (st *Store) AddUser(ctx context.Context, email, password, role string) (created bool, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if n := utf8.RuneCountInString(email); n > MaxEmailLen {
+		return false, fmt.Errorf("--email has %d characters; use at most %d", n, MaxEmailLen)
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !database.StorableText(email) {
 		return false, fmt.Errorf("--email %q is not an e-mail address", email)
 	}
 	if role != RoleAdmin && role != RoleStaff {
@@ -72,7 +99,10 @@ func (st *Store) AddUser(ctx context.Context, email, password, role string) (cre
 	if n := utf8.RuneCountInString(password); n < MinPasswordLen {
 		return false, fmt.Errorf("password has %d characters; use at least %d", n, MinPasswordLen)
 	}
-	hash, err := HashPassword(password)
+	var hash string
+	if gateErr := st.passwords.do(ctx, func() { hash, err = HashPassword(password) }); gateErr != nil {
+		return false, gateErr
+	}
 	if err != nil {
 		return false, err
 	}
@@ -88,18 +118,25 @@ func (st *Store) AddUser(ctx context.Context, email, password, role string) (cre
 }
 
 // SignIn checks credentials and opens a session; it returns the cookie token.
+// While too many checks are under way it returns a *BusyError, unchecked.
 func (st *Store) SignIn(ctx context.Context, email, password string) (token string, err error) {
+	email = normalEmail(email)
+	if !storableEmail(email) {
+		return "", ErrBadCredentials
+	}
 	u := new(User)
-	err = st.db.NewSelect().Model(u).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	err = st.db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check so response times do not reveal accounts.
-		CheckPassword(dummyHash, password)
+		if _, err := st.checkPassword(ctx, dummyHash, password); err != nil {
+			return "", err
+		}
 		return "", ErrBadCredentials
 	}
 	if err != nil {
 		return "", err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
+	ok, err := st.checkPassword(ctx, u.PasswordHash, password)
 	if err != nil {
 		return "", err
 	}
