@@ -141,13 +141,28 @@ func loginInputProblem(email string) string {
 	return ""
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: it returns next only
+// when it is a clean local path (with a query), and /surveys otherwise.
+// Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+// so "/%09/evil.example" or "/\evil.example" would leave the site; encoded
+// slashes and backslashes are refused for the same reason.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/surveys"
+	const home = "/surveys"
+	if strings.ContainsFunc(next, controlOrBackslash) {
+		return home
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" || u.RawPath != "" {
+		return home // RawPath is set when the path escapes what it needs not, such as %2F
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.ContainsFunc(u.Path, controlOrBackslash) {
+		return home
+	}
+	return u.RequestURI()
 }
+
+func controlOrBackslash(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }
 
 // waitText says a wait in Japanese minutes (at least 1).
 func waitText(d time.Duration) string {

@@ -65,3 +65,42 @@ func TestSignInRefusesUnstorableEmails(t *testing.T) {
 		}
 	})
 }
+
+// After signing in, a browser goes only where next names a clean path on
+// this site: nothing a browser would read as another host, after dropping
+// tabs and newlines or reading a backslash or an encoded slash as a slash.
+func TestSignInRedirectsOnlyWithinTheSite(t *testing.T) {
+	db := dbtest.Open(t, dbtest.Kinds[0])
+	st := newThrottledStore(t, db, &clock{now: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)})
+	st.Throttle = Throttle{}
+	srv := loginServer(t, st, false)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for next, want := range map[string]string{
+		"/surveys/abc/edit?tab=1":     "/surveys/abc/edit?tab=1",
+		"/surveys?next=//evil":        "/surveys?next=//evil",
+		"":                            "/surveys",
+		"https://evil.example/":       "/surveys",
+		"//evil.example":              "/surveys",
+		"/\\evil.example":             "/surveys",
+		"\\\\evil.example":            "/surveys",
+		"/%09/evil.example":           "/surveys",
+		"/\t/evil.example":            "/surveys",
+		"/%0a/evil.example":           "/surveys",
+		"/%2F/evil.example":           "/surveys",
+		"/%2fevil.example":            "/surveys",
+		"/%5C/evil.example":           "/surveys",
+		"/ok\r\nSet-Cookie: x=1":      "/surveys",
+		"javascript:alert(1)":         "/surveys",
+		"/surveys/%E8%AA%BF%E6%9F%BB": "/surveys/%E8%AA%BF%E6%9F%BB",
+		"surveys":                     "/surveys",
+	} {
+		resp, err := client.PostForm(srv.URL+"/login", url.Values{"email": {testEmail}, "password": {testPassword}, "next": {next}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("next %q: %d to %q, want 303 to %q", next, resp.StatusCode, got, want)
+		}
+	}
+}
