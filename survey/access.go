@@ -4,12 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -189,10 +192,19 @@ func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
 	if level != "" && level != "view" && level != "edit" {
 		level = "view"
 	}
-	if !strings.Contains(email, "@") {
+	problem := ""
+	switch {
+	case !database.StorableText(email):
+		problem = "メールアドレスに" + unstorableText + "。"
+	case utf8.RuneCountInString(email) > maxEmailLen:
+		problem = fmt.Sprintf("メールアドレスが長すぎます（%d文字まで）。", maxEmailLen)
+	case !strings.Contains(email, "@"):
+		problem = "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"
+	}
+	if problem != "" {
 		list, _ := p.store.Shares(r.Context(), s)
 		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.shares, "共有: "+s.Title,
-			sharesView{Survey: s, Shares: list, Email: email, Error: "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"})
+			sharesView{Survey: s, Shares: list, Email: email, Error: problem})
 	}
 	if err := p.store.SetShare(r.Context(), s, email, level); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -168,6 +169,9 @@ func parseInvitees(data []byte) ([]Invitee, error) {
 		}
 		if name == "" {
 			return nil, errors.New(strconv.Itoa(row.num) + "行目: 名前（団体名）がありません。")
+		}
+		if !database.StorableText(name) || !database.StorableText(email) {
+			return nil, errors.New(strconv.Itoa(row.num) + "行目: " + unstorableText + "。")
 		}
 		if email != "" {
 			if _, err := mail.ParseAddress(email); err != nil {
