@@ -163,7 +163,8 @@ func parseInvitees(data []byte) ([]Invitee, error) {
 	}
 	var out []Invitee
 	for _, row := range rows {
-		name, email := strings.TrimSpace(row.cell(nameCol)), strings.TrimSpace(row.cell(mailCol))
+		// A list downloaded from koe comes back as it was written: its defused cells are taken back.
+		name, email := undefuse(strings.TrimSpace(row.cell(nameCol))), undefuse(strings.TrimSpace(row.cell(mailCol)))
 		if name == "" && email == "" {
 			continue
 		}
@@ -243,7 +244,7 @@ func (p *Pages) downloadInvitations(w http.ResponseWriter, r *http.Request) erro
 		case row.RevokedAt != nil:
 			status = "無効"
 		}
-		cw.Write([]string{row.Name, row.Email, row.URL, status})
+		cw.Write(defuse([]string{row.Name, row.Email, row.URL, status}))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/csv"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,6 +75,91 @@ func TestStaffFormsRefuseUnstorableText(t *testing.T) {
 		}
 		if n, _ := db.NewSelect().Table("surveys").Count(context.Background()); n != 1 {
 			t.Errorf("%d surveys, want only s1", n)
+		}
+	})
+}
+
+// csvRecords downloads a CSV as c and parses it.
+func csvRecords(t *testing.T, c *http.Client, u string) [][]string {
+	t.Helper()
+	resp, body := get(t, c, u)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", u, resp.StatusCode)
+	}
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return records
+}
+
+// In the answers CSV a number is written as a number (-7, not '-7, which a
+// spreadsheet reads as text and does not add up) while text that a
+// spreadsheet would run as a formula is still defused.
+func TestAnswersCSVWritesNumbersAsNumbers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		ts.apply("slug: cells\ntitle: 気温の記録\nquestions:\n  - key: temp\n    type: number\n    label: 気温\n    min: -50\n    max: 50\n  - key: note\n    type: text\n    label: メモ\n")
+		for _, answer := range []string{`{"answers":{"temp":-7,"note":"-7"}}`, `{"answers":{"temp":-0.5,"note":"=1+1"}}`} {
+			if code, out := ts.postJSON("/api/v1/surveys/cells/responses", "", answer); code != http.StatusCreated {
+				t.Fatalf("answer %s: %d %v", answer, code, out)
+			}
+		}
+		records := csvRecords(t, signedInStaff(t, ts), ts.URL+"/surveys/cells/responses.csv")
+		var got []string
+		for _, rec := range records[1:] {
+			got = append(got, rec[2]+" | "+rec[3])
+		}
+		slices.Sort(got)
+		if want := []string{"-0.5 | '=1+1", "-7 | '-7"}; !slices.Equal(got, want) {
+			t.Errorf("number | text cells: %q, want %q", got, want)
+		}
+	})
+}
+
+// The invitation list downloaded for a mail merge defuses names a
+// spreadsheet would run as formulas, and uploading it again gives the
+// names as they were.
+func TestInvitationCSVDefusesFormulas(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		staff := ts.editorClient("invite@example.jp")
+		if resp, _ := postForm(t, staff, ts.URL+"/surveys/new", url.Values{"slug": {"inv"}, "title": {"招待"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("new survey: %d", resp.StatusCode)
+		}
+		names := []string{`=HYPERLINK("https://evil.example","開く")`, "+81 青葉市", "-緑町", "@SUM(1+1)", "普通の名前"}
+		var list strings.Builder
+		w := csv.NewWriter(&list)
+		for _, n := range names {
+			w.Write([]string{n})
+		}
+		w.Flush()
+		if resp, body := postForm(t, staff, ts.URL+"/surveys/inv/invitations", url.Values{"list": {list.String()}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d\n%s", resp.StatusCode, body)
+		}
+		download := ts.URL + "/surveys/inv/invitations.csv"
+		var got []string
+		for _, rec := range csvRecords(t, staff, download)[1:] {
+			got = append(got, rec[0])
+		}
+		want := []string{`'=HYPERLINK("https://evil.example","開く")`, "'+81 青葉市", "'-緑町", "'@SUM(1+1)", "普通の名前"}
+		if !slices.Equal(got, want) {
+			t.Errorf("names in the download: %q, want %q", got, want)
+		}
+
+		_, body := get(t, staff, download)
+		if resp, page := postFile(t, staff, ts.URL+"/surveys/inv/invitations", "list.csv", []byte(body)); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload of the download: %d\n%s", resp.StatusCode, page)
+		}
+		s, _ := ts.app.surveys.SurveyBySlug(context.Background(), "inv")
+		all, err := ts.app.surveys.Invitations(context.Background(), s)
+		if err != nil || len(all) != 2*len(names) {
+			t.Fatalf("%d invitations, %v", len(all), err)
+		}
+		for i, iv := range all[len(names):] {
+			if iv.Name != names[i] {
+				t.Errorf("uploaded again: %q, want %q", iv.Name, names[i])
+			}
 		}
 	})
 }
