@@ -8,10 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -229,10 +230,6 @@ func (p *Pages) showShares(w http.ResponseWriter, r *http.Request) error {
 	return p.web.Render(w, r, http.StatusOK, p.shares, "共有: "+s.Title, sharesView{Survey: s, Shares: list})
 }
 
-// maxShareEmail bounds the address a survey is shared with: the longest an
-// e-mail address can be (RFC 5321).
-const maxShareEmail = 254
-
 func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
 	s, err := surveyFromPath(p.store, r)
 	if err != nil {
@@ -244,11 +241,12 @@ func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
 	}
 	problem := ""
 	switch {
+	case !database.StorableText(email):
+		problem = "メールアドレスに" + unstorableText + "。"
+	case utf8.RuneCountInString(email) > maxEmailLen:
+		problem = fmt.Sprintf("メールアドレスが長すぎます（%d文字まで）。", maxEmailLen)
 	case !strings.Contains(email, "@"):
 		problem = "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"
-	case len(email) > maxShareEmail || strings.ContainsFunc(email, unicode.IsControl):
-		// A share is keyed by the address: PostgreSQL refuses an index entry over 2,704 bytes.
-		problem = fmt.Sprintf("メールアドレスは%d文字以内で、改行などを含めずに入力してください。", maxShareEmail)
 	}
 	if problem != "" {
 		list, _ := p.store.Shares(r.Context(), s)

@@ -34,7 +34,7 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 		return err
 	}
 	for _, r := range responses {
-		rec := []string{r.SubmittedAt.In(jst).Format("2006/01/02 15:04:05"), r.ID}
+		rec := []string{r.SubmittedAt.In(jst).Format("2006/01/02 15:04:05"), defuseCell(r.ID)}
 		for i := range d.Questions {
 			q := &d.Questions[i]
 			switch {
@@ -42,13 +42,18 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 			case q.Type == Matrix:
 				m, _ := r.Answers[q.Key].(map[string]string)
 				for _, row := range q.Rows {
-					rec = append(rec, m[row])
+					rec = append(rec, defuseCell(m[row]))
 				}
 			default:
-				rec = append(rec, CellText(q, r.Answers[q.Key]))
+				if n, ok := r.Answers[q.Key].(float64); ok {
+					// A number is no formula: -7 stays a number a spreadsheet can add up.
+					rec = append(rec, formatNumber(n))
+					continue
+				}
+				rec = append(rec, defuseCell(CellText(q, r.Answers[q.Key])))
 			}
 		}
-		if err := cw.Write(defuse(rec)); err != nil {
+		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
@@ -56,13 +61,19 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 	return cw.Error()
 }
 
-// defuse prefixes a quote to cells a spreadsheet would evaluate (OWASP's CSV
-// injection advice): leading =, +, -, @, tab or carriage return.
+// defuse defuses every cell of a record of text.
 func defuse(rec []string) []string {
 	for i, c := range rec {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			rec[i] = "'" + c
-		}
+		rec[i] = defuseCell(c)
 	}
 	return rec
+}
+
+// defuseCell prefixes a quote to a text cell a spreadsheet would evaluate
+// (OWASP's CSV injection advice): leading =, +, -, @, tab or carriage return.
+func defuseCell(c string) string {
+	if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		return "'" + c
+	}
+	return c
 }

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -104,6 +105,8 @@ func (p *Pages) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.Title == "" {
 		v.Errors["title"] = "タイトルを入力してください"
+	} else if !database.StorableText(v.Title) {
+		v.Errors["title"] = unstorableText
 	}
 	if len(v.Errors) > 0 {
 		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.editorNew, "アンケートを作る", v)
@@ -389,6 +392,8 @@ func (p *Pages) duplicate(w http.ResponseWriter, r *http.Request) error {
 		msg = "新しい URL 名を半角の小文字・数字・-・_ で入力してください"
 	case p.slugTaken(r.Context(), slug):
 		msg = "この URL 名は既に使われています。別の名前にしてください"
+	case !database.StorableText(r.PostFormValue("new_title")):
+		msg = "新しいタイトルに" + unstorableText
 	}
 	if msg != "" {
 		v := p.editorViewOf(r, s, formFromDefinition(s.Definition()))

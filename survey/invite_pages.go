@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -162,12 +163,16 @@ func parseInvitees(data []byte) ([]Invitee, error) {
 	}
 	var out []Invitee
 	for _, row := range rows {
-		name, email := strings.TrimSpace(row.cell(nameCol)), strings.TrimSpace(row.cell(mailCol))
+		// A list downloaded from koe comes back as it was written: its defused cells are taken back.
+		name, email := undefuse(strings.TrimSpace(row.cell(nameCol))), undefuse(strings.TrimSpace(row.cell(mailCol)))
 		if name == "" && email == "" {
 			continue
 		}
 		if name == "" {
 			return nil, errors.New(strconv.Itoa(row.num) + "行目: 名前（団体名）がありません。")
+		}
+		if !database.StorableText(name) || !database.StorableText(email) {
+			return nil, errors.New(strconv.Itoa(row.num) + "行目: " + unstorableText + "。")
 		}
 		if email != "" {
 			if _, err := mail.ParseAddress(email); err != nil {
@@ -239,7 +244,7 @@ func (p *Pages) downloadInvitations(w http.ResponseWriter, r *http.Request) erro
 		case row.RevokedAt != nil:
 			status = "無効"
 		}
-		cw.Write([]string{row.Name, row.Email, row.URL, status})
+		cw.Write(defuse([]string{row.Name, row.Email, row.URL, status}))
 	}
 	cw.Flush()
 	return cw.Error()

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
 // DefinitionError is one problem in a survey definition, placed at its file and line.
@@ -69,6 +71,7 @@ func ParseDefinition(file string, data []byte) (*Definition, error) {
 		return nil, DefinitionErrors{yamlError(file, err)}
 	}
 	v := &validator{file: file, root: root.Content[0]}
+	v.checkText(v.root, "")
 	v.check(&d)
 	if len(v.errs) > 0 {
 		return nil, v.errs
@@ -135,6 +138,35 @@ func (v *validator) fail(field string, path []any, format string, args ...any) {
 		line = n.Line
 	}
 	v.errs = append(v.errs, &DefinitionError{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// checkText refuses text that neither database stores, wherever it is in
+// the definition: a NUL character (which YAML writes as \0; PostgreSQL
+// refuses it) or bytes that are not UTF-8 (which YAML carries as !!binary).
+func (v *validator) checkText(n *yaml.Node, field string) {
+	const msg = "contains a character that cannot be stored (NUL, written \\0 in YAML, or bytes that are not UTF-8); remove it"
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, name := n.Content[i], n.Content[i].Value
+			if field != "" {
+				name = field + "." + name
+			}
+			if !database.StorableText(key.Value) || key.ShortTag() == "!!binary" {
+				v.errs = append(v.errs, &DefinitionError{File: v.file, Line: key.Line, Field: field, Msg: "a key " + msg})
+				continue
+			}
+			v.checkText(n.Content[i+1], name)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			v.checkText(c, fmt.Sprintf("%s[%d]", field, i))
+		}
+	case yaml.ScalarNode:
+		if !database.StorableText(n.Value) || n.ShortTag() == "!!binary" {
+			v.errs = append(v.errs, &DefinitionError{File: v.file, Line: n.Line, Field: field, Msg: msg})
+		}
+	}
 }
 
 func (v *validator) check(d *Definition) {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/demo"
 )
@@ -81,5 +83,44 @@ func TestCLIRefusesBadInvocations(t *testing.T) {
 		if _, err := koe(t, "", args...); err == nil {
 			t.Errorf("koe %v succeeded", args)
 		}
+	}
+}
+
+// `koe user add` for an existing address resets the password and signs the
+// account out everywhere; it refuses to demote the only admin.
+func TestCLIPasswordResetEndsSessionsAndKeepsAnAdmin(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			dbURL := dbtest.URL(t, kind)
+			if _, err := koe(t, editorPassword+"\n", "user", "add", "--db", dbURL, "--email", "boss@example.jp", "--role", "admin"); err != nil {
+				t.Fatal(err)
+			}
+			db, err := database.Open(dbURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ts := newTestServer(t, db)
+			signedIn := signInAs(t, ts, "boss@example.jp")
+
+			out, err := koe(t, "取り替えた新しいパスワードです\n", "user", "add", "--db", dbURL, "--email", "boss@example.jp", "--role", "admin")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, "password updated for boss@example.jp (admin); its sessions are ended") {
+				t.Errorf("reset says %q", out)
+			}
+			if resp, _ := get(t, signedIn, ts.URL+"/surveys"); resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("old session after the reset: %d, want 401", resp.StatusCode)
+			}
+
+			_, err = koe(t, editorPassword+"\n", "user", "add", "--db", dbURL, "--email", "boss@example.jp", "--role", "staff")
+			if err == nil || !strings.Contains(err.Error(), "only admin") {
+				t.Errorf("demoting the only admin: %v, want refused", err)
+			}
+			if !ts.app.users.IsAdmin(context.Background(), "boss@example.jp") {
+				t.Error("the only admin was demoted")
+			}
+		})
 	}
 }

@@ -32,7 +32,7 @@ func TestOverlongShareAddressIsRefused(t *testing.T) {
 		s := ts.apply(string(demo.File("meeting-feedback.yaml")))
 		staff := ts.editorClient("owner@example.jp")
 		resp, body := postForm(t, staff, ts.URL+"/surveys/"+s.Slug+"/shares", url.Values{"email": {long}, "level": {"view"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "254文字以内") {
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "254文字まで") {
 			t.Fatalf("a 5,000-character address: %d, want 422 with the limit", resp.StatusCode)
 		}
 		if !strings.Contains(body, long) {

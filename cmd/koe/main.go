@@ -97,6 +97,7 @@ func (e *env) flags(name string) (*flag.FlagSet, *string) {
 		def = database.DefaultURL
 	}
 	db := fs.String("db", def, "database URL: sqlite:PATH or postgres://… (env KOE_DB)")
+	fs.Lookup("db").DefValue = database.Redact(def) // shown by --help; KOE_DB may hold a password
 	return fs, db
 }
 

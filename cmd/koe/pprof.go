@@ -6,7 +6,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"strings"
 	"time"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
 // startPprof serves Go's profiles (CPU, heap, goroutines, mutex…) for
@@ -26,7 +30,7 @@ func startPprof(addr string, log *slog.Logger) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/cmdline", redactedCmdline)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
@@ -38,4 +42,15 @@ func startPprof(addr string, log *slog.Logger) error {
 	}()
 	log.Info("serving profiles", "addr", ln.Addr().String())
 	return nil
+}
+
+// redactedCmdline is pprof.Cmdline with the password of --db hidden.
+func redactedCmdline(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	args := make([]string, len(os.Args))
+	for i, a := range os.Args {
+		args[i] = database.Redact(a)
+	}
+	fmt.Fprint(w, strings.Join(args, "\x00"))
 }

@@ -37,10 +37,10 @@ func userCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
-	verb := "password updated for"
 	if created {
-		verb = "created"
+		fmt.Fprintf(e.stdout, "created %s (%s)\n", strings.ToLower(*email), *role)
+	} else {
+		fmt.Fprintf(e.stdout, "password updated for %s (%s); its sessions are ended\n", strings.ToLower(*email), *role)
 	}
-	fmt.Fprintf(e.stdout, "%s %s (%s)\n", verb, strings.ToLower(*email), *role)
 	return nil
 }

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 )
 
@@ -26,19 +29,29 @@ func (st *Store) IsAdmin(ctx context.Context, email string) bool {
 	return err == nil && role == RoleAdmin
 }
 
-// RemoveUser deletes a staff account and its sessions.
+// RemoveUser deletes a staff account and its sessions. It refuses to delete
+// the only admin (ErrLastAdmin).
 func (st *Store) RemoveUser(ctx context.Context, id int64) error {
-	if _, err := st.db.NewDelete().Model((*session)(nil)).Where("user_id = ?", id).Exec(ctx); err != nil {
-		return err
-	}
-	res, err := st.db.NewDelete().Model((*User)(nil)).Where("id = ?", id).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return sql.ErrNoRows
-	}
-	return nil
+	return st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		admins, err := st.lockAdmins(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if len(admins) == 1 && admins[0] == id {
+			return ErrLastAdmin
+		}
+		if _, err := tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", id).Exec(ctx); err != nil {
+			return err
+		}
+		res, err := tx.NewDelete().Model((*User)(nil)).Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return sql.ErrNoRows
+		}
+		return nil
+	})
 }
 
 // Admin serves the staff-account pages, for admins only.
@@ -98,9 +111,19 @@ func (a *Admin) showUsers(w http.ResponseWriter, r *http.Request) error {
 // addUser adds an account, or changes the role and password of an existing one.
 func (a *Admin) addUser(w http.ResponseWriter, r *http.Request) error {
 	v := usersView{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role")}
-	if _, err := a.h.store.AddUser(r.Context(), v.Email, r.PostFormValue("password"), v.Role); err != nil {
-		v.Error = err.Error()
+	_, err := a.h.store.AddUser(r.Context(), v.Email, r.PostFormValue("password"), v.Role)
+	var bad *InputError
+	var busy *BusyError
+	switch {
+	case errors.As(err, &bad):
+		v.Error = bad.Japanese
 		return a.render(w, r, http.StatusUnprocessableEntity, v)
+	case errors.As(err, &busy):
+		w.Header().Set("Retry-After", ratelimit.RetryAfter(busy.RetryAfter))
+		v.Error = "ただいまパスワードの処理が混み合っています。数秒待ってから、もう一度保存してください。"
+		return a.render(w, r, http.StatusServiceUnavailable, v)
+	case err != nil:
+		return err
 	}
 	http.Redirect(w, r, "/admin/users?saved=1", http.StatusSeeOther)
 	return nil
@@ -119,6 +142,8 @@ func (a *Admin) removeUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := a.h.store.RemoveUser(r.Context(), id); errors.Is(err, sql.ErrNoRows) {
 		return web.Errorf(http.StatusNotFound, "このアカウントは見つかりません。")
+	} else if errors.Is(err, ErrLastAdmin) {
+		return a.render(w, r, http.StatusUnprocessableEntity, usersView{Role: RoleStaff, Error: ErrLastAdmin.Japanese})
 	} else if err != nil {
 		return err
 	}

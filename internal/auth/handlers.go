@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
 )
@@ -56,12 +58,22 @@ func (h *Handlers) submitLogin(w http.ResponseWriter, r *http.Request) error {
 		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
 	}
 	v := loginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
+	if msg := loginInputProblem(v.Email); msg != "" {
+		v.Error = msg
+		return h.web.Render(w, r, http.StatusUnprocessableEntity, h.login, "ログイン", v)
+	}
 	token, err := h.store.SignInFrom(r.Context(), v.Email, r.PostForm.Get("password"), web.ClientAddr(r))
 	var throttled *ThrottledError
 	if errors.As(err, &throttled) {
 		w.Header().Set("Retry-After", ratelimit.RetryAfter(throttled.RetryAfter))
 		v.Error = "ログインの失敗が続いたため、しばらくログインできません。" + waitText(throttled.RetryAfter) + "後にもう一度お試しください。"
 		return h.web.Render(w, r, http.StatusTooManyRequests, h.login, "ログイン", v)
+	}
+	var busy *BusyError
+	if errors.As(err, &busy) {
+		w.Header().Set("Retry-After", ratelimit.RetryAfter(busy.RetryAfter))
+		v.Error = "ただいまログインが混み合っています。数秒待ってから、もう一度ログインしてください。"
+		return h.web.Render(w, r, http.StatusServiceUnavailable, h.login, "ログイン", v)
 	}
 	if errors.Is(err, ErrBadCredentials) {
 		v.Error = "メールアドレスかパスワードが違います。"
@@ -117,13 +129,40 @@ func (h *Handlers) RequireStaff(next http.Handler) http.Handler {
 	})
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/surveys"
+// loginInputProblem explains why a typed e-mail address cannot be any
+// account's, or returns "".
+func loginInputProblem(email string) string {
+	switch {
+	case !database.StorableText(email):
+		return "メールアドレスに使えない文字（NUL などの制御文字）が含まれています。入力し直してください。"
+	case utf8.RuneCountInString(normalEmail(email)) > MaxEmailLen:
+		return "メールアドレスが長すぎます（" + strconv.Itoa(MaxEmailLen) + "文字まで）。"
 	}
-	return next
+	return ""
 }
+
+// safeNext keeps a post-login redirect on this site: it returns next only
+// when it is a clean local path (with a query), and /surveys otherwise.
+// Browsers drop tabs and newlines from URLs and read a backslash as a slash,
+// so "/%09/evil.example" or "/\evil.example" would leave the site; encoded
+// slashes and backslashes are refused for the same reason.
+func safeNext(next string) string {
+	const home = "/surveys"
+	if strings.ContainsFunc(next, controlOrBackslash) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Opaque != "" || u.User != nil || u.Host != "" || u.RawPath != "" {
+		return home // RawPath is set when the path escapes what it needs not, such as %2F
+	}
+	if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") ||
+		strings.ContainsFunc(u.Path, controlOrBackslash) {
+		return home
+	}
+	return u.RequestURI()
+}
+
+func controlOrBackslash(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }
 
 // waitText says a wait in Japanese minutes (at least 1).
 func waitText(d time.Duration) string {

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
 )
 
 // Roles a staff account can have.
@@ -48,58 +50,146 @@ type session struct {
 
 // Store keeps staff accounts and sessions.
 type Store struct {
-	db  *bun.DB
-	now func() time.Time
+	db        *bun.DB
+	now       func() time.Time
+	passwords *passwordGate // bounds the argon2id computations of this process
 	// Throttle limits failed sign-ins through SignInFrom.
 	Throttle Throttle
 }
 
 // NewStore returns a Store on db.
-func NewStore(db *bun.DB) *Store { return &Store{db: db, now: time.Now, Throttle: DefaultThrottle} }
+func NewStore(db *bun.DB) *Store {
+	return &Store{db: db, now: time.Now, passwords: newDefaultPasswordGate(), Throttle: DefaultThrottle}
+}
+
+// MaxEmailLen is the longest e-mail address accepted, in characters: what
+// RFC 5321 allows, and, at 4 bytes a character at most, well within the
+// 2,704 bytes PostgreSQL's B-tree indexes hold (users.email, login_failures.account).
+const MaxEmailLen = 254
+
+// storableEmail reports whether an e-mail address can be looked up and stored
+// at all; no account has one that cannot.
+func storableEmail(email string) bool {
+	return utf8.RuneCountInString(email) <= MaxEmailLen && database.StorableText(email)
+}
+
+// checkPassword is CheckPassword in turn with the other checks of the process.
+func (st *Store) checkPassword(ctx context.Context, hash, password string) (ok bool, err error) {
+	if gateErr := st.passwords.do(ctx, func() { ok, err = CheckPassword(hash, password) }); gateErr != nil {
+		return false, gateErr
+	}
+	return ok, err
+}
 
 // ErrBadCredentials is returned for an unknown e-mail or a wrong password alike.
 var ErrBadCredentials = errors.New("wrong e-mail or password")
 
-// AddUser creates a staff account, or resets the password and role of an existing one.
+// InputError is a problem with what was given for an account: Error says it
+// for the command line, Japanese for the admin pages.
+type InputError struct {
+	English, Japanese string
+}
+
+func (e *InputError) Error() string { return e.English }
+
+// ErrLastAdmin refuses to demote or delete the only admin: nobody could manage
+// staff accounts any more.
+var ErrLastAdmin = &InputError{
+	English:  "this is the only admin account; make another account admin first",
+	Japanese: "管理者はこのアカウントだけです。先に別のアカウントを管理者にしてから変更してください。",
+}
+
+// AddUser creates a staff account, or resets the password and role of an
+// existing one. A reset ends every session of the account: whoever signed in
+// with the old password is signed out. Problems with the input are *InputErrors.
 func (st *Store) AddUser(ctx context.Context, email, password, role string) (created bool, err error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-		return false, fmt.Errorf("--email %q is not an e-mail address", email)
+	if n := utf8.RuneCountInString(email); n > MaxEmailLen {
+		return false, &InputError{fmt.Sprintf("--email has %d characters; use at most %d", n, MaxEmailLen),
+			fmt.Sprintf("メールアドレスが長すぎます（%d文字まで）。", MaxEmailLen)}
+	}
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !database.StorableText(email) {
+		return false, &InputError{fmt.Sprintf("--email %q is not an e-mail address", email),
+			"メールアドレスの形ではありません（例: tanaka@example.jp）。"}
 	}
 	if role != RoleAdmin && role != RoleStaff {
-		return false, fmt.Errorf("--role %q: use admin or staff", role)
+		return false, &InputError{fmt.Sprintf("--role %q: use admin or staff", role), "権限は「管理者」か「スタッフ」を選んでください。"}
 	}
 	if n := utf8.RuneCountInString(password); n < MinPasswordLen {
-		return false, fmt.Errorf("password has %d characters; use at least %d", n, MinPasswordLen)
+		return false, &InputError{fmt.Sprintf("password has %d characters; use at least %d", n, MinPasswordLen),
+			fmt.Sprintf("パスワードが%d文字です。%d文字以上にしてください。", n, MinPasswordLen)}
 	}
-	hash, err := HashPassword(password)
+	var hash string
+	if gateErr := st.passwords.do(ctx, func() { hash, err = HashPassword(password) }); gateErr != nil {
+		return false, gateErr
+	}
 	if err != nil {
 		return false, err
 	}
-	u := &User{Email: email, PasswordHash: hash, Role: role, CreatedAt: st.now().UTC()}
-	exists, err := st.db.NewSelect().Model((*User)(nil)).Where("email = ?", email).Exists(ctx)
-	if err != nil {
-		return false, err
+	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		admins, err := st.lockAdmins(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var old User
+		err = tx.NewSelect().Model(&old).Column("id", "role").Where("email = ?", email).Scan(ctx)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			created = true
+			// An account created at the same moment by another process is overwritten, as a reset would.
+			_, err = tx.NewInsert().Model(&User{Email: email, PasswordHash: hash, Role: role, CreatedAt: st.now().UTC()}).
+				On("CONFLICT (email) DO UPDATE").Set("password_hash = EXCLUDED.password_hash, role = EXCLUDED.role").
+				Exec(ctx)
+			return err
+		case err != nil:
+			return err
+		}
+		if old.Role == RoleAdmin && role != RoleAdmin && len(admins) == 1 {
+			return ErrLastAdmin
+		}
+		if _, err := tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?, role = ?", hash, role).Where("id = ?", old.ID).Exec(ctx); err != nil {
+			return err
+		}
+		_, err = tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", old.ID).Exec(ctx)
+		return err
+	})
+	return created, err
+}
+
+// lockAdmins returns the ids of the admin accounts, locked until tx ends so
+// that two admins demoting or deleting each other at once cannot leave none
+// (PostgreSQL: row locks, and a row no longer admin when its lock is granted
+// drops out; SQLite: tx holds the write lock from its start).
+func (st *Store) lockAdmins(ctx context.Context, tx bun.Tx) ([]int64, error) {
+	q := tx.NewSelect().Model((*User)(nil)).Column("id").Where("role = ?", RoleAdmin)
+	if database.KindOf(st.db) == database.Postgres {
+		q = q.For("UPDATE")
 	}
-	_, err = st.db.NewInsert().Model(u).
-		On("CONFLICT (email) DO UPDATE").Set("password_hash = EXCLUDED.password_hash, role = EXCLUDED.role").
-		Exec(ctx)
-	return !exists, err
+	var ids []int64
+	err := q.Scan(ctx, &ids)
+	return ids, err
 }
 
 // SignIn checks credentials and opens a session; it returns the cookie token.
+// While too many checks are under way it returns a *BusyError, unchecked.
 func (st *Store) SignIn(ctx context.Context, email, password string) (token string, err error) {
+	email = normalEmail(email)
+	if !storableEmail(email) {
+		return "", ErrBadCredentials
+	}
 	u := new(User)
-	err = st.db.NewSelect().Model(u).Where("email = ?", strings.ToLower(strings.TrimSpace(email))).Scan(ctx)
+	err = st.db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check so response times do not reveal accounts.
-		CheckPassword(dummyHash, password)
+		if _, err := st.checkPassword(ctx, dummyHash, password); err != nil {
+			return "", err
+		}
 		return "", ErrBadCredentials
 	}
 	if err != nil {
 		return "", err
 	}
-	ok, err := CheckPassword(u.PasswordHash, password)
+	ok, err := st.checkPassword(ctx, u.PasswordHash, password)
 	if err != nil {
 		return "", err
 	}

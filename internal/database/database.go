@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	_ "github.com/lib/pq" // registers "postgres"
@@ -35,6 +36,10 @@ func Parse(raw string) (Kind, string, error) {
 	case raw == "":
 		return "", "", errors.New("empty database URL (use sqlite:PATH or postgres://…)")
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
+		// Checked here: the driver's own parse error quotes the whole URL, password and all.
+		if _, err := url.Parse(raw); err != nil {
+			return "", "", fmt.Errorf("database URL %s cannot be read as a URL (percent-encode characters such as %% / ? # @ : in the user name and password)", Redact(raw))
+		}
 		return Postgres, raw, nil
 	case strings.HasPrefix(raw, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(raw, "sqlite:"), "//")
@@ -43,7 +48,7 @@ func Parse(raw string) (Kind, string, error) {
 		}
 		return SQLite, sqliteDSN(path), nil
 	default:
-		return "", "", fmt.Errorf("database URL %q: use sqlite:PATH or postgres://USER@HOST/DB", raw)
+		return "", "", fmt.Errorf("database URL %q: use sqlite:PATH or postgres://USER@HOST/DB", Redact(raw))
 	}
 }
 
@@ -96,7 +101,7 @@ func Open(raw string) (*bun.DB, error) {
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("cannot reach database %s: %w", Redact(raw), err)
+		return nil, fmt.Errorf("cannot reach database %s: %s", Redact(raw), scrub(err.Error(), raw))
 	}
 	return db, nil
 }
@@ -109,14 +114,57 @@ func KindOf(db bun.IDB) Kind {
 	return SQLite
 }
 
-// Redact hides a password in a database URL so it can be logged.
+// Redact hides the password of a database URL (in its user info or a
+// password= parameter) so the URL can be printed or logged. It also hides
+// them in what is not a valid URL, such as a mistyped one, and in any text
+// holding such a URL, such as a command line argument --db=….
 func Redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if u, err := url.Parse(raw); err == nil && u.Scheme != "" {
+		_, hasPassword := u.User.Password()
+		if !hasPassword && !passwordParam.MatchString(u.RawQuery) {
+			return raw
+		}
+		if hasPassword {
+			u.User = url.UserPassword(u.User.Username(), redacted)
+		}
+		u.RawQuery = passwordParam.ReplaceAllString(u.RawQuery, "${1}"+redacted)
+		return u.String()
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	// Not a URL: hide from the first ':' after "://" to the last '@', and
+	// every password=… value.
+	if scheme, rest, ok := strings.Cut(raw, "://"); ok {
+		if at := strings.LastIndexByte(rest, '@'); at >= 0 {
+			if colon := strings.IndexByte(rest[:at], ':'); colon >= 0 {
+				raw = scheme + "://" + rest[:colon+1] + redacted + rest[at:]
+			}
+		}
 	}
-	return u.String()
+	return passwordParam.ReplaceAllString(raw, "${1}"+redacted)
+}
+
+const redacted = "xxxxx"
+
+var passwordParam = regexp.MustCompile(`(?i)(password=)[^&\s]*`)
+
+// scrub removes from an error message the secrets of a database URL,
+// in case a driver quotes the URL: its password as given, decoded, or escaped.
+func scrub(msg, raw string) string {
+	var secrets []string
+	if u, err := url.Parse(raw); err == nil {
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw, url.QueryEscape(pw), url.PathEscape(pw))
+		}
+		for k, vs := range u.Query() {
+			if strings.Contains(strings.ToLower(k), "password") {
+				secrets = append(secrets, vs...)
+			}
+		}
+	}
+	msg = strings.ReplaceAll(msg, raw, Redact(raw))
+	for _, s := range secrets {
+		if s != "" {
+			msg = strings.ReplaceAll(msg, s, redacted)
+		}
+	}
+	return msg
 }

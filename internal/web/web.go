@@ -42,7 +42,7 @@ func Handle(er ErrorRenderer, log *slog.Logger, h HandlerFunc) http.Handler {
 			er.RenderError(w, r, e.Status, e.Message)
 			return
 		}
-		log.ErrorContext(r.Context(), "request failed", "id", RequestID(r.Context()), "method", r.Method, "path", r.URL.Path, "err", err)
+		log.ErrorContext(r.Context(), "request failed", "id", RequestID(r.Context()), "method", r.Method, "path", LoggedPath(r), "err", err)
 		er.RenderError(w, r, http.StatusInternalServerError, "サーバーで問題が発生しました。時間をおいてもう一度お試しください。")
 	})
 }
