@@ -503,14 +503,15 @@ func MatchIssues(prev []IssueRef, cur *Issues) map[string]string {
 // AdoptIDs gives each group the ID of the earlier group it matches
 // (MatchIssues), so that a staff name, a merge or a hidden flag stored
 // under that ID stays with the issue while most of its answers stay. A
-// group that matches nothing keeps its own ID; in the rare case that this
-// ID is one an earlier group's successor now holds, it gets a new one,
-// derived from it. It returns the number of groups whose ID was carried over.
+// group that matches nothing never carries an earlier ID: when its own
+// MinHash ID is one (it kept the earlier group's smallest passage but not
+// most of its answers), it gets a new one derived from it. It returns the
+// number of groups whose ID was carried over.
 func (is *Issues) AdoptIDs(prev []IssueRef) int {
 	match := MatchIssues(prev, is)
 	taken := map[string]bool{}
-	for _, old := range match {
-		taken[old] = true
+	for _, p := range prev {
+		taken[p.ID] = true
 	}
 	for i := range is.Groups {
 		g := &is.Groups[i]

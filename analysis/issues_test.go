@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -333,6 +334,14 @@ func TestMatchIssuesMajorities(t *testing.T) {
 		t.Fatalf("matches %v: the remaining answers of a are all in x", got)
 	}
 	if n := cur.AdoptIDs(prev[:1]); n != 1 || cur.Groups[0].ID != "a" {
+		t.Fatalf("AdoptIDs: %d, %v", n, cur.Groups)
+	}
+	// A group that matches nothing does not keep an earlier ID, even when
+	// its own (MinHash) ID is that one: an issue that split three ways has
+	// no successor, and its staff name must not stick to a 40 % part.
+	id := fmt.Sprintf("%016x", uint64(42))
+	cur = &Issues{Groups: []IssueGroup{{ID: id, Answers: span(0, 40)}, {ID: "n", Answers: span(40, 70)}, {ID: "m", Answers: span(70, 100)}}}
+	if n := cur.AdoptIDs([]IssueRef{{ID: id, Answers: span(0, 100)}}); n != 0 || cur.Groups[0].ID == id {
 		t.Fatalf("AdoptIDs: %d, %v", n, cur.Groups)
 	}
 }
