@@ -13,8 +13,9 @@ import (
 // weighted by their cosine. Adjacency is in CSR form (neighbours of node i
 // are adj[off[i]:off[i+1]], ascending), which holds 100,000 passages with
 // ten neighbours each in about 20 MB, where a map per edge would need ten
-// times that. It implements gonum's graph.WeightedUndirected with node IDs
-// 0..n-1, iterated in ID order so that gonum's algorithms are deterministic.
+// times that. It implements gonum's graph.WeightedUndirected (node IDs
+// 0..n-1, iterated in ID order) so that gonum's community.Q and Modularize
+// can check louvain's partitions.
 type simGraph struct {
 	off []int32
 	adj []int32
