@@ -12,28 +12,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/koe-project/koe/internal/testcorpus"
 )
 
 // Real answers for the issue-group tests and benchmarks.
 
-// openCorpus opens a file of the shared corpora: corpusDir, or the first
-// shared/corpora found going up from the package directory (a git worktree
-// sits deeper than the main checkout). When it is missing the test fails
-// under CI=true (a CI run must not pass by skipping the real text) and is
-// skipped otherwise.
+// openCorpus opens a file of the shared corpora (see internal/testcorpus:
+// found from a worktree too, and required under CI=true).
 func openCorpus(tb testing.TB, name string) *os.File {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(corpusDir, name))
-	for dir := ".."; err != nil && len(dir) < 30; dir = filepath.Join(dir, "..") {
-		if g, e := os.Open(filepath.Join(dir, "shared", "corpora", name)); e == nil {
-			f, err = g, nil
-		}
-	}
+	f, err := os.Open(filepath.Join(testcorpus.Dir(tb), name))
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("corpus %s is needed: %v", name, err)
-		}
-		tb.Skipf("corpus %s not available (a CI=true run fails here): %v", name, err)
+		tb.Fatalf("corpus %s: %v", name, err)
 	}
 	return f
 }
