@@ -192,9 +192,9 @@ func (a *Analyzer) KWIC(docs []Doc, term string, width int) []KWICLine {
 			continue
 		}
 		disp := Normalize(d.Text)
-		a.scan(d.Text, func(t string, _ bool, st, en int) {
-			if t == want {
-				out = append(out, kwicLine(d.ID, disp, st, en, width))
+		a.scan(d.Text, func(o occurrence) {
+			if o.text == want {
+				out = append(out, kwicLine(d.ID, disp, o.start, o.end, width))
 			}
 		})
 	}
