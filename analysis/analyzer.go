@@ -39,11 +39,12 @@ const (
 	// KindPhrase is a noun with its predicate (本数が少ない, 駐車場がない,
 	// 免許制にしてほしい), or a request without a noun (増やしてほしい).
 	KindPhrase = "phrase"
-	// KindPart is a word the answer uses only inside longer terms (横断 of
-	// 横断歩道), or only as the head of a negated statement (満足 of
-	// 満足できなかった, counted there as 満足できない). It is counted like a
-	// word, but code rules do not match it: a rule naming 横断 is about
-	// 横断, not 横断歩道.
+	// KindPart is a term the answer never says outright: a word only
+	// inside longer terms (横断 of 横断歩道), the head of a negated
+	// statement (満足 of 満足できなかった, counted there as 満足できない), a
+	// judgement made in passing (良い of よくても, 美味しい of 美味しいもの
+	// が食べたい). It is counted like a word, but code rules do not match
+	// it: a rule naming 横断 is about 横断, not 横断歩道.
 	KindPart = "part"
 )
 
@@ -400,11 +401,7 @@ func (a *Analyzer) Terms(text string) []Term {
 			}
 		}
 		if i < 0 {
-			kind := o.kind
-			if kind == KindWord && !o.whole {
-				kind = KindPart
-			}
-			out = append(out, Term{Text: o.text, Kind: kind})
+			out = append(out, Term{Text: o.text, Kind: o.kind})
 			i = len(out) - 1
 			if idx != nil {
 				idx[o.text] = i
@@ -419,9 +416,6 @@ func (a *Analyzer) Terms(text string) []Term {
 		t.Count++
 		if o.whole {
 			t.Sentences |= sentenceBit(o.sentence)
-			if t.Kind == KindPart {
-				t.Kind = KindWord
-			}
 		}
 		if o.kind == KindCompound {
 			t.Kind = KindCompound
@@ -429,6 +423,11 @@ func (a *Analyzer) Terms(text string) []Term {
 	})
 	if len(out) == 0 {
 		return nil
+	}
+	for i := range out {
+		if out[i].Sentences == 0 {
+			out[i].Kind = KindPart // never said whole: no sentence for code rules
+		}
 	}
 	return out
 }

@@ -100,6 +100,18 @@ func TestGeneralCodeBook(t *testing.T) {
 		"満足できなかった":              {"不満・困りごと"},
 		"温泉街にお土産屋さんがあると嬉しい":     {"要望"},
 		"新しい計画には反対です。賛成する人は少ない": {"不満・困りごと", "賛成", "反対"},
+		// A wish is not a judgement of what is.
+		"飲食ブースがもう少し広いとよい":       {"要望"},
+		"美味しいものが食べたい":           nil,
+		"美味しくて安いランチがあるといい":      {"要望"},
+		"値段も安かったら、最高":           nil,
+		"お洒落なカフェがもっとあるといい":      {"要望"},
+		"リーズナブルな値段であれば嬉しいです":    {"要望"},
+		"子連れ向けを考えてくださったのが嬉しかった": {"評価・よかった点"},
+		// Nor is a description, or an "only".
+		"付加価値の高い製品が好調":   nil,
+		"ここでしか買えないものがある": nil,
+		"登りはよくても下りは膝に来る": nil,
 	} {
 		if got := cb.Match(a.Terms(text)); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: codes %v, want %v (terms %v)", text, got, want, a.Terms(text))

@@ -40,7 +40,16 @@ type sentenceScan struct {
 	argText  string
 	argStart int
 	particle string
+	// wish: the sentence asks or wishes for something (てほしい, たい,
+	// あると嬉しい, のがよい). An adjective describing a noun in such a
+	// sentence (美味しいものが食べたい) is what is wished for, not a
+	// judgement: those occurrences are held until the sentence ends and
+	// then emitted not whole.
+	wish bool
+	held []occurrence
 }
+
+func (s *sentenceScan) hold(o occurrence) { s.held = append(s.held, o) }
 
 func (s *sentenceScan) run() {
 	for i := 0; i < len(s.toks); {
@@ -64,6 +73,70 @@ func (s *sentenceScan) run() {
 			i++
 		}
 	}
+	for _, o := range s.held {
+		o.whole = o.whole && !s.wish
+		s.emit(o)
+	}
+}
+
+// isNounToken: any noun, 非自立 and 副詞可能 included (美味しい|もの, 少ない|時期).
+func (s *sentenceScan) isNounToken(j int) bool {
+	if j >= len(s.toks) {
+		return false
+	}
+	t := &s.toks[j]
+	return t.role.cls == clsNoun || t.role.cls == clsPrefix || s.a.feature(t, 0) == "名詞"
+}
+
+// afterCondition reports whether token i follows a condition (〜ば, 〜たら,
+// 〜と, 〜なら), adverbs aside: あると|もっと|良い, 安ければ|嬉しい.
+func (s *sentenceScan) afterCondition(i int) (int, bool) {
+	k := i - 1
+	for k >= 0 && (s.toks[k].role.cls == clsAdverb || s.toks[k].Surface == "、" || s.toks[k].Surface == ",") {
+		k-- // 安かったら、最高
+	}
+	if k < 0 {
+		return 0, false
+	}
+	t := &s.toks[k]
+	switch t.Surface {
+	case "ば", "たら", "だら", "なら":
+		return k, true
+	case "と":
+		return k, s.a.feature(t, 1) == "接続助詞"
+	}
+	return 0, false
+}
+
+// wishAfterNoun emits a request phrase for a noun wished for through a
+// condition (値段であれば嬉しい: 値段であってほしい); k is the condition.
+func (s *sentenceScan) wishAfterNoun(k int) {
+	j := k - 1
+	if j >= 0 && (s.toks[j].Surface == "あれ" || s.toks[j].Surface == "あっ") {
+		j--
+	}
+	if j < 0 || s.toks[j].role.cls != clsAux || s.a.baseOf(&s.toks[j]) != "だ" {
+		if s.toks[k].Surface != "なら" {
+			return
+		}
+		j = k
+	}
+	e := j
+	i := e
+	for i > 0 && (s.toks[i-1].role.cls == clsNoun || s.toks[i-1].role.cls == clsSuffix) && !s.toks[i-1].stop {
+		i--
+	}
+	if i == e {
+		return
+	}
+	display, key := s.runText(i, e)
+	if e, ok := s.a.lex[key]; ok {
+		if e.stop {
+			return
+		}
+		display = e.display
+	}
+	s.a.emitTerm(display+"であってほしい", KindPhrase, [2]int{s.off + s.toks[i].Position, s.off + s.toks[k].end()}, s.index, true, false, s.emit)
 }
 
 // runEnd returns the end (exclusive) of the noun run starting at i: nouns,
@@ -162,6 +235,16 @@ func (s *sentenceScan) nounRun(i int) int {
 	display, key := s.runText(i, e)
 	argWaiting := s.pending == i
 
+	// あると便利: a wish, not praise of something convenient.
+	if e == i+1 && isWishWord(display) {
+		if _, ok := s.afterCondition(i); ok {
+			s.wish = true
+			s.emitRun(i, e, display, key, false)
+			s.pending = -1
+			return j
+		}
+	}
+
 	// 問題ない, 仕方がない: the noun and ない are one adjective.
 	if last.role.sub == nounNai {
 		k := j
@@ -191,6 +274,7 @@ func (s *sentenceScan) nounRun(i int) int {
 				next++
 			}
 			end, f := s.tail(next)
+			s.wish = s.wish || f.request || f.beki || f.desire
 			said := max(next, f.upto) // 改善してほしい of 改善してほしいです
 			form := display + predicateForm(b, ctype, f)
 			if f.neg {
@@ -221,6 +305,12 @@ func (s *sentenceScan) nounRun(i int) int {
 			form += "ではない"
 			s.emitRun(i, e, display, key, false)
 			a.emitTerm(form, KindWord, s.span(i, said), s.index, true, true, s.emit)
+		} else if end < len(s.toks) && end > j && s.toks[end-1].Surface == "で" {
+			// お洒落で安いカフェ: a chain of qualities, judged with its sentence.
+			emit := s.emit
+			s.emit = s.hold
+			s.emitRun(i, e, display, key, true)
+			s.emit = emit
 		} else {
 			s.emitRun(i, e, display, key, true)
 		}
@@ -231,7 +321,15 @@ func (s *sentenceScan) nounRun(i int) int {
 		return max(end, j)
 	}
 
-	s.emitRun(i, e, display, key, true)
+	// 綺麗な海: an adjectival noun describing a noun waits for the sentence.
+	if last.role.sub == nounAdjectival && j+1 < len(s.toks) && s.toks[j].Surface == "な" && s.isNounToken(j+1) {
+		emit := s.emit
+		s.emit = s.hold
+		s.emitRun(i, e, display, key, true)
+		s.emit = emit
+	} else {
+		s.emitRun(i, e, display, key, true)
+	}
 	s.pending = -1
 	if e, ok := a.lex[key]; ok {
 		if e.stop {
@@ -327,11 +425,15 @@ func (s *sentenceScan) waitForPredicate(start, j int, display string) {
 // emitPhrase emits argument + particle + predicate form, spanning from the
 // argument to the end of the predicate (token index end, exclusive).
 func (s *sentenceScan) emitPhrase(particle, form string, end int) {
+	s.emitPhraseWhole(particle, form, end, true)
+}
+
+func (s *sentenceScan) emitPhraseWhole(particle, form string, end int, whole bool) {
 	if s.argText == "" || form == "" {
 		return
 	}
 	stop := s.off + s.toks[end-1].end()
-	s.a.emitTerm(s.argText+particle+form, KindPhrase, [2]int{s.off + s.argStart, stop}, s.index, true, true, s.emit)
+	s.a.emitTerm(s.argText+particle+form, KindPhrase, [2]int{s.off + s.argStart, stop}, s.index, whole, true, s.emit)
 }
 
 func (s *sentenceScan) span(i, j int) [2]int {
@@ -352,10 +454,13 @@ func (s *sentenceScan) isCopula(j int) bool {
 
 // predFlags is what the tail of a predicate says about it.
 type predFlags struct {
-	upto    int  // index after the last token that said any of the below (0: none)
-	neg     bool // negated an odd number of times
-	request bool // 〜てほしい, 〜てください, 〜たらいい, 〜と助かる
-	beki    bool // 〜べき
+	upto       int  // index after the last token that said any of the below (0: none)
+	desire     bool // 〜たい
+	concessive bool // 〜ても
+	condition  bool // 〜ば, 〜たら: said of a case, not of what is
+	neg        bool // negated an odd number of times
+	request    bool // 〜てほしい, 〜てください, 〜たらいい, 〜と助かる
+	beki       bool // 〜べき
 }
 
 // predicate emits the verb or adjective at i with its tail and returns the
@@ -369,11 +474,22 @@ func (s *sentenceScan) predicate(i int) int {
 		base = c.display // わかる -> 分かる before forms are built from it
 	}
 	stopBase := a.isStop(base)
+	// あると嬉しい, 安ければもっと良い: a wish, said of what comes before.
+	if isWishWord(base) || isWishWord(head.Surface) {
+		if k, ok := s.afterCondition(i); ok {
+			s.wish = true
+			s.wishAfterNoun(k)
+			end, _ := s.tail(i + 1)
+			s.pending = -1
+			return end
+		}
+	}
 	// A hiragana adjective is a word when IPADIC sees a whole form of it:
 	// a bare stem (ガル接続) is old kana misread (あつた -> あつ|た).
 	cform := a.feature(head, a.sys.cformIdx)
 	kanaOK := head.role.cls == clsAdj && cform != "ガル接続" && cform != "語幹" && !strings.HasPrefix(cform, "文語")
 	next := i + 1
+	adjective := head.role.cls == clsAdj // or made one below (分かりにくい)
 	// Passive, potential and causative are part of a negated verb
 	// (停められなかった is 停められない, not 停めない); otherwise the verb is
 	// counted by its base form (食べられた: 食べる).
@@ -394,7 +510,7 @@ func (s *sentenceScan) predicate(i int) int {
 					b = "がたい"
 				}
 				kanaOK = kanaOK || !isAllHiragana(base)
-				base, ctype = c+b, "形容詞・アウオ段"
+				base, ctype, adjective = c+b, "形容詞・アウオ段", true
 				next++
 			}
 		case "すぎる", "過ぎる":
@@ -426,6 +542,14 @@ func (s *sentenceScan) predicate(i int) int {
 		}
 	}
 	end, f := s.tail(next)
+	if f.neg && i > 0 && s.toks[i-1].Surface == "しか" {
+		f.neg = false // ここでしか買えない: only here, not "cannot"
+	}
+	s.wish = s.wish || f.request || f.beki || f.desire || base == "欲しい" || base == "ほしい"
+	// Not a judgement: よくても (even if good), 行くのがよい (advice), もう少し
+	// 広いとよい (a wish for what is not).
+	phraseWhole := !f.concessive && !s.advice(i, base) && !(f.condition && !f.request)
+	whole := phraseWhole && !(adjective && (f.request || f.condition))
 	said := max(next, f.upto) // 本数が少ない of 本数が少ないです, 良くなかっ of 良くなかった
 	form := predicateForm(base, ctype, f)
 	if !stopBase {
@@ -435,7 +559,22 @@ func (s *sentenceScan) predicate(i int) int {
 		if f.neg {
 			word = form
 		}
-		a.emitTerm(word, KindWord, s.span(i, said), s.index, true, kanaOK, s.emit)
+		emit := s.emit
+		ofSubject := i >= 2 && s.toks[i-1].Surface == "の" && s.isNounToken(i-2)
+		if adjective && end == next && ofSubject && next < len(s.toks) && s.toks[next].role.cls != clsAux && s.toks[next].role.cls != clsParticle {
+			whole = false // 視聴率の良い「花咲タイムス」: a description
+		} else if adjective && !f.neg && end > next && s.toks[end-1].Surface == "て" {
+			emit = s.hold // 美味しくて安いランチがあるといい: a chain, judged with its sentence
+		} else if adjective && end == next && s.isNounToken(next) {
+			if s.pending == i || ofSubject {
+				// 付加価値の高い製品, 人の少ない時期, 影響を受けにくい体質: a
+				// clause describing a noun, not a judgement.
+				whole = false
+			} else {
+				emit = s.hold // 美味しいもの: waits for the sentence (see wish)
+			}
+		}
+		a.emitTerm(word, KindWord, s.span(i, said), s.index, whole, kanaOK, emit)
 	}
 	if s.pending == i {
 		particle := s.particle
@@ -445,12 +584,26 @@ func (s *sentenceScan) predicate(i int) int {
 		if base == "ほしい" || base == "欲しい" {
 			form = "ほしい"
 		}
-		s.emitPhrase(particle, form, said)
+		s.emitPhraseWhole(particle, form, said, phraseWhole)
 	} else if (f.request || f.beki) && !stopBase {
 		a.emitTerm(form, KindPhrase, s.span(i, said), s.index, true, false, s.emit)
 	}
 	s.pending = -1
 	return end
+}
+
+// advice reports 良い as in 〜のがよい, 〜方がいい: a suggestion, which makes
+// the sentence a wish.
+func (s *sentenceScan) advice(i int, base string) bool {
+	if base != "良い" || i < 2 || s.toks[i-1].Surface != "が" {
+		return false
+	}
+	switch s.toks[i-2].Surface {
+	case "の", "方", "ほう":
+		s.wish = true
+		return true
+	}
+	return false
 }
 
 // voiced returns the verb base with the passive, potential or causative
@@ -496,6 +649,10 @@ func predicateForm(base, ctype string, f predFlags) string {
 		if te := teForm(base, ctype); te != "" {
 			return te + "ほしい"
 		}
+	case f.desire:
+		if c := continuativeForm(base, ctype); c != "" {
+			return c + "たい" // 海が見たい
+		}
 	case f.beki:
 		if base == "する" || strings.HasSuffix(base, "する") && strings.HasPrefix(ctype, "サ変") {
 			return strings.TrimSuffix(base, "る") + "べき" // すべき
@@ -529,13 +686,16 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 			case b == "ない" || b == "ぬ" || b == "ん" && t.Surface == "ん":
 				negs++
 				f.upto = j + 1
-			case b == "べし":
+			case b == "べし" && t.Surface != "べく" && !s.isNounToken(j+1):
+				// 改善すべき(だ); not 応えるべく (in order to) nor 留意すべき状況
+				// (a description).
 				f.beki = true
 				f.upto = j + 1
 			case (b == "ほしい" || b == "欲しい") && (prev == "て" || prev == "で"):
 				f.request = true
 				f.upto = j + 1
-			case (b == "くださる" || b == "下さる") && (prev == "て" || prev == "で"):
+			case (b == "くださる" || b == "下さる") && (prev == "て" || prev == "で") && (strings.HasPrefix(t.Surface, "ください") || strings.HasPrefix(t.Surface, "下さい")):
+				// 〜てください; not 考えてくださった (kindly did)
 				f.request = true
 				f.upto = j + 1
 			case (b == "もらう" || b == "貰う" || b == "いただく" || b == "頂く" || b == "くれる") && (prev == "て" || prev == "で"):
@@ -543,6 +703,13 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 			case b == "たい" && benefactive:
 				f.request = true
 				f.upto = j + 1
+			case isWishWord(b) && (prev == "ば" || prev == "たら" || prev == "と" || prev == "だら"):
+				f.request = true // 広いとよい (よい 非自立)
+				f.upto = j + 1
+			case b == "たい":
+				f.desire = true
+			case b == "た" && (t.Surface == "たら" || t.Surface == "だら"):
+				f.condition = true
 			case (b == "た" && t.Surface == "たら") && benefactive:
 				f.request = true
 				f.upto = j + 1
@@ -565,27 +732,50 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 			switch {
 			case (b == "ある" || b == "有る") && (prev == "で" || prev == "は" || prev == "も" || strings.HasSuffix(prev, "く")):
 				// 便利ではありません: ある carries the negation that follows.
-			case (b == "助かる" || b == "嬉しい") && (prev == "ば" || prev == "たら" || prev == "と" || prev == "だら"):
+			case (isWishWord(b) || isWishWord(t.Surface)) && (prev == "ば" || prev == "たら" || prev == "と" || prev == "だら"):
 				f.request = true
 				f.upto = j + 1
 			default:
 				return j, f.withNeg(negs)
 			}
 		case clsParticle:
+			if t.Surface == "ば" {
+				f.condition = true
+			}
 			switch t.Surface {
 			case "て", "で", "ば":
 				if a.feature(t, 1) == "格助詞" && t.Surface == "で" {
 					return j, f.withNeg(negs) // 駅で: a place, not 便利で
 				}
 			case "は", "も":
+				if t.Surface == "も" && (prev == "て" || prev == "で") {
+					f.concessive = true
+				}
 				if j+1 >= len(toks) || !(a.baseOf(&toks[j+1]) == "ない" || a.baseOf(&toks[j+1]) == "ある") {
 					return j, f.withNeg(negs)
 				}
 			case "と":
-				if j+1 >= len(toks) || !isWishWord(a.baseOf(&toks[j+1])) {
+				k := j + 1
+				for k < len(toks) && toks[k].role.cls == clsAdverb {
+					k++
+				}
+				// IPADIC reads a final あるといい as と + いう: the surface tells.
+				if k >= len(toks) || !isWishWord(a.baseOf(&toks[k])) && !isWishWord(toks[k].Surface) {
 					return j, f.withNeg(negs)
 				}
 			default:
+				return j, f.withNeg(negs)
+			}
+		case clsAdverb: // あればもっと良い
+			if prev == "ば" || prev == "たら" || prev == "と" || prev == "だら" {
+				continue
+			}
+			return j, f.withNeg(negs)
+		case clsNoun: // あると便利
+			if (prev == "ば" || prev == "たら" || prev == "と" || prev == "だら") && isWishWord(t.Surface) {
+				f.request = true
+				f.upto = j + 1
+			} else {
 				return j, f.withNeg(negs)
 			}
 		default:
@@ -596,9 +786,11 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 	return j, f.withNeg(negs)
 }
 
+// isWishWord: what follows a condition to make a wish (あると嬉しい,
+// あればいい, あると便利).
 func isWishWord(b string) bool {
 	switch b {
-	case "いい", "良い", "よい", "嬉しい", "うれしい", "助かる", "ありがたい", "有難い":
+	case "いい", "良い", "よい", "嬉しい", "うれしい", "助かる", "ありがたい", "有難い", "便利", "幸い", "面白い", "楽しい", "最高":
 		return true
 	}
 	return false
