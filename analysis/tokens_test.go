@@ -129,10 +129,14 @@ func TestFukuiHiraganaAdjectivesAreCounted(t *testing.T) {
 				counted++
 			}
 		}
-		if raw < c.min/corpusStride {
+		if min := c.min / corpusStride; corpusStride > 1 && raw < min/2 || corpusStride == 1 && raw < min {
 			t.Fatalf("%s: %d answers spell %s, expected at least %d: corpus changed?", c.column, raw, c.term, c.min)
 		}
-		if counted*100 < raw*90 || counted*100 > raw*110 {
+		low := 90 // the race detector's tenth of the answers is a small sample
+		if corpusStride > 1 {
+			low = 75
+		}
+		if counted*100 < raw*low || counted*100 > raw*(200-low) {
 			t.Errorf("%s: %s in the terms of %d answers, spelt in %d", c.column, c.term, counted, raw)
 		}
 	}
@@ -325,7 +329,11 @@ func TestFukuiFrequentPhrases(t *testing.T) {
 			}
 		}
 	}
-	if n < 150/corpusStride || counted*100 < n*95 {
+	share := 95 // a tenth of the answers (race detector) leaves room for one miss
+	if corpusStride > 1 {
+		share = 85
+	}
+	if n < 150/corpusStride || counted*100 < n*share {
 		t.Errorf("a phrase ending in 本数が少ない in %d answers, the text says it in %d", counted, n)
 	}
 	t.Logf("top phrases of 不便さの内容: %s", strings.Join(list, ", "))
