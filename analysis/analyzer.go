@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/dict"
@@ -20,17 +21,34 @@ import (
 )
 
 // Term is one term of one answer: a single word (base form for verbs and
-// adjectives) or a compound noun kept whole, after synonym merging.
+// adjectives, the negative form where the answer negates them: 良くない,
+// 分からない), a compound noun kept whole, or a phrase (a noun with its
+// predicate: 本数が少ない), after synonym merging.
 type Term struct {
 	Text  string `json:"text"`
-	Kind  string `json:"kind"` // KindWord or KindCompound
+	Kind  string `json:"kind"` // KindWord, KindCompound, KindPhrase or KindPart
 	Count int    `json:"count"`
+	// Sentences has bit i set when the term occurs as a whole term in
+	// sentence i of the answer (bit 63: sentence 63 or later); code rules
+	// are judged per sentence with it. 0 means not known (terms stored
+	// before sentences were kept): every sentence.
+	Sentences uint64 `json:"sentences,omitempty"`
 }
 
 // Term kinds.
 const (
 	KindWord     = "word"
 	KindCompound = "compound"
+	// KindPhrase is a noun with its predicate (本数が少ない, 駐車場がない,
+	// 免許制にしてほしい), or a request without a noun (増やしてほしい).
+	KindPhrase = "phrase"
+	// KindPart is a term the answer never says outright: a word only
+	// inside longer terms (横断 of 横断歩道), the head of a negated
+	// statement (満足 of 満足できなかった, counted there as 満足できない), a
+	// judgement made in passing (良い of よくても, 美味しい of 美味しいもの
+	// が食べたい). It is counted like a word, but code rules do not match
+	// it: a rule naming 横断 is about 横断, not 横断歩道.
+	KindPart = "part"
 )
 
 // Analyzer turns text into terms with one shared kagome tokenizer (IPA
@@ -48,7 +66,9 @@ type Analyzer struct {
 	stop    map[string]struct{}  // folded stopwords
 	lex     map[string]lexEntry  // one lookup per candidate: canon and stop merged
 	forms   map[string][]string  // folded canonical -> folded spellings (canonical first)
-	codes   CodeBook
+	empty   emptyAnswers
+	codes   CodeBook            // the legacy code book (see CodeBook)
+	books   map[string]CodeBook // named code books, rule terms canonicalised
 }
 
 type lexEntry struct {
@@ -63,22 +83,45 @@ type canonForm struct {
 }
 
 // tokClass is the role of a token in the term pipeline, modelled on KH Coder's
-// POS table for ChaSen/MeCab with IPADIC.
+// POS table for ChaSen/MeCab with IPADIC, plus what phrases need.
 type tokClass uint8
 
 const (
-	clsSkip    tokClass = iota // particles, auxiliaries, symbols, 非自立, 数, 代名詞, 副詞可能, ...
-	clsNoun                    // 名詞 一般/サ変接続/形容動詞語幹/ナイ形容詞語幹/固有名詞, unknown nouns: word and compound member
-	clsSuffix                  // 名詞-接尾 一般/サ変接続/形容動詞語幹/地域: compound member, never first, not a word alone
-	clsPrefix                  // 接頭詞-名詞接続: only first member of a compound, not a word alone
-	clsInflect                 // 動詞-自立, 形容詞-自立: word by its base form, breaks compounds
+	clsSkip     tokClass = iota // 非自立, 数, 代名詞, 副詞可能, 連体詞, 接続詞, 感動詞, ...
+	clsNoun                     // 名詞 一般/サ変接続/形容動詞語幹/ナイ形容詞語幹/固有名詞, unknown nouns: word and compound member
+	clsSuffix                   // 名詞-接尾 一般/サ変接続/形容動詞語幹/地域: compound member, never first, not a word alone
+	clsPrefix                   // 接頭詞-名詞接続: only first member of a compound, not a word alone
+	clsVerb                     // 動詞-自立: word by its base form, head of a predicate
+	clsAdj                      // 形容詞-自立: likewise
+	clsAux                      // 助動詞, 動詞/形容詞 非自立・接尾: the tail of a predicate
+	clsParticle                 // 助詞
+	clsAdverb                   // 副詞: may stand between a noun and its predicate (本数がとても少ない)
+	clsSymbol                   // 記号, or any token holding punctuation or symbols: breaks every term
+	clsSpace                    // white space
 )
 
+// nounSub refines clsNoun: how a noun can head a predicate.
+type nounSub uint8
+
+const (
+	nounPlain      nounSub = iota
+	nounVerbal             // サ変接続: 改善(する)
+	nounAdjectival         // 形容動詞語幹: 不便(だ), きれい(だ)
+	nounNai                // ナイ形容詞語幹: 問題(ない), 仕方(ない)
+)
+
+type tokRole struct {
+	cls tokClass
+	sub nounSub
+}
+
 type sysDict struct {
-	d       *dict.Dict
-	known   []tokClass // by morph ID
-	unknown []tokClass // by unknown-dictionary ID
-	baseIdx int        // index of the base form in the full feature list
+	d        *dict.Dict
+	known    []tokRole // by morph ID
+	unknown  []tokRole // by unknown-dictionary ID
+	baseIdx  int       // index of the base form in the full feature list
+	ctypeIdx int       // conjugation type (活用型)
+	cformIdx int       // conjugation form (活用形)
 }
 
 var (
@@ -89,19 +132,16 @@ var (
 func loadSys() *sysDict {
 	sysOnce.Do(func() {
 		d := ipa.Dict()
-		s := &sysDict{d: d, known: make([]tokClass, len(d.POSTable.POSs)), baseIdx: 6}
-		if v, ok := d.ContentsMeta[dict.BaseFormIndex]; ok {
-			s.baseIdx = int(v)
-		}
-		cache := map[string]tokClass{}
-		names := d.POSTable.NameList
-		var key strings.Builder
-		for id, pos := range d.POSTable.POSs {
-			key.Reset()
-			p := make([]string, 4)
-			for i := range p {
-				p[i] = "*"
+		s := &sysDict{d: d, known: make([]tokRole, len(d.POSTable.POSs)), baseIdx: 6, ctypeIdx: 4, cformIdx: 5}
+		for key, p := range map[string]*int{dict.BaseFormIndex: &s.baseIdx, dict.InflectionalType: &s.ctypeIdx, dict.InflectionalForm: &s.cformIdx} {
+			if v, ok := d.ContentsMeta[key]; ok {
+				*p = int(v)
 			}
+		}
+		cache := map[string]tokRole{}
+		names := d.POSTable.NameList
+		for id, pos := range d.POSTable.POSs {
+			p := []string{"*", "*", "*", "*"}
 			for i, n := range pos {
 				if i < 4 {
 					p[i] = names[n]
@@ -115,7 +155,7 @@ func loadSys() *sysDict {
 			}
 			s.known[id] = c
 		}
-		s.unknown = make([]tokClass, len(d.UnkDict.Contents))
+		s.unknown = make([]tokRole, len(d.UnkDict.Contents))
 		for id, f := range d.UnkDict.Contents {
 			p := append(append([]string{}, f...), "*", "*", "*", "*")[:4]
 			s.unknown[id] = classify(p, true)
@@ -125,29 +165,53 @@ func loadSys() *sysDict {
 	return sysVal
 }
 
-func classify(p []string, unknown bool) tokClass {
+func classify(p []string, unknown bool) tokRole {
 	switch p[0] {
 	case "名詞":
 		switch p[1] {
-		case "一般", "サ変接続", "形容動詞語幹", "ナイ形容詞語幹", "固有名詞":
-			return clsNoun
+		case "一般", "固有名詞":
+			return tokRole{cls: clsNoun}
+		case "サ変接続":
+			return tokRole{cls: clsNoun, sub: nounVerbal}
+		case "形容動詞語幹":
+			return tokRole{cls: clsNoun, sub: nounAdjectival}
+		case "ナイ形容詞語幹":
+			return tokRole{cls: clsNoun, sub: nounNai}
 		case "接尾":
 			switch p[2] {
 			case "一般", "サ変接続", "形容動詞語幹", "地域":
-				return clsSuffix
+				return tokRole{cls: clsSuffix}
 			}
 		}
-		return clsSkip
+		return tokRole{}
 	case "接頭詞":
 		if p[1] == "名詞接続" {
-			return clsPrefix
+			return tokRole{cls: clsPrefix}
 		}
 	case "動詞", "形容詞":
-		if p[1] == "自立" && !unknown {
-			return clsInflect
+		if p[1] == "自立" {
+			if unknown {
+				return tokRole{}
+			}
+			if p[0] == "動詞" {
+				return tokRole{cls: clsVerb}
+			}
+			return tokRole{cls: clsAdj}
 		}
+		return tokRole{cls: clsAux}
+	case "助動詞":
+		return tokRole{cls: clsAux}
+	case "助詞":
+		return tokRole{cls: clsParticle}
+	case "副詞":
+		return tokRole{cls: clsAdverb}
+	case "記号":
+		if p[1] == "空白" {
+			return tokRole{cls: clsSpace}
+		}
+		return tokRole{cls: clsSymbol}
 	}
-	return clsSkip
+	return tokRole{}
 }
 
 // New builds an analyzer for a dictionary. The first call loads the IPA
@@ -165,6 +229,10 @@ func New(d Dictionary) (*Analyzer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dictionary codes: %w", err)
 	}
+	shipped, err := ParseDictionary(defaultDictionaryYAML)
+	if err != nil {
+		return nil, fmt.Errorf("shipped dictionary: %w", err)
+	}
 	a := &Analyzer{
 		dict:    d,
 		version: d.Version(),
@@ -172,6 +240,7 @@ func New(d Dictionary) (*Analyzer, error) {
 		canon:   map[string]canonForm{},
 		stop:    map[string]struct{}{},
 		forms:   map[string][]string{},
+		empty:   newEmptyAnswers(shipped.Empty, d.Empty),
 	}
 	// Synonyms: every spelling (canonical included) maps to the canonical.
 	canons := make([]string, 0, len(d.Synonyms))
@@ -242,7 +311,21 @@ func New(d Dictionary) (*Analyzer, error) {
 		}
 		a.udict = ud
 	}
-	a.codes = cb.MapTerms(a.Canonical)
+	a.books = map[string]CodeBook{}
+	for _, src := range []map[string]string{shipped.CodeBooks, d.CodeBooks} {
+		for name, text := range src {
+			book, err := ParseCodeBook(text)
+			if err != nil {
+				return nil, fmt.Errorf("code book %s: %w", name, err)
+			}
+			a.books[name] = book.MapTerms(a.Canonical)
+		}
+	}
+	if strings.TrimSpace(d.Codes) != "" {
+		a.codes = cb.MapTerms(a.Canonical)
+	} else {
+		a.codes = a.books[LegacyCodeBook]
+	}
 	return a, nil
 }
 
@@ -252,18 +335,23 @@ func (a *Analyzer) Dictionary() Dictionary { return a.dict }
 // Version is Dictionary().Version(), computed once.
 func (a *Analyzer) Version() string { return a.version }
 
-// CodeBook returns the dictionary's code book with rule terms mapped to their
-// canonical forms (a rule naming 社協 matches answers that said 社会福祉協議会).
+// CodeBook returns the code book applied where a survey names none: the
+// dictionary's own codes when it has them, else the community preset (what
+// koe applied to every survey before code books had names). Rule terms are
+// mapped to their canonical forms (a rule naming 社協 matches answers that
+// said 社会福祉協議会). New surveys should name theirs: see CodeBooks and
+// DefaultCodeBooks.
 func (a *Analyzer) CodeBook() CodeBook { return a.codes }
 
 // Canonical returns the term a word is counted under: its synonym canonical
-// form if it has one, else its normalised (NFKC, lower-case latin) spelling.
+// form if it has one, else its normalised spelling (NFKC; latin words in
+// their usual spelling, see latinDisplay).
 func (a *Analyzer) Canonical(word string) string {
 	f := fold(word)
 	if c, ok := a.canon[f]; ok {
 		return c.display
 	}
-	return f
+	return latinDisplay(f)
 }
 
 // Variants returns the folded spellings counted under the canonical form of
@@ -279,51 +367,72 @@ func (a *Analyzer) Variants(word string) []string {
 	return []string{f}
 }
 
+// occurrence is one term found in a text.
+type occurrence struct {
+	text       string // as counted (canonical display)
+	kind       string // KindWord, KindCompound or KindPhrase
+	start, end int    // byte span in the normalised text (see Normalize)
+	sentence   int
+	whole      bool // false: a compound's part, or the head of a negated statement
+}
+
 // Terms returns the terms of one answer with their counts within the answer,
-// in order of first appearance (a compound before its parts).
+// in order of first appearance (a compound before its parts). An answer that
+// says nothing (IsEmptyAnswer) has no terms.
 func (a *Analyzer) Terms(text string) []Term {
+	if a.empty.match(text) {
+		return nil
+	}
 	out := make([]Term, 0, 16)
 	var idx map[string]int
-	a.scan(text, func(term string, compound bool, _, _ int) {
+	a.scan(text, func(o occurrence) {
 		i := -1
 		if idx != nil {
-			if j, ok := idx[term]; ok {
+			if j, ok := idx[o.text]; ok {
 				i = j
 			}
 		} else {
 			for j := range out {
-				if out[j].Text == term {
+				if out[j].Text == o.text {
 					i = j
 					break
 				}
 			}
 		}
-		if i >= 0 {
-			out[i].Count++
-			if compound {
-				out[i].Kind = KindCompound
+		if i < 0 {
+			out = append(out, Term{Text: o.text, Kind: o.kind})
+			i = len(out) - 1
+			if idx != nil {
+				idx[o.text] = i
+			} else if len(out) >= 16 {
+				idx = make(map[string]int, 64)
+				for j := range out {
+					idx[out[j].Text] = j
+				}
 			}
-			return
 		}
-		kind := KindWord
-		if compound {
-			kind = KindCompound
+		t := &out[i]
+		t.Count++
+		if o.whole {
+			t.Sentences |= sentenceBit(o.sentence)
 		}
-		out = append(out, Term{Text: term, Kind: kind, Count: 1})
-		if idx != nil {
-			idx[term] = len(out) - 1
-		} else if len(out) >= 16 {
-			idx = make(map[string]int, 64)
-			for j := range out {
-				idx[out[j].Text] = j
-			}
+		if o.kind == KindCompound {
+			t.Kind = KindCompound
 		}
 	})
 	if len(out) == 0 {
 		return nil
 	}
+	for i := range out {
+		if out[i].Sentences == 0 {
+			out[i].Kind = KindPart // never said whole: no sentence for code rules
+		}
+	}
 	return out
 }
+
+// sentenceBit is the bit of sentence i in Term.Sentences.
+func sentenceBit(i int) uint64 { return 1 << min(i, 63) }
 
 // TermsBatch computes Terms for many answers on all cores (GOMAXPROCS
 // workers). The result is in input order.
@@ -414,74 +523,26 @@ func splitSentences(s string, fn func(sent string, off int)) {
 	}
 }
 
+// analysisText is the text the pipeline tokenizes: NFKC, latin lower-cased
+// (counted case-insensitively), contacts and HTML entities blanked. Byte
+// offsets are those of Normalize(text).
+func analysisText(text string) string {
+	return blankContacts(lowerASCII(norm.NFKC.String(text)))
+}
+
 // scan runs the pipeline over one text and calls emit for every term
-// occurrence with its byte span in the normalised text (see Normalize).
-func (a *Analyzer) scan(text string, emit func(term string, compound bool, start, end int)) {
-	s := blankContacts(lowerASCII(norm.NFKC.String(text)))
-	sys := a.sys
+// occurrence, sentence by sentence (sentences are numbered from 0 in the
+// order splitSentences gives them, including those that yield no term).
+func (a *Analyzer) scan(text string, emit func(occurrence)) {
+	cased := norm.NFKC.String(text) // same bytes as s, case kept
+	s := blankContacts(lowerASCII(cased))
 	var toks []ltok
+	n := 0
 	splitSentences(s, func(sent string, off int) {
 		toks = a.tokenize(sent, toks)
-		runStart := -1 // index of the first token of the current noun run
-		flush := func(end int) {
-			if runStart < 0 {
-				return
-			}
-			// A prefix cannot end a compound.
-			for end > runStart && a.class(sys, &toks[end-1]) == clsPrefix {
-				end--
-			}
-			compoundKey := ""
-			if end-runStart >= 2 {
-				var b strings.Builder
-				for i := runStart; i < end; i++ {
-					b.WriteString(toks[i].Surface)
-				}
-				st := off + toks[runStart].Position
-				en := off + toks[end-1].Position + len(toks[end-1].Surface)
-				compoundKey = a.emitTerm(b.String(), true, false, st, en, emit)
-			}
-			for i := runStart; i < end; i++ {
-				t := &toks[i]
-				if c := a.class(sys, t); c == clsNoun {
-					a.emitWordExcept(t.Surface, t.Class == lattice.USER, compoundKey, off+t.Position, off+t.Position+len(t.Surface), emit)
-				}
-			}
-			runStart = -1
-		}
-		for i := range toks {
-			t := &toks[i]
-			switch a.class(sys, t) {
-			case clsNoun:
-				if runStart < 0 {
-					runStart = i
-				}
-			case clsSuffix:
-				if runStart >= 0 && a.class(sys, &toks[i-1]) != clsPrefix {
-					continue
-				}
-				flush(i)
-			case clsPrefix:
-				flush(i)
-				if !isAllHiragana(t.Surface) { // お, ご start no compound
-					runStart = i
-				}
-			case clsInflect:
-				flush(i)
-				base := t.Surface
-				if t.Class == lattice.KNOWN {
-					if c := sys.d.Contents[t.ID]; c != nil {
-						if j := sys.baseIdx - len(sys.d.POSTable.POSs[t.ID]); j >= 0 && j < len(c) && c[j] != "*" {
-							base = c[j]
-						}
-					}
-				}
-				a.emitTerm(base, false, false, off+t.Position, off+t.Position+len(t.Surface), emit)
-			default:
-				flush(i)
-			}
-		}
-		flush(len(toks))
+		sc := sentenceScan{a: a, sent: sent, cased: cased[off : off+len(sent)], off: off, index: n, toks: toks, emit: emit, pending: -1}
+		sc.run()
+		n++
 	})
 }
 
@@ -522,10 +583,16 @@ type ltok struct {
 	Class    lattice.NodeClass
 	Position int // byte offset in the sentence
 	Surface  string
+	role     tokRole
+	latin    bool // a latin word (letters, digits, joined by - . & ' +)
+	stop     bool // a noun the dictionary lists as a stopword: breaks compounds
 }
 
+func (t *ltok) end() int { return t.Position + len(t.Surface) }
+
 // tokenize runs kagome's lattice (Viterbi, normal mode) over one sentence,
-// exactly as tokenizer.Tokenize does, into a reused slice of light tokens.
+// exactly as tokenizer.Tokenize does, into a reused slice of light tokens
+// with their roles. Latin words split by kagome (wi - fi) are joined.
 // The user dictionary is used only when a forced word may occur.
 func (a *Analyzer) tokenize(sent string, buf []ltok) []ltok {
 	var ud *dict.UserDict
@@ -543,57 +610,108 @@ func (a *Analyzer) tokenize(sent string, buf []ltok) []ltok {
 		if n.ID == lattice.BosEosID {
 			continue
 		}
-		buf = append(buf, ltok{ID: n.ID, Class: n.Class, Position: n.Position, Surface: n.Surface})
+		t := ltok{ID: n.ID, Class: n.Class, Position: n.Position, Surface: n.Surface}
+		a.annotate(&t)
+		buf = append(buf, t)
 	}
-	return buf
+	return joinLatin(sent, buf)
 }
 
-func (a *Analyzer) class(sys *sysDict, t *ltok) tokClass {
+// annotate sets a token's role. A token holding punctuation or a symbol is a
+// symbol whatever IPADIC calls it: NFKC turns full-width （）：… into ASCII,
+// which IPADIC tags as unknown nouns.
+func (a *Analyzer) annotate(t *ltok) {
 	switch t.Class {
 	case lattice.KNOWN:
-		return sys.known[t.ID]
+		t.role = a.sys.known[t.ID]
 	case lattice.UNKNOWN:
-		return sys.unknown[t.ID]
+		t.role = a.sys.unknown[t.ID]
 	case lattice.USER:
-		return clsNoun
+		t.role = tokRole{cls: clsNoun}
 	}
-	return clsSkip
-}
-
-func (a *Analyzer) emitWordExcept(surface string, forced bool, except string, st, en int, emit func(string, bool, int, int)) {
-	if except != "" {
-		key := surface
-		if c, ok := a.canon[surface]; ok {
-			key = c.key
-		}
-		if key == except {
-			return // 社協 inside a compound that is itself 社会福祉協議会: count once
+	switch t.role.cls {
+	case clsNoun, clsSuffix, clsPrefix, clsSkip, clsAdverb:
+		if t.Class != lattice.USER && hasSymbol(t.Surface) {
+			t.role = tokRole{cls: clsSymbol}
+			return
 		}
 	}
-	a.emitTerm(surface, false, forced, st, en, emit)
+	if isSpace(t.Surface) {
+		t.role = tokRole{cls: clsSpace}
+		return
+	}
+	if t.role.cls == clsNoun {
+		t.latin = isLatinWord(t.Surface)
+		if e, ok := a.lex[t.Surface]; ok && e.stop {
+			t.stop = true
+		}
+	}
 }
 
-// emitTerm canonicalises and filters a candidate and emits it. It returns the
-// folded canonical key when the term was emitted.
-func (a *Analyzer) emitTerm(surface string, compound, forced bool, st, en int, emit func(string, bool, int, int)) string {
-	if len(surface) > maxTermRunes && utf8.RuneCountInString(surface) > maxTermRunes {
+// feature returns the idx-th feature of a known token ("" when absent or *).
+func (a *Analyzer) feature(t *ltok, idx int) string {
+	if t.Class != lattice.KNOWN {
+		return ""
+	}
+	d := a.sys.d
+	pos := d.POSTable.POSs[t.ID]
+	if idx < len(pos) {
+		return d.POSTable.NameList[pos[idx]]
+	}
+	c := d.Contents[t.ID]
+	if j := idx - len(pos); j >= 0 && j < len(c) && c[j] != "*" {
+		return c[j]
+	}
+	return ""
+}
+
+// baseOf is a token's base form (its surface when it has none).
+func (a *Analyzer) baseOf(t *ltok) string {
+	if b := a.feature(t, a.sys.baseIdx); b != "" {
+		return b
+	}
+	return t.Surface
+}
+
+func (a *Analyzer) isStop(s string) bool {
+	e, ok := a.lex[fold(s)]
+	return ok && e.stop
+}
+
+// emitTerm canonicalises and filters a candidate and emits it. kanaOK keeps
+// an all-hiragana term (adjectives, adjectival nouns, phrases): other
+// all-hiragana words are function words or filler.
+func (a *Analyzer) emitTerm(text, kind string, span [2]int, sentence int, whole, kanaOK bool, emit func(occurrence)) string {
+	return a.emitTermKey(text, lowerASCII(text), kind, span, sentence, whole, kanaOK, emit)
+}
+
+// emitTermKey is emitTerm with the matching key (folded spelling) given.
+// It returns the folded canonical key when the term was emitted.
+func (a *Analyzer) emitTermKey(display, key, kind string, span [2]int, sentence int, whole, kanaOK bool, emit func(occurrence)) string {
+	if len(key) > maxTermRunes && utf8.RuneCountInString(key) > maxTermRunes {
 		return "" // its words, if any, still count
 	}
-	display, key := surface, surface
-	e, ok := a.lex[surface]
+	e, ok := a.lex[key]
 	if ok {
 		if e.stop {
 			return ""
 		}
 		display, key = e.display, e.key
 	}
-	named := e.named
 	// KH Coder hides all-hiragana words and one-character words by default.
-	// Spellings the dictionary names (forced words, synonym forms) are kept.
-	if !forced && !named && (isAllHiragana(key) || (!compound && oneRune(key))) {
-		return ""
+	// Spellings the dictionary names (forced words, synonym forms) are kept,
+	// and so are hiragana adjectives of three characters or more (きれい,
+	// おいしい): the stopwords list the empty ones (すごい, いろいろ).
+	if !e.named {
+		n := runeLen(key)
+		if kind == KindWord && oneRune(key) || isAllHiragana(key) && (!kanaOK || n < 3) {
+			return ""
+		}
+		if hasStraySymbol(key) {
+			return ""
+		}
 	}
-	emit(display, compound, st, en)
+	emit(occurrence{text: display, kind: kind, start: span[0], end: span[1], sentence: sentence, whole: whole})
 	return key
 }
 
@@ -605,17 +723,45 @@ func oneRune(s string) bool {
 	return size == len(s)
 }
 
+// hasStraySymbol reports punctuation or symbols outside a latin word
+// (wi-fi and covid-19 keep their hyphen).
+func hasStraySymbol(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if isASCIIPunct(c) && !(strings.IndexByte("-.&'+", c) >= 0 && i > 0 && i+1 < len(s) && isASCIIAlnum(s[i-1]) && isASCIIAlnum(s[i+1])) {
+				return true
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (unicode.IsPunct(r) || unicode.IsSymbol(r)) && r != 'ー' && r != '々' && r != '〆' && r != 'ヶ' {
+			return true
+		}
+		i += n - 1
+	}
+	return false
+}
+
 // urlPattern matches web addresses: noise, never issues.
 var urlPattern = regexp.MustCompile(`https?://[!-~]+`)
 
-// blankContacts replaces web addresses, e-mail addresses and phone numbers
-// (personal data or noise, never issues) with spaces of the same byte length
-// before tokenizing, so term offsets still point into the normalised text
+// htmlEntityPattern matches HTML character references (&hellip; in text
+// pasted from web forms): noise, blanked before tokenizing.
+var htmlEntityPattern = regexp.MustCompile(`&(?:[a-z][a-z0-9]{1,7}|#[0-9]{1,7}|#x[0-9a-f]{1,6});`)
+
+// blankContacts replaces web addresses, e-mail addresses, phone numbers
+// (personal data or noise, never issues) and HTML character references with
+// spaces of the same byte length before tokenizing, so term offsets still point into the normalised text
 // (KWIC relies on them). Contacts are found by package contact, the detector
 // that masks them in reports, so a term never holds what a report masks.
 func blankContacts(s string) string {
+	blank := func(m string) string { return strings.Repeat(" ", len(m)) }
 	if strings.Contains(s, "://") {
-		s = urlPattern.ReplaceAllStringFunc(s, func(m string) string { return strings.Repeat(" ", len(m)) })
+		s = urlPattern.ReplaceAllStringFunc(s, blank)
+	}
+	if strings.IndexByte(s, '&') >= 0 {
+		s = htmlEntityPattern.ReplaceAllStringFunc(s, blank)
 	}
 	return contact.Blank(s)
 }

@@ -3,6 +3,8 @@ package analysis
 import (
 	"fmt"
 	"math"
+	"math/bits"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -19,9 +21,23 @@ import (
 // A line starting with * names a code; the following non-empty lines (joined)
 // are its rule. Operators: | or "or", & or "and", ! or "not" (so "and not"
 // and "&!" both work), parentheses. Terms written next to each other without
-// an operator are or-ed. A term matches an answer whose terms contain it
-// (compound or single word, compared after NFKC and lower-casing latin);
-// "double quotes" make a term of anything, e.g. "and".
+// an operator are or-ed. "double quotes" make a term of anything, e.g. "and".
+//
+// A term matches a whole term of an answer: a word, a compound or a phrase
+// (compared after NFKC and lower-casing latin), not a word that occurs only
+// inside a longer compound: 横断 does not match 横断歩道, 成果 not 成果物.
+// A term asks for part of a longer term with * at its start or end: 横断*
+// matches terms starting with 横断 (横断歩道), *不足 terms ending in 不足
+// (人手不足, 担い手不足), *連携* terms containing 連携; *少ない matches the
+// phrase 本数が少ない. (A rule line cannot start with *, which names a code:
+// put such a term after another one or in parentheses.)
+//
+// Rules are judged sentence by sentence: A & B needs A and B in one
+// sentence, A & !B a sentence with A and without B. A rule that is only
+// negated (!B, or ! inside |) holds when B is nowhere in the answer.
+// Negation in the text is in the terms themselves: a negated predicate is
+// counted in its negative form (良くない, 満足できない, 便利ではない), so 良い
+// does not match 良くない.
 type CodeBook struct {
 	Codes []Code
 }
@@ -51,59 +67,118 @@ const (
 	opNot
 )
 
+// termMatch is how a rule term is compared with an answer's terms.
+type termMatch uint8
+
+const (
+	matchWhole    termMatch = iota // 横断: the term itself
+	matchPrefix                    // 横断*: terms starting with it
+	matchSuffix                    // *不足: terms ending with it
+	matchContains                  // *連携*: terms containing it
+)
+
 type ruleNode struct {
-	op   ruleOp
-	term string // folded, for opTerm
-	kids []*ruleNode
+	op    ruleOp
+	term  string // folded, for opTerm
+	match termMatch
+	kids  []*ruleNode
 }
 
-func (n *ruleNode) eval(has func(string) bool) bool {
+// matches reports whether a folded term text matches the rule term.
+func (n *ruleNode) matches(text string) bool {
+	switch n.match {
+	case matchPrefix:
+		return strings.HasPrefix(text, n.term)
+	case matchSuffix:
+		return strings.HasSuffix(text, n.term)
+	case matchContains:
+		return strings.Contains(text, n.term)
+	}
+	return text == n.term
+}
+
+// pattern is the rule term as written back: with its * for a part.
+func (n *ruleNode) pattern() string {
+	switch n.match {
+	case matchPrefix:
+		return n.term + "*"
+	case matchSuffix:
+		return "*" + n.term
+	case matchContains:
+		return "*" + n.term + "*"
+	}
+	return n.term
+}
+
+// allSentences is every sentence of an answer.
+const allSentences = ^uint64(0)
+
+// sentences evaluates the rule over one answer: look gives, for a rule term,
+// the sentences (bits as in Term.Sentences) where the answer has a whole
+// term it matches. The result has a bit for each sentence where the rule
+// holds; a rule that holds only by negation (!B alone) gives allSentences.
+func (n *ruleNode) sentences(look func(*ruleNode) uint64) uint64 {
 	switch n.op {
 	case opTerm:
-		return has(n.term)
+		return look(n)
 	case opNot:
-		return !n.kids[0].eval(has)
+		if n.kids[0].sentences(look) == 0 {
+			return allSentences
+		}
+		return 0
 	case opAnd:
+		in, positive := allSentences, false
 		for _, k := range n.kids {
-			if !k.eval(has) {
-				return false
+			if k.op != opNot {
+				in &= k.sentences(look)
+				positive = true
 			}
 		}
-		return true
+		for _, k := range n.kids {
+			if k.op == opNot {
+				if positive {
+					in &^= k.kids[0].sentences(look) // a sentence with A and without B
+				} else {
+					in &= k.sentences(look)
+				}
+			}
+		}
+		return in
 	case opOr:
+		var out uint64
 		for _, k := range n.kids {
-			if k.eval(has) {
-				return true
-			}
+			out |= k.sentences(look)
 		}
+		return out
 	}
-	return false
+	return 0
 }
 
-// evalBits evaluates the rule for many answers at once: postings holds, per
-// term, a bitset of the answers that contain it. Bits past the last answer
-// may be set (by NOT); callers read only the answers' bits.
-func (n *ruleNode) evalBits(postings map[string][]uint64, words int) []uint64 {
+// candidates evaluates, for many answers at once, a relaxed rule that every
+// answer the rule matches also matches: each negation taken as true, terms
+// anywhere in the answer. postings holds a bitset of answers per rule term.
+// Bits past the last answer may be set; callers read only the answers' bits.
+func (n *ruleNode) candidates(postings func(*ruleNode) []uint64, words int) []uint64 {
 	out := make([]uint64, words)
 	switch n.op {
 	case opTerm:
-		copy(out, postings[n.term])
+		copy(out, postings(n))
 	case opNot:
-		for i, w := range n.kids[0].evalBits(postings, words) {
-			out[i] = ^w
+		for i := range out {
+			out[i] = ^uint64(0)
 		}
 	case opAnd:
 		for i := range out {
 			out[i] = ^uint64(0)
 		}
 		for _, k := range n.kids {
-			for i, w := range k.evalBits(postings, words) {
+			for i, w := range k.candidates(postings, words) {
 				out[i] &= w
 			}
 		}
 	case opOr:
 		for _, k := range n.kids {
-			for i, w := range k.evalBits(postings, words) {
+			for i, w := range k.candidates(postings, words) {
 				out[i] |= w
 			}
 		}
@@ -112,8 +187,8 @@ func (n *ruleNode) evalBits(postings map[string][]uint64, words int) []uint64 {
 }
 
 func (n *ruleNode) mapTerms(f func(string) string) *ruleNode {
-	c := &ruleNode{op: n.op, term: n.term}
-	if n.op == opTerm {
+	c := &ruleNode{op: n.op, term: n.term, match: n.match}
+	if n.op == opTerm && n.match == matchWhole {
 		c.term = fold(f(n.term))
 	}
 	for _, k := range n.kids {
@@ -122,12 +197,14 @@ func (n *ruleNode) mapTerms(f func(string) string) *ruleNode {
 	return c
 }
 
-func (n *ruleNode) terms(out *[]string) {
+// leaves calls fn for every term of the rule; negated is set under a !.
+func (n *ruleNode) leaves(negated bool, fn func(t *ruleNode, negated bool)) {
 	if n.op == opTerm {
-		*out = append(*out, n.term)
+		fn(n, negated)
+		return
 	}
 	for _, k := range n.kids {
-		k.terms(out)
+		k.leaves(negated != (n.op == opNot), fn)
 	}
 }
 
@@ -140,17 +217,55 @@ func (c CodeBook) Names() []string {
 	return out
 }
 
-// Terms returns the (folded) terms a code's rule refers to, in rule order.
+// Terms returns the (folded) whole terms a code's rule refers to, in rule
+// order; see Patterns for the terms asked for as parts.
 func (k Code) Terms() []string {
 	var out []string
 	if k.expr != nil {
-		k.expr.terms(&out)
+		k.expr.leaves(false, func(t *ruleNode, _ bool) {
+			if t.match == matchWhole {
+				out = append(out, t.term)
+			}
+		})
 	}
 	return out
 }
 
-// MapTerms returns a copy of the code book whose rule terms are replaced by
-// f(term), e.g. Analyzer.Canonical so rules written with a variant match.
+// Patterns returns the rule's terms that ask for part of a term, as written
+// (*不足, 横断*), in rule order.
+func (k Code) Patterns() []string {
+	var out []string
+	if k.expr != nil {
+		k.expr.leaves(false, func(t *ruleNode, _ bool) {
+			if t.match != matchWhole {
+				out = append(out, t.pattern())
+			}
+		})
+	}
+	return out
+}
+
+// Wants reports whether a stored term (as Term.Text) can take part in a
+// rule of the code book: a rule term, or a term one of its patterns
+// matches. Callers that load only some terms of each answer keep these.
+func (c CodeBook) Wants(term string) bool {
+	t := lowerASCII(term)
+	for _, k := range c.Codes {
+		if k.expr == nil {
+			continue
+		}
+		found := false
+		k.expr.leaves(false, func(n *ruleNode, _ bool) { found = found || n.matches(t) })
+		if found {
+			return true
+		}
+	}
+	return false
+}
+
+// MapTerms returns a copy of the code book whose whole rule terms are
+// replaced by f(term), e.g. Analyzer.Canonical so rules written with a
+// variant match.
 func (c CodeBook) MapTerms(f func(string) string) CodeBook {
 	out := CodeBook{Codes: make([]Code, len(c.Codes))}
 	for i, k := range c.Codes {
@@ -163,9 +278,10 @@ func (c CodeBook) MapTerms(f func(string) string) CodeBook {
 }
 
 type ruleTok struct {
-	kind byte // 't' term, '|', '&', '!', '(', ')'
-	text string
-	line int
+	kind   byte // 't' term, '|', '&', '!', '(', ')'
+	text   string
+	quoted bool
+	line   int
 }
 
 // ParseCodeBook parses a code book in KH Coder's *code syntax. Errors give
@@ -201,13 +317,16 @@ func ParseCodeBook(src string) (CodeBook, error) {
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}
-		if strings.HasPrefix(s, "*") {
+		if strings.HasPrefix(s, "*") || strings.HasPrefix(s, "＊") {
 			if err := finish(); err != nil {
 				return CodeBook{}, err
 			}
-			name := strings.TrimSpace(normalizeEntry(s[1:]))
+			name := strings.TrimSpace(normalizeEntry(s)[1:])
 			if name == "" {
 				return CodeBook{}, &CodeBookError{Line: line, Msg: "empty code name after *"}
+			}
+			if strings.Contains(name, "|") {
+				return CodeBook{}, &CodeBookError{Line: line, Msg: fmt.Sprintf("a line starting with * names a code, and a code name cannot hold |: to start a rule with a part such as *%s, put it in parentheses: (*%s)", strings.TrimSpace(strings.Split(name, "|")[0]), strings.TrimSpace(strings.Split(name, "|")[0]))}
 			}
 			if prev, ok := names[name]; ok {
 				return CodeBook{}, &CodeBookError{Line: line, Msg: fmt.Sprintf("code %q already defined on line %d", name, prev)}
@@ -262,7 +381,7 @@ func lexRule(s string, line int) ([]ruleTok, error) {
 			if t == "" {
 				return nil, &CodeBookError{Line: line, Msg: "empty quoted term"}
 			}
-			out = append(out, ruleTok{kind: 't', text: t, line: line})
+			out = append(out, ruleTok{kind: 't', text: t, quoted: true, line: line})
 			i = j + 1
 		default:
 			j := i
@@ -398,8 +517,8 @@ func (p *ruleParser) primary() (*ruleNode, error) {
 	switch t.kind {
 	case 't':
 		p.pos++
-		f := fold(t.text)
-		return &ruleNode{op: opTerm, term: f}, nil
+		return termNode(t)
+
 	case '(':
 		p.pos++
 		e, err := p.or()
@@ -416,29 +535,66 @@ func (p *ruleParser) primary() (*ruleNode, error) {
 	return nil, p.errAt(fmt.Sprintf("expected a term or ( but found %q", tokText(t)))
 }
 
-// termSet is the folded term texts of one answer.
-type termSet map[string]struct{}
-
-func newTermSet(terms []Term) termSet {
-	s := make(termSet, len(terms))
-	for _, t := range terms {
-		// Terms come from the analyzer, already NFKC-normalised and trimmed:
-		// of fold only the case remains to do (the whole fold was most of
-		// the cost of coding 100k answers).
-		s[lowerASCII(t.Text)] = struct{}{}
+// termNode makes a rule term: * at its start or end asks for part of a term
+// (unless the term is in double quotes, where * is a character).
+func termNode(t ruleTok) (*ruleNode, error) {
+	text := normalizeEntry(t.text)
+	if t.quoted {
+		return &ruleNode{op: opTerm, term: fold(text)}, nil
 	}
-	return s
+	m := matchWhole
+	head, tail := strings.HasPrefix(text, "*"), strings.HasSuffix(text, "*")
+	inner := strings.TrimSuffix(strings.TrimPrefix(text, "*"), "*")
+	switch {
+	case head && tail:
+		m = matchContains
+	case head:
+		m = matchSuffix
+	case tail:
+		m = matchPrefix
+	}
+	if inner == "" || strings.Contains(inner, "*") {
+		return nil, &CodeBookError{Line: t.line, Msg: fmt.Sprintf("term %q: write * only at the start or end of a term (*不足, 横断*), around at least one character", t.text)}
+	}
+	return &ruleNode{op: opTerm, term: fold(inner), match: m}, nil
 }
 
-func (s termSet) has(t string) bool { _, ok := s[t]; return ok }
+// sentencesOf is the bits of Term.Sentences with "not known" read as every
+// sentence.
+func sentencesOf(t *Term) uint64 {
+	if t.Sentences == 0 {
+		return allSentences
+	}
+	return t.Sentences
+}
+
+// lookIn returns the look function of ruleNode.sentences for the terms of
+// one answer.
+func lookIn(terms []Term) func(*ruleNode) uint64 {
+	return func(n *ruleNode) uint64 {
+		var out uint64
+		for i := range terms {
+			t := &terms[i]
+			// Terms come from the analyzer, already NFKC-normalised and
+			// trimmed: of fold only the case remains to do.
+			if t.Kind != KindPart && n.matches(lowerASCII(t.Text)) {
+				out |= sentencesOf(t)
+				if n.match == matchWhole {
+					break // each text is listed once
+				}
+			}
+		}
+		return out
+	}
+}
 
 // Match returns the names of the codes whose rule matches the terms of one
 // answer, in code book order.
 func (c CodeBook) Match(terms []Term) []string {
-	set := newTermSet(terms)
 	var out []string
+	look := lookIn(terms)
 	for _, k := range c.Codes {
-		if k.expr != nil && k.expr.eval(set.has) {
+		if k.expr != nil && k.expr.sentences(look) != 0 {
 			out = append(out, k.Name)
 		}
 	}
@@ -446,49 +602,327 @@ func (c CodeBook) Match(terms []Term) []string {
 }
 
 func (c CodeBook) matchMask(terms []Term) []bool {
-	set := newTermSet(terms)
+	look := lookIn(terms)
 	out := make([]bool, len(c.Codes))
 	for i, k := range c.Codes {
-		out[i] = k.expr != nil && k.expr.eval(set.has)
+		out[i] = k.expr != nil && k.expr.sentences(look) != 0
 	}
 	return out
 }
 
 // masks returns, per answer, which codes match it (in code book order).
-// Rules are evaluated over bitsets (a bit per answer, per rule term) for all
-// answers at once: evaluating each rule answer by answer, with a set of terms
-// per answer, was most of a summary's time at 100k answers.
+// Rules are first evaluated over bitsets (a bit per answer, per rule term)
+// for all answers at once, with negations relaxed and terms anywhere in an
+// answer: evaluating each rule answer by answer, with a set of terms per
+// answer, was most of a summary's time at 100k answers. Only the answers
+// that pass are then judged sentence by sentence, from the few rule terms
+// each of them holds.
 func (c CodeBook) masks(docs []Doc) [][]bool {
 	words := (len(docs) + 63) / 64
-	postings := map[string][]uint64{}
+	// Rule terms: one id per distinct (match, text).
+	ids := map[*ruleNode]int{}
+	byKey := map[string]int{}
+	var patterns []*ruleNode // the first node of each id that is a pattern
+	var patternIDs []int
 	for _, k := range c.Codes {
-		for _, t := range k.Terms() {
-			if _, ok := postings[t]; !ok {
-				postings[t] = make([]uint64, words)
+		if k.expr == nil {
+			continue
+		}
+		k.expr.leaves(false, func(n *ruleNode, _ bool) {
+			key := n.pattern()
+			id, ok := byKey[key]
+			if !ok {
+				id = len(byKey)
+				byKey[key] = id
+				if n.match != matchWhole {
+					patterns = append(patterns, n)
+					patternIDs = append(patternIDs, id)
+				}
+			}
+			ids[n] = id
+		})
+	}
+	whole := map[string]int{}
+	for key, id := range byKey {
+		if !strings.HasPrefix(key, "*") && !strings.HasSuffix(key, "*") {
+			whole[key] = id
+		}
+	}
+	postings := make([][]uint64, len(byKey))
+	for i := range postings {
+		postings[i] = make([]uint64, words)
+	}
+	// Per answer, the rule terms it holds with their sentences.
+	type hit struct {
+		id        int
+		sentences uint64
+	}
+	var hits []hit
+	start := make([]int32, len(docs)+1)
+	// The rule terms a stored term text matches, worked out once per text.
+	matched := make(map[string][]int, 4096)
+	for j := range docs {
+		start[j] = int32(len(hits))
+		for ti := range docs[j].Terms {
+			t := &docs[j].Terms[ti]
+			if t.Kind == KindPart {
+				continue
+			}
+			ids, ok := matched[t.Text]
+			if !ok {
+				text := lowerASCII(t.Text)
+				if id, ok := whole[text]; ok {
+					ids = append(ids, id)
+				}
+				for pi, n := range patterns {
+					if n.matches(text) {
+						ids = append(ids, patternIDs[pi])
+					}
+				}
+				matched[t.Text] = ids
+			}
+			for _, id := range ids {
+				hits = append(hits, hit{id, sentencesOf(t)})
+				postings[id][j/64] |= 1 << (j % 64)
 			}
 		}
 	}
-	for j, d := range docs {
-		for _, t := range d.Terms {
-			if p, ok := postings[lowerASCII(t.Text)]; ok { // see newTermSet
-				p[j/64] |= 1 << (j % 64)
-			}
-		}
-	}
+	start[len(docs)] = int32(len(hits))
 	flat := make([]bool, len(docs)*len(c.Codes))
 	out := make([][]bool, len(docs))
 	for j := range out {
 		out[j] = flat[j*len(c.Codes) : (j+1)*len(c.Codes)]
 	}
+	post := func(n *ruleNode) []uint64 { return postings[ids[n]] }
 	for i, k := range c.Codes {
 		if k.expr == nil {
 			continue
 		}
-		bits := k.expr.evalBits(postings, words)
-		for j := range docs {
-			out[j][i] = bits[j/64]>>(j%64)&1 == 1
+		// The rule with its terms numbered, so that judging an answer is
+		// a walk over slices (a map lookup per term and answer was most of
+		// the time at 64k answers).
+		prog := compileRule(k.expr, ids)
+		cand := k.expr.candidates(post, words)
+		for w, set := range cand {
+			for set != 0 {
+				b := set & -set
+				set ^= b
+				j := w*64 + bits.TrailingZeros64(b)
+				if j >= len(docs) {
+					break
+				}
+				doc := hits[start[j]:start[j+1]]
+				out[j][i] = prog.sentences(func(id int) uint64 {
+					var s uint64
+					for _, h := range doc {
+						if h.id == id {
+							s |= h.sentences
+						}
+					}
+					return s
+				}) != 0
+			}
 		}
 	}
+	return out
+}
+
+// compiledRule is a rule whose terms are numbered (see masks).
+type compiledRule struct {
+	op   ruleOp
+	id   int
+	kids []compiledRule
+}
+
+func compileRule(n *ruleNode, ids map[*ruleNode]int) compiledRule {
+	c := compiledRule{op: n.op, id: ids[n]}
+	for _, k := range n.kids {
+		c.kids = append(c.kids, compileRule(k, ids))
+	}
+	return c
+}
+
+// sentences is ruleNode.sentences over numbered terms.
+func (n *compiledRule) sentences(look func(id int) uint64) uint64 {
+	switch n.op {
+	case opTerm:
+		return look(n.id)
+	case opNot:
+		if n.kids[0].sentences(look) == 0 {
+			return allSentences
+		}
+		return 0
+	case opAnd:
+		in, positive := allSentences, false
+		for i := range n.kids {
+			if k := &n.kids[i]; k.op != opNot {
+				in &= k.sentences(look)
+				positive = true
+				if in == 0 {
+					return 0
+				}
+			}
+		}
+		for i := range n.kids {
+			if k := &n.kids[i]; k.op == opNot {
+				if positive {
+					in &^= k.kids[0].sentences(look)
+				} else {
+					in &= k.sentences(look)
+				}
+			}
+		}
+		return in
+	case opOr:
+		var out uint64
+		for i := range n.kids {
+			out |= n.kids[i].sentences(look)
+		}
+		return out
+	}
+	return 0
+}
+
+// CodeMatch is a sentence of an answer where a code's rule holds, with the
+// words that made it hold: what a quote shows, with the words highlighted.
+type CodeMatch struct {
+	Code     string `json:"code"`
+	Sentence int    `json:"sentence"` // index of the sentence in the answer (0: first; 63 stands for 63 and later)
+	// Text is the sentence as in Normalize(answer), without its final 。!?;
+	// Start is its byte offset there.
+	Text  string `json:"text"`
+	Start int    `json:"start"`
+	// Marks are the byte spans in Text of the terms that matched (merged
+	// where they overlap), in order.
+	Marks [][2]int `json:"marks"`
+}
+
+// CodeMatches returns, for each code of cb (in code book order) and each
+// sentence of the answer where its rule holds (in order), the sentence and
+// the spans of the terms that matched. cb should come from this analyzer
+// (CodeBook, CodeBooks) so its terms are canonical. A rule that holds only
+// by negation (!B) marks nothing and gives the first sentence.
+func (a *Analyzer) CodeMatches(cb CodeBook, text string) []CodeMatch {
+	if a.empty.match(text) {
+		return nil
+	}
+	type occ struct {
+		text       string
+		sentence   int
+		start, end int
+	}
+	var occs []occ
+	var terms []Term
+	idx := map[string]int{}
+	a.scan(text, func(o occurrence) {
+		if !o.whole {
+			return
+		}
+		key := lowerASCII(o.text)
+		occs = append(occs, occ{key, o.sentence, o.start, o.end})
+		i, ok := idx[key]
+		if !ok {
+			i = len(terms)
+			idx[key] = i
+			terms = append(terms, Term{Text: key, Kind: o.kind})
+		}
+		terms[i].Sentences |= sentenceBit(o.sentence)
+	})
+	disp := Normalize(text)
+	var sents [][2]int
+	splitSentences(analysisText(text), func(sent string, off int) { sents = append(sents, [2]int{off, off + len(sent)}) })
+	look := lookIn(terms)
+	var out []CodeMatch
+	for _, k := range cb.Codes {
+		if k.expr == nil {
+			continue
+		}
+		bits := k.expr.sentences(look)
+		if bits == 0 {
+			continue
+		}
+		var positive []*ruleNode
+		k.expr.leaves(false, func(n *ruleNode, negated bool) {
+			if !negated {
+				positive = append(positive, n)
+			}
+		})
+		for si := range sents {
+			if bits&sentenceBit(si) == 0 || si > 63 {
+				continue
+			}
+			m := CodeMatch{Code: k.Name, Sentence: si, Start: sents[si][0], Text: disp[sents[si][0]:sents[si][1]]}
+			for _, o := range occs {
+				if min(o.sentence, 63) != si {
+					continue
+				}
+				for _, n := range positive {
+					if n.matches(o.text) {
+						m.Marks = append(m.Marks, [2]int{o.start - m.Start, o.end - m.Start})
+						break
+					}
+				}
+			}
+			m.Marks = mergeSpans(m.Marks)
+			if len(m.Marks) == 0 && bits != allSentences {
+				continue // a sentence counted only through bit 63's neighbours
+			}
+			out = append(out, m)
+			if bits == allSentences && len(m.Marks) == 0 {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// mergeSpans sorts spans and merges those that overlap.
+func mergeSpans(s [][2]int) [][2]int {
+	if len(s) < 2 {
+		return s
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i][0] < s[j][0] || s[i][0] == s[j][0] && s[i][1] > s[j][1] })
+	out := s[:1]
+	for _, x := range s[1:] {
+		if last := &out[len(out)-1]; x[0] < last[1] {
+			last[1] = max(last[1], x[1])
+		} else {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// CodeBooks returns the named code books joined in the order given (e.g.
+// the ones a survey names), rule terms canonicalised. Code names must not
+// repeat across them.
+func (a *Analyzer) CodeBooks(names ...string) (CodeBook, error) {
+	var out CodeBook
+	seen := map[string]string{}
+	for _, name := range names {
+		b, ok := a.books[name]
+		if !ok {
+			return CodeBook{}, fmt.Errorf("コードブック %q はありません（使えるもの: %s）", name, strings.Join(a.CodeBookNames(), ", "))
+		}
+		for _, c := range b.Codes {
+			if other, dup := seen[c.Name]; dup {
+				return CodeBook{}, fmt.Errorf("コード %q がコードブック %s と %s の両方にあります", c.Name, other, name)
+			}
+			seen[c.Name] = name
+			out.Codes = append(out.Codes, c)
+		}
+	}
+	return out, nil
+}
+
+// CodeBookNames returns the names of the code books the analyzer knows (the
+// shipped presets and the dictionary's own), sorted.
+func (a *Analyzer) CodeBookNames() []string {
+	out := make([]string, 0, len(a.books))
+	for n := range a.books {
+		out = append(out, n)
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -524,7 +958,7 @@ func CodeDocs(cb CodeBook, code string, docs []Doc) []int64 {
 			continue
 		}
 		for _, d := range docs {
-			if k.expr.eval(newTermSet(d.Terms).has) {
+			if k.expr.sentences(lookIn(d.Terms)) != 0 {
 				out = append(out, d.ID)
 			}
 		}

@@ -1,8 +1,9 @@
-// Package analysis turns Japanese free-text answers into terms and computes
-// statistics over them: frequencies, KWIC concordance lines, co-occurrence
-// networks with communities, characteristic words per group, coding rules
-// (KH Coder's *code syntax) with cross-tabs, and recurring issues across the
-// events of a series.
+// Package analysis turns Japanese free-text answers into terms (words,
+// compounds, and phrases such as 本数が少ない) and computes statistics over
+// them: frequencies, KWIC concordance lines, co-occurrence networks with
+// communities, characteristic words per group, coding rules (KH Coder's
+// *code syntax, judged per sentence) with cross-tabs, recurring issues
+// across the events of a series, answers that say nothing, and copies.
 //
 // The package is pure: no HTTP, no SQL, no database. Callers compute terms
 // once per answer (Analyzer.Terms, stored beside the answer together with
@@ -25,17 +26,38 @@ import (
 )
 
 // pipelineVersion is mixed into Dictionary.Version so that a change to the
-// term pipeline itself (POS table, compound rules) also marks stored results
-// as stale. Bump it when Terms would give different output for the same text.
-const pipelineVersion = "koe-terms-3" // 2: contacts blanked before tokenizing; 3: found as reports mask them
+// term pipeline itself (POS table, compound rules, empty answers) or to the
+// shipped code books and empty-answer list (which every dictionary extends)
+// also marks stored results as stale, so koe reanalyze recomputes them.
+// Bump it when Terms would give different output for the same text.
+//
+//	2: contacts blanked before tokenizing
+//	3: contacts found as reports mask them (package contact)
+//	4: symbols never in terms; hiragana adjectives kept; latin in its usual
+//	   spelling; negated predicates by their negative form; phrases; parts
+//	   and sentences of terms; empty answers have no terms; named code books
+const pipelineVersion = "koe-terms-4"
+
+// LegacyCodeBook is the code book Analyzer.CodeBook applies when the
+// dictionary has no codes of its own: the community-work code book that
+// koe applied to every survey before code books had names.
+const LegacyCodeBook = "community"
+
+// DefaultCodeBooks are the code books a new survey starts with.
+var DefaultCodeBooks = []string{"general"}
 
 // Dictionary is the user-tunable data of the analysis: stopwords, synonyms
-// (canonical form -> variants), forced words (domain compounds kept whole)
-// and the code book (coding rules in KH Coder's *code syntax).
+// (canonical form -> variants), forced words (domain compounds kept whole),
+// answers that say nothing (added to the shipped list), named code books
+// (coding rules in KH Coder's *code syntax; they add to or replace the
+// shipped ones by name) and, from before code books had names, one code
+// book applied where a survey names none.
 type Dictionary struct {
 	Stopwords []string            `yaml:"stopwords"`
 	Synonyms  map[string][]string `yaml:"synonyms"` // canonical -> variants
 	Words     []string            `yaml:"words"`
+	Empty     []string            `yaml:"empty"`
+	CodeBooks map[string]string   `yaml:"codebooks"` // name -> code book
 	Codes     string              `yaml:"codes"`
 }
 
@@ -103,7 +125,7 @@ func ParseDictionary(data []byte) (Dictionary, error) {
 		return d, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return d, dictErr(root, "", "expected a mapping with the fields stopwords, synonyms, words, codes")
+		return d, dictErr(root, "", "expected a mapping with the fields %s", dictionaryFields)
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -120,35 +142,79 @@ func ParseDictionary(data []byte) (Dictionary, error) {
 			d.Words, err = stringList(v, "words")
 		case "synonyms":
 			d.Synonyms, err = synonymMap(v)
+		case "empty":
+			d.Empty, err = stringList(v, "empty")
+			for i, e := range d.Empty {
+				if err == nil && emptyKey(e) == "" {
+					err = dictErr(v.Content[i], fmt.Sprintf("empty[%d]", i), "%q has no letters; answers of only punctuation or dashes are recognised as empty already", e)
+				}
+			}
+		case "codebooks":
+			d.CodeBooks, err = codeBookMap(v)
 		case "codes":
 			if isNull(v) {
 				continue
 			}
-			if v.Kind != yaml.ScalarNode {
-				return d, dictErr(v, "codes", "expected the code book as a text block (codes: |), got %s", kindName(v))
-			}
-			d.Codes = v.Value
-			if _, cerr := ParseCodeBook(d.Codes); cerr != nil {
-				var ce *CodeBookError
-				line := v.Line
-				if errors.As(cerr, &ce) {
-					if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-						line = v.Line + ce.Line // block scalars start on the next line
-					} else {
-						line = v.Line + ce.Line - 1
-					}
-					return d, &DictionaryError{Line: line, Field: "codes", Msg: ce.Msg}
-				}
-				return d, &DictionaryError{Line: line, Field: "codes", Msg: cerr.Error()}
-			}
+			d.Codes, err = codeBookText(v, "codes")
 		default:
-			return d, dictErr(k, k.Value, "unknown field (valid: stopwords, synonyms, words, codes)")
+			return d, dictErr(k, k.Value, "unknown field (valid: %s)", dictionaryFields)
 		}
 		if err != nil {
 			return d, err
 		}
 	}
 	return d, nil
+}
+
+const dictionaryFields = "stopwords, synonyms, words, empty, codebooks, codes"
+
+// codeBookText reads a code book given as a text block and reports a rule
+// error at its line in the file.
+func codeBookText(v *yaml.Node, field string) (string, error) {
+	if v.Kind != yaml.ScalarNode {
+		return "", dictErr(v, field, "expected the code book as a text block (%s: |), got %s", field, kindName(v))
+	}
+	if _, cerr := ParseCodeBook(v.Value); cerr != nil {
+		var ce *CodeBookError
+		line := v.Line
+		if errors.As(cerr, &ce) {
+			if v.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				line = v.Line + ce.Line // block scalars start on the next line
+			} else {
+				line = v.Line + ce.Line - 1
+			}
+			return "", &DictionaryError{Line: line, Field: field, Msg: ce.Msg}
+		}
+		return "", &DictionaryError{Line: line, Field: field, Msg: cerr.Error()}
+	}
+	return v.Value, nil
+}
+
+// codeBookMap reads the named code books: name -> code book text block.
+func codeBookMap(n *yaml.Node) (map[string]string, error) {
+	if isNull(n) {
+		return nil, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, dictErr(n, "codebooks", "expected a mapping from a code book name to its rules (general: |), got %s", kindName(n))
+	}
+	out := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		name := strings.TrimSpace(k.Value)
+		if name == "" || strings.ContainsAny(name, ", \t\n") {
+			return nil, dictErr(k, "codebooks", "code book name %q: write a name without spaces or commas, e.g. general", k.Value)
+		}
+		if _, dup := out[name]; dup {
+			return nil, dictErr(k, "codebooks."+name, "code book given twice")
+		}
+		text, err := codeBookText(v, "codebooks."+name)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = text
+	}
+	return out, nil
 }
 
 func isNull(n *yaml.Node) bool {
@@ -260,9 +326,20 @@ func (d Dictionary) Version() string {
 		S []string            `json:"s"`
 		Y map[string][]string `json:"y"`
 		W []string            `json:"w"`
+		E []string            `json:"e,omitempty"`
+		B map[string]string   `json:"b,omitempty"`
 		C string              `json:"c"`
 	}
 	c := canonical{P: pipelineVersion, S: sortedCopy(d.Stopwords), W: sortedCopy(d.Words), C: strings.TrimSpace(d.Codes)}
+	if len(d.Empty) > 0 {
+		c.E = sortedCopy(d.Empty)
+	}
+	if len(d.CodeBooks) > 0 {
+		c.B = make(map[string]string, len(d.CodeBooks))
+		for k, v := range d.CodeBooks {
+			c.B[k] = strings.TrimSpace(v)
+		}
+	}
 	c.Y = make(map[string][]string, len(d.Synonyms))
 	for k, v := range d.Synonyms {
 		c.Y[k] = sortedCopy(v)

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -29,15 +30,25 @@ func TestDefaultDictionary(t *testing.T) {
 			t.Errorf("forced word %s missing", w)
 		}
 	}
-	cb, err := ParseCodeBook(d.Codes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := strings.Join(cb.Names(), ",")
-	for _, c := range []string{"連携・協働", "担い手・人材", "異動・引継ぎ", "住民参加", "財源", "周知・広報", "つながり・関係づくり", "縦割り", "評価"} {
-		if !strings.Contains(names, c) {
-			t.Errorf("code %s missing from %s", c, names)
+	// The community-work code book became the community preset; general is
+	// the one new surveys start with.
+	for book, codes := range map[string][]string{
+		"community": {"連携・協働", "担い手・人材", "異動・引継ぎ", "住民参加", "財源", "周知・広報", "つながり・関係づくり", "縦割り", "評価"},
+		"general":   {"要望", "不満・困りごと", "評価・よかった点", "賛成", "反対"},
+	} {
+		cb, err := ParseCodeBook(d.CodeBooks[book])
+		if err != nil {
+			t.Fatal(book, err)
 		}
+		if names := cb.Names(); !reflect.DeepEqual(names, codes) {
+			t.Errorf("code book %s: codes %v, want %v", book, names, codes)
+		}
+	}
+	if d.Codes != "" {
+		t.Errorf("the default dictionary has an unnamed code book: %q", d.Codes)
+	}
+	if !reflect.DeepEqual(DefaultCodeBooks, []string{"general"}) || LegacyCodeBook != "community" {
+		t.Errorf("default code books %v, legacy %q", DefaultCodeBooks, LegacyCodeBook)
 	}
 	if v := d.Version(); len(v) != 12 || v != DefaultDictionary().Version() {
 		t.Errorf("version %q not short and stable", v)

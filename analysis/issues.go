@@ -521,7 +521,7 @@ func (is *Issues) AdoptIDs(prev []IssueRef) int {
 		}
 		for taken[g.ID] {
 			x, _ := strconv.ParseUint(g.ID, 16, 64)
-			g.ID = fmt.Sprintf("%016x", mix64(x))
+			g.ID = fmt.Sprintf("%016x", splitMix64(x))
 		}
 		taken[g.ID] = true
 	}

@@ -29,8 +29,6 @@ func openCorpus(tb testing.TB, name string) *os.File {
 	return f
 }
 
-const fukuiCSV = "fukui-kanko/fukui-kanko-2022-2024.csv"
-
 // fukuiFreeText is the questionnaire's free-text columns.
 var fukuiFreeText = []string{"満足度の理由", "満足度(商品・サービス)の理由", "不便さの内容", "推奨項目", "施設に求めるもの", "福井県に求めるもの", "福井県内での交通手段の満足度の理由"}
 

@@ -335,32 +335,40 @@ func IssueCodeRule(g IssueGroup, docs []Doc) IssueCode {
 			terms = append(terms, t)
 		}
 	}
+	// Candidate clauses: each defining term as a whole term and, for a
+	// word also said inside compounds (案内 in 案内表示, 観光案内所), as a
+	// part (*案内*); and each pair of them joined by "and". Every clause is
+	// judged by the code book's own matcher, so the figures are what the
+	// rule will do.
 	type clause struct {
-		terms []string
-		hits  []bool // per doc
+		rule string
+		hits []bool // per doc
 	}
-	var clauses []clause
-	sets := make([]termSet, len(docs))
-	for i, d := range docs {
-		sets[i] = newTermSet(d.Terms)
-	}
-	matchAll := func(ts []string) []bool {
+	hitsOf := func(rule string) []bool {
+		cb, err := ParseCodeBook("*c\n" + rule + "\n")
+		if err != nil {
+			return nil
+		}
 		out := make([]bool, len(docs))
-		for i, s := range sets {
-			out[i] = true
-			for _, t := range ts {
-				if !s.has(fold(t)) {
-					out[i] = false
-					break
-				}
-			}
+		for i, d := range docs {
+			out[i] = len(cb.Match(d.Terms)) > 0
 		}
 		return out
 	}
+	var clauses []clause
+	add := func(rule string) {
+		if hits := hitsOf(rule); hits != nil {
+			clauses = append(clauses, clause{rule: rule, hits: hits})
+		}
+	}
 	for i, t := range terms {
-		clauses = append(clauses, clause{terms: []string{t}, hits: matchAll([]string{t})})
+		q := quoteRuleTerm(t)
+		add(q)
+		if q == t && !strings.Contains(t, "*") && runeLen(t) >= 2 {
+			add("*" + t + "*")
+		}
 		for _, u := range terms[i+1:] {
-			clauses = append(clauses, clause{terms: []string{t, u}, hits: matchAll([]string{t, u})})
+			add(q + " & " + quoteRuleTerm(u))
 		}
 	}
 	covered := make([]bool, len(docs))
@@ -407,12 +415,8 @@ func IssueCodeRule(g IssueGroup, docs []Doc) IssueCode {
 	code := IssueCode{Name: g.Label}
 	var parts []string
 	for _, c := range chosen {
-		qs := make([]string, len(c.terms))
-		for i, t := range c.terms {
-			qs[i] = quoteRuleTerm(t)
-		}
-		part := strings.Join(qs, " & ")
-		if len(c.terms) > 1 && len(chosen) > 1 {
+		part := c.rule
+		if strings.Contains(part, " & ") && len(chosen) > 1 {
 			part = "(" + part + ")"
 		}
 		parts = append(parts, part)

@@ -120,7 +120,7 @@ func prepare(docs []Doc, variants func(string) []string) *prepared {
 	}
 	keep := make([]bool, len(p.vocab))
 	for t, text := range p.vocab {
-		keep[t] = p.unitDF[t] >= 2 && !strings.ContainsFunc(text, isASCIIPunct)
+		keep[t] = p.unitDF[t] >= 2 && !strings.ContainsFunc(text, isASCIIPunctRune)
 	}
 	n := float64(len(drafts))
 	p.units = make([]unit, len(drafts))
@@ -154,11 +154,11 @@ func prepare(docs []Doc, variants func(string) []string) *prepared {
 // well-spread 64-bit key. Group IDs derive from these keys.
 func (p *prepared) unitKey(u int) uint64 {
 	un := p.units[u]
-	return mix64(mix64(uint64(p.docs[un.answer].ID)) ^ uint64(un.passage))
+	return splitMix64(splitMix64(uint64(p.docs[un.answer].ID)) ^ uint64(un.passage))
 }
 
-// mix64 is splitmix64's finaliser.
-func mix64(x uint64) uint64 {
+// splitMix64 is splitmix64's step: the golden-ratio increment, then its finaliser.
+func splitMix64(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
 	x = (x ^ x>>27) * 0x94d049bb133111eb
@@ -174,7 +174,7 @@ func indexInt32(s []int32, x int32) int {
 	return -1
 }
 
-func isASCIIPunct(r rune) bool {
+func isASCIIPunctRune(r rune) bool {
 	return r < utf8.RuneSelf && strings.ContainsRune("!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~", r)
 }
 

@@ -37,3 +37,5 @@ func corpusLines(tb testing.TB, name string) []string {
 	tb.Helper()
 	return testcorpus.Lines(tb, name)
 }
+
+var corpusCache sync.Map // corpus file -> parsed contents, once per test binary

@@ -201,12 +201,12 @@ func (a *Analyzer) KWIC(docs []Doc, term string, width int) []KWICLine {
 		disp := Normalize(d.Text)
 		var contacts []contact.Span
 		found := false
-		a.scan(d.Text, func(t string, _ bool, st, en int) {
-			if t == want {
+		a.scan(d.Text, func(o occurrence) {
+			if o.text == want {
 				if !found {
 					contacts, found = contact.Find(disp), true
 				}
-				out = append(out, kwicLine(d.ID, disp, st, en, width, contacts))
+				out = append(out, kwicLine(d.ID, disp, o.start, o.end, width, contacts))
 			}
 		})
 	}

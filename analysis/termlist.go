@@ -8,12 +8,17 @@ import (
 
 // An answer's terms are stored as one text value, a line per term:
 //
-//	<count> <w|c> <term>
+//	<count> <kind>[<sentences>] <term>
 //
-// (w: single word, c: compound). One row per answer rather than per term
-// makes writing analysed answers cheap, and reading a question's terms is one
-// range scan. Terms never contain a newline: the analyzer splits text into
-// sentences at line breaks and drops whitespace tokens.
+// kind: w word, c compound, p phrase, i part (a word used only inside
+// longer terms); sentences: Term.Sentences in hex, absent when 0 (lists
+// written before sentences were kept decode with 0: every sentence). One
+// row per answer rather than per term makes writing analysed answers cheap,
+// and reading a question's terms is one range scan. Terms never contain a
+// newline: the analyzer splits text into sentences at line breaks and drops
+// whitespace tokens.
+
+var kindLetters = map[string]byte{KindWord: 'w', KindCompound: 'c', KindPhrase: 'p', KindPart: 'i'}
 
 // encodeTerms is the stored form of an answer's terms.
 func encodeTerms(terms []Term) string {
@@ -23,11 +28,16 @@ func encodeTerms(terms []Term) string {
 			b.WriteByte('\n')
 		}
 		b.WriteString(strconv.Itoa(t.Count))
-		if t.Kind == KindCompound {
-			b.WriteString(" c ")
-		} else {
-			b.WriteString(" w ")
+		b.WriteByte(' ')
+		k, ok := kindLetters[t.Kind]
+		if !ok {
+			k = 'w'
 		}
+		b.WriteByte(k)
+		if t.Sentences != 0 {
+			b.WriteString(strconv.FormatUint(t.Sentences, 16))
+		}
+		b.WriteByte(' ')
 		b.WriteString(strings.ReplaceAll(t.Text, "\n", " "))
 	}
 	return b.String()
@@ -44,10 +54,18 @@ func decodeTerms(dst []Term, s string, keep func(string) bool) ([]Term, error) {
 			s = ""
 		}
 		sp := strings.IndexByte(line, ' ')
-		if sp < 0 || len(line) < sp+4 || line[sp+2] != ' ' {
+		if sp < 0 || sp+2 >= len(line) {
 			return dst, fmt.Errorf("stored term list: malformed line %q", line)
 		}
-		text := line[sp+3:]
+		sp2 := strings.IndexByte(line[sp+1:], ' ')
+		if sp2 < 1 {
+			return dst, fmt.Errorf("stored term list: malformed line %q", line)
+		}
+		sp2 += sp + 1
+		text := line[sp2+1:]
+		if text == "" {
+			return dst, fmt.Errorf("stored term list: malformed line %q", line)
+		}
 		if keep != nil && !keep(text) {
 			continue
 		}
@@ -55,11 +73,21 @@ func decodeTerms(dst []Term, s string, keep func(string) bool) ([]Term, error) {
 		if err != nil {
 			return dst, fmt.Errorf("stored term list: count in %q", line)
 		}
-		kind := KindWord
-		if line[sp+1] == 'c' {
-			kind = KindCompound
+		t := Term{Text: text, Kind: KindWord, Count: n}
+		switch line[sp+1] {
+		case 'c':
+			t.Kind = KindCompound
+		case 'p':
+			t.Kind = KindPhrase
+		case 'i':
+			t.Kind = KindPart
 		}
-		dst = append(dst, Term{Text: text, Kind: kind, Count: n})
+		if hex := line[sp+2 : sp2]; hex != "" {
+			if t.Sentences, err = strconv.ParseUint(hex, 16, 64); err != nil {
+				return dst, fmt.Errorf("stored term list: sentences in %q", line)
+			}
+		}
+		dst = append(dst, t)
 	}
 	return dst, nil
 }

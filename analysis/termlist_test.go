@@ -36,20 +36,28 @@ func TestTermListsRoundTrip(t *testing.T) {
 	}
 }
 
-// Codes evaluated for all answers at once (bitsets) agree with the rules
-// evaluated answer by answer, on real text and the shipped code book, and
-// with rules using not and parentheses.
+// Codes evaluated for all answers at once (bitsets, then sentence by
+// sentence) agree with the rules evaluated answer by answer, on real text
+// and the shipped code books, and with rules using not, parentheses and
+// parts of terms.
 func TestCodeMasksAgreeWithMatch(t *testing.T) {
 	a := testAnalyzer(t)
 	var docs []Doc
 	for i, line := range corpusLines(t, "chabsa-sentences.txt")[:700] {
 		docs = append(docs, Doc{ID: int64(i), Terms: a.Terms(line)})
 	}
-	extra, err := ParseCodeBook("*業績\n売上 | (利益 & !減少)\n*外部\n!(海外 | 為替) & 影響\n")
+	for i, line := range fukuiColumn(t, "不便さの内容")[:1500] {
+		docs = append(docs, Doc{ID: int64(1000 + i), Terms: a.Terms(line)})
+	}
+	extra, err := ParseCodeBook("*業績\n売上 | (利益 & !減少)\n*外部\n!(海外 | 為替) & 影響\n*不足\n(*不足) | 少ない & !(*本数が少ない)\n*なし\n!駐車場\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, cb := range []CodeBook{a.CodeBook(), extra} {
+	general, err := a.CodeBooks("general", "community")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cb := range []CodeBook{a.CodeBook(), general, extra} {
 		masks := cb.masks(docs)
 		matched := 0
 		for j, d := range docs {
