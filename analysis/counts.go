@@ -32,33 +32,56 @@ type termCount struct {
 // per-question totals. Rows are written in key order, so concurrent
 // transactions lock them in the same order and never deadlock.
 func addTermCounts(ctx context.Context, tx bun.Tx, answers []analysedAnswer, sign int) error {
-	type key struct {
-		q     int64
-		term  string
-		shard int64
-	}
+	var t termTotals
+	t.add(answers, sign)
+	return t.write(ctx, tx, sign)
+}
+
+// termTotals sums analysed answers' terms per question and term: the rows
+// addTermCounts writes. An import folds in each batch of answers as it is
+// stored, so it holds a sum per distinct term, not every answer's terms,
+// and still writes the totals once, in key order.
+type termTotals struct {
+	shard int64 // of the first answer added: one call, or one import, adds to one shard
+	sums  map[termKey]*termCount
+}
+
+type termKey struct {
+	q    int64
+	term string
+}
+
+// add adds (sign 1) or removes (sign -1) answers' terms.
+func (t *termTotals) add(answers []analysedAnswer, sign int) {
 	if len(answers) == 0 {
-		return nil
+		return
 	}
-	shard := answers[0].AnswerID % termShards
-	sums := map[key]*termCount{}
+	if t.sums == nil {
+		t.sums = map[termKey]*termCount{}
+		t.shard = answers[0].AnswerID % termShards
+	}
 	for _, a := range answers {
-		for _, t := range a.Terms {
-			k := key{a.QuestionID, t.Text, shard}
-			c := sums[k]
+		for _, term := range a.Terms {
+			k := termKey{a.QuestionID, term.Text}
+			c := t.sums[k]
 			if c == nil {
-				c = &termCount{QuestionID: k.q, Term: k.term, Shard: k.shard}
-				sums[k] = c
+				c = &termCount{QuestionID: k.q, Term: k.term, Shard: t.shard}
+				t.sums[k] = c
 			}
-			c.Count += sign * t.Count
+			c.Count += sign * term.Count
 			c.Docs += sign
 		}
 	}
-	if len(sums) == 0 {
+}
+
+// write upserts the sums; after a removal (sign -1) it deletes the rows
+// that reached zero.
+func (t *termTotals) write(ctx context.Context, tx bun.Tx, sign int) error {
+	if len(t.sums) == 0 {
 		return nil
 	}
-	counts := make([]*termCount, 0, len(sums))
-	for _, c := range sums {
+	counts := make([]*termCount, 0, len(t.sums))
+	for _, c := range t.sums {
 		counts = append(counts, c)
 	}
 	sort.Slice(counts, func(i, j int) bool {
