@@ -84,9 +84,11 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The file may come back base64 in a field after a preview, a third larger.
+	// The file may come back base64 in a field after a preview, a third
+	// larger. A form keeps its fields in memory up to maxMemory + 10 MB, so
+	// maxMemory must leave room for that field.
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes*3/2)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := r.ParseMultipartForm(MaxImportBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -365,6 +366,30 @@ func TestImportUploadRefusesHostileFilesInBoundedMemory(t *testing.T) {
 					}
 				})
 			}
+		}
+	})
+}
+
+// A file near the upload cap comes back from its preview in a form field,
+// a third larger than the file: the form must take it (it was refused as
+// unreadable above 13.5 MB, so the preview offered an import that failed).
+func TestImportUploadTakesALargeFileBackFromItsPreview(t *testing.T) {
+	var file bytes.Buffer
+	file.WriteString(hostile.GoogleHeader + "\r\n")
+	comment := strings.Repeat("地域の担い手が高齢化しています。", 550) // 9,350 characters, 28 KB
+	rows := 0
+	for ; file.Len() < 15<<20; rows++ {
+		fmt.Fprintf(&file, "\"2020/09/09 1:%02d:%02d 午後 GMT+9\",\"\",\"県\",\"4\",\"\",\"\",\"\",\"\",\"%s\",\"\"\r\n", rows/60, rows%60, comment)
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		ts.apply(string(importFixture(t, "import-survey.yaml")))
+		staff := signedInStaff(t, ts)
+		data := base64.StdEncoding.EncodeToString(file.Bytes())
+		code, body, _ := postUpload(t, staff, ts.URL+"/surveys/import-test/import",
+			map[string]string{"data": data, "filename": "large.csv", "dry_run": "1", "format": "auto", "tz": "Asia/Tokyo"}, "", nil)
+		if want := fmt.Sprintf("新しく保存: %d件", rows); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("a %d MB file sent back from its preview: %d, page without %q", file.Len()>>20, code, want)
 		}
 	})
 }
