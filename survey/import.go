@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 )
 
@@ -134,8 +135,8 @@ const importBatch = 1000
 // rows as responses of s, in one transaction: every row or none. Each row goes
 // through Validate, as a web submission does, and every problem in the file is
 // reported (as an *ImportError) and nothing stored. Each row's submission key
-// is derived from its time and answers, so a second import of the same file
-// stores nothing twice.
+// is derived from its time and answers (or, in koe's export, from its
+// response id), so a second import of the same file stores nothing twice.
 func (st *Store) Import(ctx context.Context, s *Survey, name string, data []byte, opt ImportOptions) (*ImportResult, error) {
 	return st.ImportFrom(ctx, s, name, bytes.NewReader(data), int64(len(data)), opt)
 }
@@ -223,6 +224,10 @@ type importer struct {
 type importRow struct {
 	num int
 	p   Pending
+	// id is the response id of a row of koe's export, and answerKey its
+	// key by time and answers, as imports of koe's export stored it before
+	// they used the id.
+	id, answerKey string
 }
 
 // run reads every row. Rows are stored in tx (nil: a dry run) until the
@@ -299,7 +304,14 @@ func (imp *importer) read(row tableRow) {
 		imp.problems.addAll(problems)
 		return
 	}
-	imp.batch = append(imp.batch, importRow{num: row.num, p: p})
+	r := importRow{num: row.num, p: p}
+	if imp.cm.id >= 0 {
+		if id, err := uuid.Parse(strings.TrimSpace(row.cell(imp.cm.id))); err == nil {
+			r.id, r.answerKey = id.String(), p.Sub.Key
+			r.p.Sub.Key = "import:id:" + r.id
+		}
+	}
+	imp.batch = append(imp.batch, r)
 }
 
 // setKind names the file by its first timestamp, and so learns how it joins
@@ -324,7 +336,7 @@ func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 		return err
 	}
 	dup := make([]bool, len(imp.batch))
-	var keys []string
+	var keys, ids []string
 	for i, r := range imp.batch {
 		h := sha256.Sum256([]byte(r.p.Sub.Key))
 		k := [16]byte(h[:16])
@@ -334,14 +346,22 @@ func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 		}
 		imp.seen[k] = struct{}{}
 		keys = append(keys, r.p.Sub.Key)
+		if r.id != "" {
+			keys = append(keys, r.answerKey)
+			ids = append(ids, r.id)
+		}
 	}
 	storedKeys, err := imp.stored(ctx, db, "submission_key", keys)
 	if err != nil {
 		return err
 	}
+	storedIDs, err := imp.stored(ctx, db, "id", ids)
+	if err != nil {
+		return err
+	}
 	var fresh []Pending
 	for i, r := range imp.batch {
-		if storedKeys[r.p.Sub.Key] {
+		if storedKeys[r.p.Sub.Key] || (r.id != "" && (storedKeys[r.answerKey] || storedIDs[r.id])) {
 			dup[i] = true
 		}
 		if dup[i] {

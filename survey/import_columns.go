@@ -16,6 +16,7 @@ type column struct {
 // columnMap says where a file's answers and timestamps are.
 type columnMap struct {
 	stamp     int // the submission time column
+	id        int // the response id column of koe's export, or -1
 	columns   []column
 	unlabeled []bool // columns without a header, which must stay empty
 }
@@ -23,7 +24,6 @@ type columnMap struct {
 // metaColumns are the columns each tool adds around the answers. They are
 // skipped unless a question carries the same label.
 var metaColumns = map[string][]string{
-	FormatKoe:         {"ID"},
 	FormatGoogleForms: {"スコア", "Score"},
 	FormatMSForms:     {"ID", "開始時刻", "Start time", "名前", "Name", "最終変更時刻", "Last modified time", "合計ポイント", "Total points", "クイズのフィードバック", "Quiz feedback"},
 }
@@ -49,9 +49,12 @@ func oneOf(list []string, s string) bool {
 // renamed question is caught before anything is stored rather than dropped
 // silently; each miss names the closest label as a hint.
 func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) {
-	cm := columnMap{stamp: 0, unlabeled: make([]bool, len(t.header))}
-	if t.format == FormatMSForms {
+	cm := columnMap{stamp: 0, id: -1, unlabeled: make([]bool, len(t.header))}
+	switch t.format {
+	case FormatMSForms:
 		cm.stamp = msCompletion(t.header)
+	case FormatKoe:
+		cm.id = 1 // detectFormat saw it there
 	}
 	var problems []ImportProblem
 	var notes []string
@@ -59,7 +62,7 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	email := -1
 	var unmapped []int
 	for i, h := range t.header {
-		if i == cm.stamp {
+		if i == cm.stamp || i == cm.id {
 			continue
 		}
 		label := normLabel(h)
