@@ -3,6 +3,7 @@ package survey
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -429,10 +430,12 @@ func (p *xmlPart) token() (xml.Token, error) {
 		return nil, fileProblem("この .xlsx ファイルの" + p.what + "には1つで" + comma(maxXMLToken>>20) + "MBを超える値があります（1つのセルは" + comma(maxImportCell) + "文字までです）。" + stopped)
 	}
 	var syntax *xml.SyntaxError
-	if errors.As(err, &syntax) || errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) || errors.Is(err, io.ErrUnexpectedEOF) {
+	var corrupt flate.CorruptInputError
+	if errors.As(err, &syntax) || errors.As(err, &corrupt) || errors.Is(err, zip.ErrFormat) ||
+		errors.Is(err, zip.ErrChecksum) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fileProblem(brokenXLSX)
 	}
-	return nil, err
+	return nil, err // reading the file itself failed
 }
 
 func (p *xmlPart) close() error { return p.rc.Close() }
