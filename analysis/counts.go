@@ -33,43 +33,59 @@ type termCount struct {
 // order, so concurrent transactions, each writing the totals once, lock them
 // in the same order and never deadlock.
 func addTermCounts(ctx context.Context, tx bun.Tx, removed, added []analysedAnswer) error {
-	type key struct {
-		q     int64
-		term  string
-		shard int64
+	var t termTotals
+	t.add(added, 1)
+	t.add(removed, -1)
+	return t.write(ctx, tx)
+}
+
+// termTotals sums analysed answers' terms per question and term: the rows
+// addTermCounts writes. An import folds in each batch of answers as it is
+// stored, so it holds a sum per distinct term, not every answer's terms,
+// and still writes the totals once, in key order.
+type termTotals struct {
+	shard   int64 // of the first answer added: one call, or one import, adds to one shard
+	sums    map[termKey]*termCount
+	removed bool // some answers were taken out: rows may reach zero
+}
+
+type termKey struct {
+	q    int64
+	term string
+}
+
+// add adds (sign 1) or removes (sign -1) answers' terms.
+func (t *termTotals) add(answers []analysedAnswer, sign int) {
+	if len(answers) == 0 {
+		return
 	}
-	var shard int64
-	switch {
-	case len(added) > 0:
-		shard = added[0].AnswerID % termShards
-	case len(removed) > 0:
-		shard = removed[0].AnswerID % termShards
-	default:
-		return nil
+	if t.sums == nil {
+		t.sums = map[termKey]*termCount{}
+		t.shard = answers[0].AnswerID % termShards
 	}
-	sums := map[key]*termCount{}
-	for _, change := range []struct {
-		answers []analysedAnswer
-		sign    int
-	}{{removed, -1}, {added, 1}} {
-		for _, a := range change.answers {
-			for _, t := range a.Terms {
-				k := key{a.QuestionID, t.Text, shard}
-				c := sums[k]
-				if c == nil {
-					c = &termCount{QuestionID: k.q, Term: k.term, Shard: k.shard}
-					sums[k] = c
-				}
-				c.Count += change.sign * t.Count
-				c.Docs += change.sign
+	t.removed = t.removed || sign < 0
+	for _, a := range answers {
+		for _, term := range a.Terms {
+			k := termKey{a.QuestionID, term.Text}
+			c := t.sums[k]
+			if c == nil {
+				c = &termCount{QuestionID: k.q, Term: k.term, Shard: t.shard}
+				t.sums[k] = c
 			}
+			c.Count += sign * term.Count
+			c.Docs += sign
 		}
 	}
-	if len(sums) == 0 {
+}
+
+// write upserts the sums; after a removal it deletes the rows that reached
+// zero.
+func (t *termTotals) write(ctx context.Context, tx bun.Tx) error {
+	if len(t.sums) == 0 {
 		return nil
 	}
-	counts := make([]*termCount, 0, len(sums))
-	for _, c := range sums {
+	counts := make([]*termCount, 0, len(t.sums))
+	for _, c := range t.sums {
 		counts = append(counts, c)
 	}
 	sort.Slice(counts, func(i, j int) bool {
@@ -93,7 +109,7 @@ func addTermCounts(ctx context.Context, tx bun.Tx, removed, added []analysedAnsw
 		OnConflict: "ON CONFLICT (question_id, term, shard) DO UPDATE SET " +
 			"count = term_counts.count + excluded.count, docs = term_counts.docs + excluded.docs",
 	})
-	if err != nil || len(removed) == 0 {
+	if err != nil || !t.removed {
 		return err
 	}
 	var questions []int64

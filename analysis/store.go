@@ -221,7 +221,9 @@ func (p *pendingAnalysis) Store(ctx context.Context, tx bun.Tx, ids []int64, bat
 			p.analysed[i].AnswerID = ids[i]
 		}
 		if later {
-			t.lists = append(t.lists, p.analysed[lo:hi]...)
+			if err := t.addLists(ctx, tx, p.analysed[lo:hi]); err != nil {
+				return err
+			}
 		} else if err := insertTermLists(ctx, tx, p.analysed[lo:hi]); err != nil {
 			return err
 		}
@@ -229,27 +231,42 @@ func (p *pendingAnalysis) Store(ctx context.Context, tx bun.Tx, ids []int64, bat
 	if t == nil {
 		return addTermCounts(ctx, tx, nil, p.analysed)
 	}
-	t.totals = append(t.totals, p.analysed...)
+	t.totals.add(p.analysed, 1)
 	return nil
 }
 
-// termBatch gathers the analysed answers of one transaction: the term lists
-// not written yet, and the answers whose terms go into the per-question
-// totals. Write writes the lists in one statement and the totals in one
-// upsert, rows in key order.
+// termBatch gathers what the analysed answers of one transaction leave to
+// its end: term lists not written yet, and the sums of their terms for the
+// per-question totals. Write writes the lists in one statement and the
+// totals in one upsert, rows in key order. An import stores its rows in
+// many batches in one transaction, so neither may grow with the file: the
+// lists are written whenever a chunk has gathered, the totals are sums.
 type termBatch struct {
-	lists, totals []analysedAnswer
+	lists  []analysedAnswer
+	totals termTotals
 }
 
 // NewTermBatch implements survey.TextAnalyzer.
 func (s *Store) NewTermBatch() survey.TermBatch { return &termBatch{} }
+
+// addLists keeps term lists for the end of the transaction, or writes them
+// now once a chunk has gathered.
+func (t *termBatch) addLists(ctx context.Context, tx bun.Tx, analysed []analysedAnswer) error {
+	t.lists = append(t.lists, analysed...)
+	if len(t.lists) < analysisChunk {
+		return nil
+	}
+	err := insertTermLists(ctx, tx, t.lists)
+	t.lists = t.lists[:0]
+	return err
+}
 
 // Write implements survey.TermBatch.
 func (t *termBatch) Write(ctx context.Context, tx bun.Tx) error {
 	if err := insertTermLists(ctx, tx, t.lists); err != nil {
 		return err
 	}
-	return addTermCounts(ctx, tx, nil, t.totals)
+	return t.totals.write(ctx, tx)
 }
 
 // insertTermLists writes the term lists of analysed answers (an empty list

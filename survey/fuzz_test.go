@@ -3,6 +3,8 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -232,20 +234,35 @@ func FuzzReadTable(f *testing.F) {
 	s := fuzzSurvey(d)
 	f.Fuzz(func(t *testing.T, data []byte, format string) {
 		start := time.Now()
-		tbl, err := readTable("upload", data, format)
+		tbl, err := openTable("upload", bytes.NewReader(data), int64(len(data)))
 		if err != nil {
+			checkReadProblem(t, err)
 			return
+		}
+		defer tbl.rows.close()
+		if tbl.pickFormat(format) != nil {
+			return
+		}
+		if len(tbl.header) > maxImportColumns {
+			t.Fatalf("a header of %d columns was read", len(tbl.header))
 		}
 		cm, problems, _ := mapColumns(d, tbl)
 		if len(problems) > 0 {
 			return
 		}
-		sep := byte(';')
-		if kindOf(tbl) == kindSheet {
-			sep = ','
-		}
-		for _, row := range tbl.rows {
-			p, rowProblems := readRow(d, tbl, cm, row, sep, jst)
+		for {
+			row, err := tbl.rows.next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				checkReadProblem(t, err)
+				break
+			}
+			if len(row.cells) > maxImportColumns {
+				t.Fatalf("row %d has %d cells", row.num, len(row.cells))
+			}
+			p, rowProblems := readRow(d, tbl, cm, row, ';', jst)
 			if len(rowProblems) == 0 {
 				checkRows(t, s, p.Answers)
 			}
@@ -265,4 +282,14 @@ func kanjiRun(n int) string {
 		r[i] = rune(0x4E00 + (i*7919)%20000)
 	}
 	return string(r)
+}
+
+// checkReadProblem: a file read from memory is refused with a message for a
+// person, never with an internal error.
+func checkReadProblem(t *testing.T, err error) {
+	t.Helper()
+	var rp *readProblem
+	if !errors.As(err, &rp) || rp.Message == "" {
+		t.Fatalf("reading failed with %v (%T), not a problem a person can act on", err, err)
+	}
 }

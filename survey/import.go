@@ -1,14 +1,20 @@
 package survey
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
 )
 
 // ImportOptions says how to read a file of answers collected elsewhere.
@@ -16,54 +22,99 @@ type ImportOptions struct {
 	Format   string         // auto (or ""), koe, googleforms, msforms
 	Location *time.Location // for timestamps without a zone; nil: Asia/Tokyo
 	DryRun   bool           // check and preview, store nothing
-	// Progress, if set, is told how many rows are read, for a progress bar.
-	Progress func(done, total int)
+	// Progress, if set, is told how much of the file is read, in bytes (of
+	// the unpacked sheet, for a workbook), for a progress bar. Rows are
+	// stored as they are read, so this is the progress of the whole import
+	// but its commit.
+	Progress func(done, total int64)
 }
 
 // ImportProblem is one reason a file cannot be imported, placed the way a
 // spreadsheet shows it: Row 1 is the header, Column a header or a label.
-// Row 0 is the file as a whole.
+// Row 0 is the file as a whole. More counts the further rows with the same
+// problem in the same column, which are not listed one by one.
 type ImportProblem struct {
 	Row     int    `json:"row,omitempty"`
 	Column  string `json:"column,omitempty"`
 	Message string `json:"message"`
+	More    int    `json:"more,omitempty"`
 }
 
 func (p ImportProblem) String() string {
-	switch {
-	case p.Row == 0:
+	if p.Row == 0 {
 		return p.Message
-	case p.Column == "":
-		return fmt.Sprintf("%d行目: %s", p.Row, p.Message)
 	}
-	return fmt.Sprintf("%d行目・列「%s」: %s", p.Row, p.Column, p.Message)
+	where := fmt.Sprintf("%d行目", p.Row)
+	if p.More > 0 {
+		where += "（" + p.MoreRows() + "）"
+	}
+	if p.Column == "" {
+		return where + ": " + p.Message
+	}
+	return fmt.Sprintf("%s・列「%s」: %s", where, p.Column, p.Message)
 }
 
-// ImportError is an import refused for problems in the file; nothing was stored.
+// MoreRows says how many further rows have the problem, for the upload page.
+func (p ImportProblem) MoreRows() string {
+	if p.More == 0 {
+		return ""
+	}
+	return "ほか" + comma(p.More) + "行"
+}
+
+// ImportError is an import refused for problems in the file; nothing was
+// stored. It lists the first problems (see problemList) and counts the rest.
 type ImportError struct {
 	Problems []ImportProblem
+	Unlisted int // problems beyond those listed
+	// Stopped says the file could not be read to its end (a limit, a broken
+	// file): sending the same file again cannot help.
+	Stopped bool
+}
+
+// Count is the number of problems, listed or not.
+func (e *ImportError) Count() int {
+	n := e.Unlisted
+	for _, p := range e.Problems {
+		n += 1 + p.More
+	}
+	return n
 }
 
 func (e *ImportError) Error() string {
-	if len(e.Problems) == 1 {
+	if e.Count() == 1 {
 		return e.Problems[0].String()
 	}
-	return fmt.Sprintf("%d件の問題があるため取り込みませんでした（最初の問題: %s）", len(e.Problems), e.Problems[0])
+	return fmt.Sprintf("%s件の問題があるため取り込みませんでした（最初の問題: %s）", comma(e.Count()), e.Problems[0])
+}
+
+// UnlistedNote says that n more problems were found than are listed.
+func UnlistedNote(n int) string {
+	return fmt.Sprintf("ほか%s件の問題があります（一覧は最初の%d件まで。同じ列の同じ問題は1件にまとめています）。", comma(n), maxListedProblems)
 }
 
 // ImportResult says what an import read and stored, or would store.
 type ImportResult struct {
-	Format   string // koe, googleforms, msforms
-	Kind     string // the file as a person would name it, e.g. Google フォームの CSV
-	Encoding string // UTF-8, Shift_JIS or xlsx
-	Rows     int    // data rows read
-	Stored   int    // responses stored (or, in a dry run, that would be)
-	Skipped  int    // rows already imported before, or repeated in the file
-	DryRun   bool
-	Notes    []string
-	Problems []ImportProblem
-	Preview  []ImportedRow // the first rows, for the upload page
+	Format           string // koe, googleforms, msforms
+	Kind             string // the file as a person would name it, e.g. Google フォームの CSV
+	Encoding         string // UTF-8, Shift_JIS or xlsx
+	Rows             int    // data rows read
+	Stored           int    // responses stored (or, in a dry run, that would be)
+	Skipped          int    // rows already imported before, or repeated in the file
+	DryRun           bool
+	Notes            []string
+	Problems         []ImportProblem // as in ImportError
+	UnlistedProblems int
+	Preview          []ImportedRow // the first rows, for the upload page
 }
+
+// ProblemCount is the number of problems, listed or not.
+func (r *ImportResult) ProblemCount() int {
+	return (&ImportError{Problems: r.Problems, Unlisted: r.UnlistedProblems}).Count()
+}
+
+// UnlistedNote says how many problems are not listed, for the upload page.
+func (r *ImportResult) UnlistedNote() string { return UnlistedNote(r.UnlistedProblems) }
 
 // ImportedRow is one row as it will be stored.
 type ImportedRow struct {
@@ -76,77 +127,282 @@ type ImportedRow struct {
 // PreviewRows bounds the rows a result carries for display.
 const PreviewRows = 20
 
+// importBatch is how many rows are checked against the stored ones, and
+// stored, at a time.
+const importBatch = 1000
+
 // Import reads a Google Forms, Microsoft Forms or koe export and stores its
 // rows as responses of s, in one transaction: every row or none. Each row goes
 // through Validate, as a web submission does, and every problem in the file is
-// reported (as an *ImportError) before anything is written. Each row's
-// submission key is derived from its time and answers, so a second import of
-// the same file stores nothing new.
+// reported (as an *ImportError) and nothing stored. Each row's submission key
+// is derived from its time and answers (or, in koe's export, from its
+// response id), so a second import of the same file stores nothing twice.
 func (st *Store) Import(ctx context.Context, s *Survey, name string, data []byte, opt ImportOptions) (*ImportResult, error) {
-	loc := opt.Location
-	if loc == nil {
-		loc = jst
-	}
-	t, err := readTable(name, data, opt.Format)
+	return st.ImportFrom(ctx, s, name, bytes.NewReader(data), int64(len(data)), opt)
+}
+
+// ImportFrom is Import of a file of size bytes read from src a part at a
+// time: rows are read, checked and stored in batches, so the memory an import
+// takes does not grow with the number of rows, and what a file may unpack or
+// hold is bounded (see import_limits.go). Once a problem is found nothing more
+// is stored, but the rest of the file is still checked, then the transaction
+// is rolled back. A dry run reads the same way and stores nothing.
+func (st *Store) ImportFrom(ctx context.Context, s *Survey, name string, src io.ReaderAt, size int64, opt ImportOptions) (*ImportResult, error) {
+	t, err := openTable(name, src, size)
 	if err != nil {
-		return nil, &ImportError{Problems: []ImportProblem{{Message: err.Error()}}}
+		return nil, refusal(err, true)
 	}
-	d := s.Definition()
-	res := &ImportResult{Format: t.format, Encoding: t.encoding, Rows: len(t.rows), DryRun: opt.DryRun}
-	cm, problems, notes := mapColumns(d, t)
-	res.Notes = notes
+	defer t.rows.close()
+	if err := t.pickFormat(opt.Format); err != nil {
+		return nil, refusal(err, false)
+	}
+	imp := &importer{st: st, s: s, d: s.Definition(), t: t, opt: opt, loc: opt.Location,
+		res: &ImportResult{Format: t.format, Encoding: t.encoding, DryRun: opt.DryRun}}
+	if imp.loc == nil {
+		imp.loc = jst
+	}
+	imp.setKind("") // until a row's timestamp tells the two Google CSVs apart
+	var problems []ImportProblem
+	imp.cm, problems, imp.res.Notes = mapColumns(imp.d, t)
 	if len(problems) > 0 { // rows cannot be read without their columns
-		res.Problems = problems
-		return res, &ImportError{Problems: problems}
+		imp.problems.addAll(problems)
+		return imp.refuse()
 	}
-	sep := byte(';')
-	res.Kind = kindOf(t)
-	if res.Kind == kindSheet {
-		sep = ','
-	}
-	batch := make([]Pending, 0, len(t.rows))
-	rowNums := make([]int, 0, len(t.rows))
-	for i, row := range t.rows {
-		p, rowProblems := readRow(d, t, cm, row, sep, loc)
-		problems = append(problems, rowProblems...)
-		if len(rowProblems) == 0 {
-			batch = append(batch, p)
-			rowNums = append(rowNums, row.num)
-		}
-		if opt.Progress != nil {
-			opt.Progress(i+1, len(t.rows))
-		}
-	}
-	if len(t.rows) == 0 {
-		res.Notes = append(res.Notes, "データの行がありません（見出しの行だけです）。")
-	}
-	if len(problems) > 0 {
-		res.Problems = problems
-		return res, &ImportError{Problems: problems}
-	}
-	known, err := st.submissionKeys(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	for i, p := range batch {
-		dup := known[p.Sub.Key]
-		known[p.Sub.Key] = true
-		if dup {
-			res.Skipped++
-		}
-		if len(res.Preview) < PreviewRows {
-			res.Preview = append(res.Preview, ImportedRow{Row: rowNums[i], At: p.Sub.At, Answers: p.Answers, Duplicate: dup})
-		}
-	}
-	res.Stored = len(batch) - res.Skipped
 	if opt.DryRun {
-		return res, nil
+		err = imp.run(ctx, st.db, nil)
+	} else {
+		unlock := st.lockWrites()
+		defer unlock()
+		err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			return imp.run(ctx, tx, &tx)
+		})
 	}
-	res.Stored, res.Skipped, err = st.SubmitAll(ctx, s, batch)
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return imp.refuse()
+	}
 	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	if imp.res.Rows == 0 {
+		imp.res.Notes = append(imp.res.Notes, "データの行がありません（見出しの行だけです）。")
+	}
+	return imp.res, nil
+}
+
+// refusal turns an error reading a file into the error an import returns.
+func refusal(err error, stopped bool) error {
+	var rp *readProblem
+	if !errors.As(err, &rp) {
+		return err
+	}
+	return &ImportError{Problems: []ImportProblem{rp.ImportProblem}, Stopped: stopped}
+}
+
+// importer reads a file's rows, checks each one and stores them in batches.
+type importer struct {
+	st  *Store
+	s   *Survey
+	d   *Definition
+	t   *table
+	cm  columnMap
+	opt ImportOptions
+	loc *time.Location
+	sep byte // what joins checkbox answers (see setKind)
+
+	kindFromStamp bool // setKind has seen a timestamp
+
+	res      *ImportResult
+	problems problemList
+	stopped  bool                  // reading stopped before the end of the file
+	seen     map[[16]byte]struct{} // the keys of the rows read, to find a row repeated in the file
+	batch    []importRow
+	terms    TermBatch // for the whole transaction
+}
+
+// importRow is a row read and checked, waiting for its batch.
+type importRow struct {
+	num int
+	p   Pending
+	// id is the response id of a row of koe's export, and answerKey its
+	// key by time and answers, as imports of koe's export stored it before
+	// they used the id.
+	id, answerKey string
+}
+
+// run reads every row. Rows are stored in tx (nil: a dry run) until the
+// first problem; it returns an *ImportError if there was one.
+func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
+	imp.seen = map[[16]byte]struct{}{}
+	if tx != nil {
+		imp.terms = imp.st.newTermBatch()
+	}
+	for {
+		row, err := imp.t.rows.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var rp *readProblem
+		if errors.As(err, &rp) {
+			imp.problems.add(rp.ImportProblem)
+			imp.stopped = true
+			break
+		}
+		if err != nil {
+			return err
+		}
+		imp.res.Rows++
+		imp.read(row)
+		if len(imp.batch) == importBatch {
+			if err := imp.flush(ctx, db, tx); err != nil {
+				return err
+			}
+		}
+		if imp.opt.Progress != nil {
+			imp.opt.Progress(imp.t.rows.progress())
+		}
+	}
+	if err := imp.flush(ctx, db, tx); err != nil {
+		return err
+	}
+	if imp.opt.Progress != nil {
+		_, total := imp.t.rows.progress()
+		imp.opt.Progress(total, total)
+	}
+	if !imp.problems.empty() {
+		return imp.problems.err()
+	}
+	if tx == nil || imp.terms == nil {
+		return nil
+	}
+	return imp.terms.Write(ctx, *tx)
+}
+
+// read checks one row and adds it to the batch, or notes its problems.
+func (imp *importer) read(row tableRow) {
+	bad := false
+	for i, c := range row.cells {
+		switch {
+		case tooLong(c):
+			imp.problems.add(ImportProblem{Row: row.num, Column: columnLabel(imp.t.header, i), Message: tooLongCell})
+			bad = true
+		case (i >= len(imp.t.header) || imp.cm.unlabeled[i]) && strings.TrimSpace(c) != "":
+			imp.problems.add(ImportProblem{Row: row.num, Column: columnLabel(imp.t.header, i),
+				Message: "見出しのない列に値があります。この列の見出しを設問の見出しと同じにしてください"})
+			bad = true
+		}
+	}
+	if bad {
+		return
+	}
+	if stamp := strings.TrimSpace(row.cell(imp.cm.stamp)); !imp.kindFromStamp && stamp != "" {
+		imp.setKind(stamp)
+		imp.kindFromStamp = true
+	}
+	p, problems := readRow(imp.d, imp.t, imp.cm, row, imp.sep, imp.loc)
+	if len(problems) > 0 {
+		imp.problems.addAll(problems)
+		return
+	}
+	r := importRow{num: row.num, p: p}
+	if imp.cm.id >= 0 {
+		if id, err := uuid.Parse(strings.TrimSpace(row.cell(imp.cm.id))); err == nil {
+			r.id, r.answerKey = id.String(), p.Sub.Key
+			r.p.Sub.Key = "import:id:" + r.id
+		}
+	}
+	imp.batch = append(imp.batch, r)
+}
+
+// setKind names the file by its first timestamp, and so learns how it joins
+// checkbox answers: the Google Sheet with ", ", the others with ";".
+func (imp *importer) setKind(stamp string) {
+	imp.res.Kind = kindOf(imp.t.format, stamp)
+	imp.sep = ';'
+	if imp.res.Kind == kindSheet {
+		imp.sep = ','
+	}
+}
+
+// flush finds which rows of the batch were imported before (stored, or
+// earlier in this file), stores the others while the file has no problem,
+// and counts both.
+func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
+	if len(imp.batch) == 0 {
+		return nil
+	}
+	defer func() { imp.batch = imp.batch[:0] }()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dup := make([]bool, len(imp.batch))
+	var keys, ids []string
+	for i, r := range imp.batch {
+		h := sha256.Sum256([]byte(r.p.Sub.Key))
+		k := [16]byte(h[:16])
+		if _, ok := imp.seen[k]; ok {
+			dup[i] = true
+			continue
+		}
+		imp.seen[k] = struct{}{}
+		keys = append(keys, r.p.Sub.Key)
+		if r.id != "" {
+			keys = append(keys, r.answerKey)
+			ids = append(ids, r.id)
+		}
+	}
+	storedKeys, err := imp.stored(ctx, db, "submission_key", keys)
+	if err != nil {
+		return err
+	}
+	storedIDs, err := imp.stored(ctx, db, "id", ids)
+	if err != nil {
+		return err
+	}
+	var fresh []Pending
+	for i, r := range imp.batch {
+		if storedKeys[r.p.Sub.Key] || (r.id != "" && (storedKeys[r.answerKey] || storedIDs[r.id])) {
+			dup[i] = true
+		}
+		if dup[i] {
+			imp.res.Skipped++
+		} else {
+			imp.res.Stored++
+			fresh = append(fresh, r.p)
+		}
+		if len(imp.res.Preview) < PreviewRows {
+			imp.res.Preview = append(imp.res.Preview, ImportedRow{Row: r.num, At: r.p.Sub.At, Answers: r.p.Answers, Duplicate: dup[i]})
+		}
+	}
+	if tx == nil || !imp.problems.empty() || len(fresh) == 0 {
+		return nil
+	}
+	return imp.st.insertResponses(ctx, *tx, imp.s, fresh, imp.terms)
+}
+
+// stored returns which of values the survey's responses hold in column
+// (their submission keys or ids).
+func (imp *importer) stored(ctx context.Context, db bun.IDB, column string, values []string) (map[string]bool, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	var found []string
+	err := db.NewSelect().Model((*Response)(nil)).Column(column).
+		Where("survey_id = ? AND ? IN (?)", imp.s.ID, bun.Ident(column), bun.In(values)).Scan(ctx, &found)
+	out := make(map[string]bool, len(found))
+	for _, v := range found {
+		out[v] = true
+	}
+	return out, err
+}
+
+// refuse returns the import's problems as its result and error.
+func (imp *importer) refuse() (*ImportResult, error) {
+	e := imp.problems.err()
+	e.Stopped = imp.stopped
+	imp.res.Problems, imp.res.UnlistedProblems = e.Problems, e.Unlisted
+	imp.res.Preview = nil
+	return imp.res, e
 }
 
 const (
@@ -161,22 +417,17 @@ const (
 // checkbox answers with ", " instead of ";".
 var googleDownloadStamp = regexp.MustCompile(`(?i)GMT|UTC|午前|午後|\bAM\b|\bPM\b`)
 
-func kindOf(t *table) string {
-	switch t.format {
-	case FormatMSForms:
+// kindOf names the file by its format and its first timestamp.
+func kindOf(format, stamp string) string {
+	switch {
+	case format == FormatMSForms:
 		return kindMSForms
-	case FormatKoe:
+	case format == FormatKoe:
 		return kindKoe
+	case stamp == "" || googleDownloadStamp.MatchString(stamp):
+		return kindGoogleDownload
 	}
-	for _, r := range t.rows {
-		if stamp := strings.TrimSpace(r.cell(0)); stamp != "" {
-			if googleDownloadStamp.MatchString(stamp) {
-				return kindGoogleDownload
-			}
-			return kindSheet
-		}
-	}
-	return kindGoogleDownload
+	return kindSheet
 }
 
 // readRow reads one data row into a pending response, or says what is wrong
@@ -277,16 +528,4 @@ func importKey(at time.Time, a Answers) string {
 	h.Write([]byte{0})
 	h.Write(body)
 	return "import:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// submissionKeys returns the keys already stored for s.
-func (st *Store) submissionKeys(ctx context.Context, s *Survey) (map[string]bool, error) {
-	var keys []string
-	err := st.db.NewSelect().Model((*Response)(nil)).Column("submission_key").
-		Where("survey_id = ? AND submission_key IS NOT NULL", s.ID).Scan(ctx, &keys)
-	out := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		out[k] = true
-	}
-	return out, err
 }

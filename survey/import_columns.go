@@ -15,14 +15,15 @@ type column struct {
 
 // columnMap says where a file's answers and timestamps are.
 type columnMap struct {
-	stamp   int // the submission time column
-	columns []column
+	stamp     int // the submission time column
+	id        int // the response id column of koe's export, or -1
+	columns   []column
+	unlabeled []bool // columns without a header, which must stay empty
 }
 
 // metaColumns are the columns each tool adds around the answers. They are
 // skipped unless a question carries the same label.
 var metaColumns = map[string][]string{
-	FormatKoe:         {"ID"},
 	FormatGoogleForms: {"スコア", "Score"},
 	FormatMSForms:     {"ID", "開始時刻", "Start time", "名前", "Name", "最終変更時刻", "Last modified time", "合計ポイント", "Total points", "クイズのフィードバック", "Quiz feedback"},
 }
@@ -48,9 +49,12 @@ func oneOf(list []string, s string) bool {
 // renamed question is caught before anything is stored rather than dropped
 // silently; each miss names the closest label as a hint.
 func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) {
-	cm := columnMap{stamp: 0}
-	if t.format == FormatMSForms {
+	cm := columnMap{stamp: 0, id: -1, unlabeled: make([]bool, len(t.header))}
+	switch t.format {
+	case FormatMSForms:
 		cm.stamp = msCompletion(t.header)
+	case FormatKoe:
+		cm.id = 1 // detectFormat saw it there
 	}
 	var problems []ImportProblem
 	var notes []string
@@ -58,15 +62,16 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	email := -1
 	var unmapped []int
 	for i, h := range t.header {
-		if i == cm.stamp {
+		if i == cm.stamp || i == cm.id {
 			continue
 		}
 		label := normLabel(h)
 		if t.format == FormatKoe {
 			label = normLabel(undefuse(h))
 		}
-		if label == "" && columnEmpty(t, i) {
-			continue // a trailing empty column some spreadsheets leave behind
+		if label == "" {
+			cm.unlabeled[i] = true // an empty column some spreadsheets leave behind: its cells are checked row by row
+			continue
 		}
 		q, row := findQuestion(d, label, mapped)
 		switch {
@@ -110,19 +115,28 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	for _, i := range unmapped {
 		unmappedHeaders = append(unmappedHeaders, t.header[i])
 	}
-	for _, i := range unmapped {
-		msg := "この列に対応する設問がありません（設問の見出しと列名を同じにしてください）"
-		if hint := closest(t.header[i], orAll(missing, d)); hint != "" {
-			msg = fmt.Sprintf("この列に対応する設問がありません。近い設問:「%s」", hint)
+	// A question without a column comes first: there are few, and they say
+	// what the file lacks. A hint costs an edit distance against every
+	// candidate: only the problems that are listed get one (see problemList).
+	hint := func(s string, candidates []string) string {
+		if len(problems) >= maxListedProblems {
+			return ""
 		}
-		problems = append(problems, ImportProblem{Row: 1, Column: t.header[i], Message: msg})
+		return closest(s, candidates)
 	}
 	for _, label := range missing {
 		msg := "この設問に対応する列がありません"
-		if hint := closest(label, unmappedHeaders); hint != "" {
-			msg = fmt.Sprintf("この設問に対応する列がありません。近い列:「%s」", hint)
+		if h := hint(label, unmappedHeaders); h != "" {
+			msg = fmt.Sprintf("この設問に対応する列がありません。近い列:「%s」", h)
 		}
 		problems = append(problems, ImportProblem{Row: 1, Column: label, Message: msg})
+	}
+	for _, i := range unmapped {
+		msg := "この列に対応する設問がありません（設問の見出しと列名を同じにしてください）"
+		if h := hint(t.header[i], orAll(missing, d)); h != "" {
+			msg = fmt.Sprintf("この列に対応する設問がありません。近い設問:「%s」", h)
+		}
+		problems = append(problems, ImportProblem{Row: 1, Column: t.header[i], Message: msg})
 	}
 	return cm, problems, notes
 }
@@ -168,15 +182,6 @@ func missingEmailQuestion(d *Definition, mapped map[string]bool) *Question {
 	return nil
 }
 
-func columnEmpty(t *table, i int) bool {
-	for _, r := range t.rows {
-		if strings.TrimSpace(r.cell(i)) != "" {
-			return false
-		}
-	}
-	return true
-}
-
 // orAll offers every label as a hint when no question lacks a column (a
 // header may be a misspelt duplicate of a label already matched).
 func orAll(missing []string, d *Definition) []string {
@@ -201,9 +206,20 @@ func closest(s string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		b := []rune(normLabel(c))
-		dist := editDistance(a, b)
+		dist := -1
 		if len(a) >= 2 && len(b) >= 2 && (strings.Contains(string(a), string(b)) || strings.Contains(string(b), string(a))) {
-			dist = min(dist, abs(len(a)-len(b))/2) // rank a containing match ahead of a mere near one
+			dist = abs(len(a)-len(b)) / 2 // rank a containing match ahead of a mere near one
+		}
+		// The distance is at least the difference in length: where that alone
+		// is too far for a hint, or the strings are long enough to make the
+		// quadratic distance slow (a hostile header), it is not worked out.
+		if abs(len(a)-len(b))*2 <= max(len(a), len(b)) && max(len(a), len(b)) <= maxHintLen {
+			if d := editDistance(a, b); dist < 0 || d < dist {
+				dist = d
+			}
+		}
+		if dist < 0 {
+			continue
 		}
 		if bestDist < 0 || dist < bestDist {
 			best, bestDist = c, dist
@@ -214,6 +230,9 @@ func closest(s string, candidates []string) string {
 	}
 	return best
 }
+
+// maxHintLen bounds the strings closest compares by edit distance, in characters.
+const maxHintLen = 200
 
 func abs(n int) int {
 	if n < 0 {

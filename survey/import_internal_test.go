@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,15 +59,36 @@ func TestSplitChoices(t *testing.T) {
 	}
 }
 
-func TestDecodeText(t *testing.T) {
-	if s, enc, err := decodeText([]byte("\uFEFFあ,い")); err != nil || s != "あ,い" || enc != "UTF-8" {
-		t.Errorf("UTF-8 with BOM: %q %q %v", s, enc, err)
+func TestOpenCSVReadsEachEncoding(t *testing.T) {
+	for _, c := range []struct {
+		name, encoding string
+		data           []byte
+	}{
+		{"UTF-8 with BOM", "UTF-8", []byte("\uFEFFあ,い\nう,え\n")},
+		{"Shift_JIS", "Shift_JIS", []byte{0x82, 0xa0, ',', 0x82, 0xa2, '\n', 0x82, 0xa4, ',', 0x82, 0xa6, '\n'}},
+	} {
+		tbl, err := openCSV(bytes.NewReader(c.data), int64(len(c.data)))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		row, err := tbl.rows.next()
+		if err != nil || tbl.encoding != c.encoding || !reflect.DeepEqual(tbl.header, []string{"あ", "い"}) || !reflect.DeepEqual(row.cells, []string{"う", "え"}) {
+			t.Errorf("%s: %s %q %q %v", c.name, tbl.encoding, tbl.header, row.cells, err)
+		}
 	}
-	if s, enc, err := decodeText([]byte{0x82, 0xa0, ',', 0x82, 0xa2}); err != nil || s != "あ,い" || enc != "Shift_JIS" {
-		t.Errorf("Shift_JIS: %q %q %v", s, enc, err)
+	eucjp := []byte{0xa4, 0xa2, ',', 0xff, 0xfe, '\n'}
+	if _, err := openCSV(bytes.NewReader(eucjp), int64(len(eucjp))); err == nil || !strings.Contains(err.Error(), "文字コード") {
+		t.Errorf("bytes that are neither UTF-8 nor Shift_JIS: %v", err)
 	}
-	if _, _, err := decodeText([]byte{0xa4, 0xa2, 0xff, 0xfe}); err == nil {
-		t.Error("bytes that are neither UTF-8 nor Shift_JIS decoded")
+}
+
+func TestValidUTF8AcrossReads(t *testing.T) {
+	text := bytes.Repeat([]byte("あ"), 100_000) // 300,000 bytes: characters cut by the 64 KB reads
+	if ok, err := validUTF8(bytes.NewReader(text)); !ok || err != nil {
+		t.Errorf("valid UTF-8 read in pieces: %v %v", ok, err)
+	}
+	if ok, _ := validUTF8(bytes.NewReader(append(text, 0xe3, 0x81))); ok {
+		t.Error("a character cut at the end of the file passed as UTF-8")
 	}
 }
 

@@ -84,9 +84,11 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The file may come back base64 in a field after a preview, a third larger.
+	// The file may come back base64 in a field after a preview, a third
+	// larger. A form keeps its fields in memory up to maxMemory + 10 MB, so
+	// maxMemory must leave room for that field.
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes*3/2)
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
+	if err := r.ParseMultipartForm(MaxImportBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
@@ -111,9 +113,12 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 		v.Error = "取り込むファイルを選んでください。"
 		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
 	}
-	v.Data = base64.StdEncoding.EncodeToString(data)
+	// The page carries the file back (base64, a third larger) for the next
+	// post: the import after a preview, or a check with other settings.
+	carry := func() { v.Data = base64.StdEncoding.EncodeToString(data) }
 	loc, err := time.LoadLocation(v.TZ)
 	if v.TZ == "" || err != nil {
+		carry()
 		v.Error = "タイムゾーン「" + v.TZ + "」が分かりません（例: Asia/Tokyo、UTC）。"
 		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
 	}
@@ -122,7 +127,12 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	if errors.As(err, &ie) {
 		v.Result = res
 		if res == nil {
-			v.Result = &ImportResult{Problems: ie.Problems}
+			v.Result = &ImportResult{Problems: ie.Problems, UnlistedProblems: ie.Unlisted}
+		}
+		if ie.Stopped { // the same file cannot do better: do not send it back and forth
+			v.FileName = ""
+		} else {
+			carry()
 		}
 		v.Error = "ファイルに問題があるため、何も保存していません。下の一覧を直してから、もう一度お試しください。"
 		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
@@ -137,6 +147,7 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v.Result = res
+	carry()
 	for _, row := range res.Preview {
 		pv := importPreview{ImportedRow: row}
 		for _, q := range v.Questions {
@@ -153,12 +164,12 @@ func uploaded(r *http.Request) (name string, data []byte, err error) {
 	f, hdr, err := r.FormFile("file")
 	if err == nil {
 		defer f.Close()
-		data, err := io.ReadAll(io.LimitReader(f, MaxImportBytes+1))
-		if err != nil {
-			return "", nil, err
-		}
-		if len(data) > MaxImportBytes {
+		if hdr.Size > MaxImportBytes {
 			return "", nil, web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
+		}
+		data := make([]byte, hdr.Size) // read in one: a growing buffer would copy it again and again
+		if _, err := io.ReadFull(f, data); err != nil {
+			return "", nil, err
 		}
 		if len(data) > 0 {
 			return hdr.Filename, data, nil

@@ -2,14 +2,12 @@ package survey
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -24,12 +22,23 @@ const (
 // ImportFormats lists the formats in the order the upload form offers them.
 var ImportFormats = []string{FormatAuto, FormatGoogleForms, FormatMSForms, FormatKoe}
 
-// table is an imported file as rows of text cells, whatever it came as.
+// table is an imported file, whatever it came as: its header, and its data
+// rows read one at a time, so a file of any length is never held whole.
 type table struct {
 	format   string
-	encoding string // UTF-8, Shift_JIS, xlsx
-	header   []string
-	rows     []tableRow
+	encoding string   // UTF-8, Shift_JIS, xlsx
+	header   []string // without trailing empty cells
+	rows     rowSource
+}
+
+// rowSource yields the data rows of a file in order, blank rows skipped.
+type rowSource interface {
+	// next returns the next row, io.EOF after the last, or a *readProblem
+	// where the file cannot be read any further.
+	next() (tableRow, error)
+	// progress says how much of the file is read: done of total bytes.
+	progress() (done, total int64)
+	close() error
 }
 
 // tableRow is one data row and its number as a spreadsheet shows it (the
@@ -47,41 +56,82 @@ func (r tableRow) cell(i int) string {
 	return ""
 }
 
+// readProblem is a problem that stops the reading of a file: where it is, and
+// what a person can do about it. Anything else a reader returns is a fault
+// of the machine (a disk error), not of the file.
+type readProblem struct{ ImportProblem }
+
+func (p *readProblem) Error() string { return p.String() }
+
+func problemAt(row int, column, format string, args ...any) *readProblem {
+	return &readProblem{ImportProblem{Row: row, Column: column, Message: fmt.Sprintf(format, args...)}}
+}
+
+func fileProblem(msg string) *readProblem { return &readProblem{ImportProblem{Message: msg}} }
+
 var zipMagic = []byte("PK\x03\x04")
 
-// readTable reads a CSV or xlsx file and works out which tool wrote it.
-func readTable(name string, data []byte, format string) (*table, error) {
-	if format == "" {
-		format = FormatAuto
+// openTable opens a CSV or xlsx file and reads its header. The rows are
+// left to read.
+func openTable(name string, src io.ReaderAt, size int64) (*table, error) {
+	magic := make([]byte, len(zipMagic))
+	n, _ := src.ReadAt(magic, 0)
+	switch {
+	case bytes.Equal(magic[:n], zipMagic):
+		return openXLSX(src, size)
+	case strings.EqualFold(filepath.Ext(name), ".xlsx"):
+		return nil, fileProblem("この .xlsx ファイルは壊れているか、Excel のファイルではありません。")
 	}
-	isXLSX := bytes.HasPrefix(data, zipMagic)
+	return openCSV(src, size)
+}
+
+// pickFormat works out which tool wrote the file from its header, and checks
+// it against the format asked for (auto or "": any).
+func (t *table) pickFormat(format string) error {
+	isXLSX := t.encoding == "xlsx"
 	if format == FormatMSForms && !isXLSX {
-		return nil, errors.New("Microsoft Forms の形式には .xlsx ファイル（「Excel で開く」で保存したもの）を指定してください。")
-	}
-	var t *table
-	var err error
-	if isXLSX {
-		t, err = readXLSX(data)
-	} else if strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		return nil, errors.New("この .xlsx ファイルは壊れているか、Excel のファイルではありません。")
-	} else {
-		t, err = readCSV(data)
-	}
-	if err != nil {
-		return nil, err
+		return fileProblem("Microsoft Forms の形式には .xlsx ファイル（「Excel で開く」で保存したもの）を指定してください。")
 	}
 	detected := detectFormat(t.header, isXLSX)
 	switch {
-	case format == FormatAuto && detected == "":
-		return nil, errors.New("ファイルの形式を判別できません。1列目が「タイムスタンプ」（Google フォーム）、「ID」と「完了時刻」（Microsoft Forms）、「回答日時」（koe の書き出し）のいずれかの表を指定してください。")
-	case format == FormatAuto:
+	case (format == "" || format == FormatAuto) && detected == "":
+		return fileProblem("ファイルの形式を判別できません。1列目が「タイムスタンプ」（Google フォーム）、「ID」と「完了時刻」（Microsoft Forms）、「回答日時」（koe の書き出し）のいずれかの表を指定してください。")
+	case format == "" || format == FormatAuto:
 		t.format = detected
 	case format != detected:
-		return nil, fmt.Errorf("指定された形式（%s）の見出しと一致しません。%s", format, expectedHeader(format))
+		return fileProblem(fmt.Sprintf("指定された形式（%s）の見出しと一致しません。%s", format, expectedHeader(format)))
 	default:
 		t.format = format
 	}
-	return t, nil
+	return nil
+}
+
+// checkHeader refuses a header no survey could match: too many columns, or a
+// label too long to be one. It returns the header without trailing empty cells.
+func checkHeader(header []string) ([]string, error) {
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1]
+	}
+	if len(header) > maxImportColumns {
+		return nil, problemAt(1, "", "列が多すぎます（%s列）。取り込めるのは%s列までです。", comma(len(header)), comma(maxImportColumns))
+	}
+	for i, h := range header {
+		if len(h) > maxImportHeader && len([]rune(h)) > maxImportHeader {
+			return nil, problemAt(1, columnLetters(i), "見出しが長すぎます。見出しは%s文字までです（設問の見出しと同じにしてください）。", comma(maxImportHeader))
+		}
+	}
+	return header, nil
+}
+
+// rowTooLarge is the problem of a row over maxImportRowBytes; hint says what
+// may have caused it.
+func rowTooLarge(row int, hint string) *readProblem {
+	return problemAt(row, "", "1行の大きさが上限（%sMB）を超えています。%s%s", comma(maxImportRowBytes>>20), hint, stopped)
+}
+
+// tooWide is the problem of a value past the last column an import reads.
+func tooWide(row, index int) *readProblem {
+	return problemAt(row, columnLetters(index), "%s列目に値があります。取り込めるのは%s列までです。%s", comma(index+1), comma(maxImportColumns), stopped)
 }
 
 func expectedHeader(format string) string {
@@ -132,44 +182,6 @@ func normLabel(s string) string {
 	return strings.TrimSpace(norm.NFKC.String(strings.TrimPrefix(s, "\uFEFF")))
 }
 
-func readCSV(data []byte) (*table, error) {
-	text, enc, err := decodeText(data)
-	if err != nil {
-		return nil, err
-	}
-	r := csv.NewReader(strings.NewReader(text))
-	r.FieldsPerRecord = -1 // short rows happen when a sheet's last columns are empty
-	r.LazyQuotes = true
-	t := &table{encoding: enc}
-	num := 0 // spreadsheet row: records, not lines, since a quoted cell may span lines
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("CSV として読み取れません（%d行目付近）。", pe.StartLine)
-			}
-			return nil, errors.New("CSV として読み取れません。")
-		}
-		num++
-		if t.header == nil {
-			t.header = rec
-			continue
-		}
-		if blank(rec) {
-			continue
-		}
-		t.rows = append(t.rows, tableRow{num: num, cells: rec})
-	}
-	if t.header == nil {
-		return nil, errors.New("ファイルが空です。")
-	}
-	return t, nil
-}
-
 func blank(rec []string) bool {
 	for _, c := range rec {
 		if strings.TrimSpace(c) != "" {
@@ -179,39 +191,28 @@ func blank(rec []string) bool {
 	return true
 }
 
-// readXLSX reads the first sheet of a workbook. Raw values keep dates as
-// Excel serial numbers, so they are read exactly, whatever display format the
-// exporting tool chose.
-func readXLSX(data []byte) (*table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true})
+// csvRows is a small CSV file read whole, such as a list of invitees.
+type csvRows struct {
+	header []string
+	rows   []tableRow
+}
+
+// readCSV reads a small CSV file whole, within the limits of an import.
+func readCSV(data []byte) (*csvRows, error) {
+	t, err := openCSV(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, errors.New("この .xlsx ファイルを開けません（壊れているか、パスワードが掛かっています）。")
+		return nil, err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, errors.New("この .xlsx ファイルにはシートがありません。")
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, errors.New("この .xlsx ファイルのシートを読み取れません。")
-	}
-	t := &table{encoding: "xlsx"}
-	for i, rec := range rows {
-		if t.header == nil {
-			if blank(rec) {
-				continue
-			}
-			t.header = rec
-			continue
+	defer t.rows.close()
+	out := &csvRows{header: t.header}
+	for {
+		row, err := t.rows.next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
 		}
-		if blank(rec) {
-			continue
+		if err != nil {
+			return nil, err
 		}
-		t.rows = append(t.rows, tableRow{num: i + 1, cells: rec})
+		out.rows = append(out.rows, row)
 	}
-	if t.header == nil {
-		return nil, errors.New("この .xlsx ファイルの最初のシートは空です。")
-	}
-	return t, nil
 }

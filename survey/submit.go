@@ -228,34 +228,18 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 		for _, k := range existing {
 			seen[k] = true
 		}
-		var responses []Response
-		var rows []Answer
+		var fresh []Pending
 		for _, p := range batch {
 			if p.Sub.Key != "" && seen[p.Sub.Key] {
 				skipped++
 				continue
 			}
 			seen[p.Sub.Key] = true
-			r := st.newResponse(s, p.Sub)
-			responses = append(responses, *r)
-			rows = append(rows, answerRows(s, r.ID, p.Answers)...)
+			fresh = append(fresh, p)
 		}
-		err := database.Insert(ctx, tx, database.Rows{
-			Table:   "responses",
-			Columns: []string{"id", "survey_id", "submitted_at", "submission_key", "source"},
-			Len:     len(responses),
-			Row: func(i int, v []any) {
-				r := &responses[i]
-				v[0], v[1], v[2], v[3], v[4] = r.ID, r.SurveyID, r.SubmittedAt, r.SubmissionKey, r.Source
-			},
-		})
-		if err != nil {
-			return err
-		}
-		stored = len(responses)
+		stored = len(fresh)
 		terms := st.newTermBatch()
-		storeTerms, _ := st.startAnalysis(ctx, s, rows)
-		if err := st.insertAnswers(ctx, tx, rows, storeTerms, terms); err != nil || terms == nil {
+		if err := st.insertResponses(ctx, tx, s, fresh, terms); err != nil || terms == nil {
 			return err
 		}
 		return terms.Write(ctx, tx)
@@ -264,6 +248,31 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 		return 0, 0, err
 	}
 	return stored, skipped, nil
+}
+
+// insertResponses writes new responses with their answers, and leaves the
+// terms of their analysed answers to terms (nil: no analyzer), in tx.
+func (st *Store) insertResponses(ctx context.Context, tx bun.Tx, s *Survey, batch []Pending, terms TermBatch) error {
+	responses := make([]Response, len(batch))
+	var rows []Answer
+	for i, p := range batch {
+		responses[i] = *st.newResponse(s, p.Sub)
+		rows = append(rows, answerRows(s, responses[i].ID, p.Answers)...)
+	}
+	err := database.Insert(ctx, tx, database.Rows{
+		Table:   "responses",
+		Columns: []string{"id", "survey_id", "submitted_at", "submission_key", "source"},
+		Len:     len(responses),
+		Row: func(i int, v []any) {
+			r := &responses[i]
+			v[0], v[1], v[2], v[3], v[4] = r.ID, r.SurveyID, r.SubmittedAt, r.SubmissionKey, r.Source
+		},
+	})
+	if err != nil {
+		return err
+	}
+	storeTerms, _ := st.startAnalysis(ctx, s, rows)
+	return st.insertAnswers(ctx, tx, rows, storeTerms, terms)
 }
 
 func responseByKey(ctx context.Context, tx bun.Tx, surveyID int64, key string) (string, bool, error) {

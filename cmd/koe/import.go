@@ -45,7 +45,12 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import: --tz %q: not a time zone (such as Asia/Tokyo or UTC)", *tz)
 	}
-	data, err := os.ReadFile(file)
+	f, err := os.Open(file) // read a part at a time: a file of any length imports in bounded memory
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -72,26 +77,23 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 
 	var bar *progress.Bar
 	opt := survey.ImportOptions{Format: *format, Location: loc, DryRun: *dryRun,
-		Progress: func(done, total int) {
-			if bar == nil && total >= 1000 { // small files finish before a bar helps
-				bar = progress.New(e.stderr, "reading", total)
+		Progress: func(done, total int64) {
+			if bar == nil && total >= 1<<20 { // small files finish before a bar helps
+				bar = progress.New(e.stderr, "reading KB", int(total>>10))
 			}
-			bar.Set(done)
-			if done == total && bar != nil { // the write is one transaction, with no steps to show
-				bar.Done()
-				if !*dryRun {
-					fmt.Fprintf(e.stderr, "storing %d rows in one transaction…\n", total)
-				}
-			}
+			bar.Set(int(done >> 10))
 		}}
-	res, err := st.Import(ctx, s, file, data, opt)
+	res, err := st.ImportFrom(ctx, s, file, f, info.Size(), opt)
 	bar.Done()
 	var ie *survey.ImportError
 	if errors.As(err, &ie) {
 		for _, p := range ie.Problems {
 			fmt.Fprintln(e.stderr, p)
 		}
-		return fmt.Errorf("import: %d problem(s) in %s, nothing stored", len(ie.Problems), file)
+		if ie.Unlisted > 0 {
+			fmt.Fprintln(e.stderr, survey.UnlistedNote(ie.Unlisted))
+		}
+		return fmt.Errorf("import: %d problem(s) in %s, nothing stored", ie.Count(), file)
 	}
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/hostile"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -128,6 +130,10 @@ func signedInStaff(t *testing.T, ts *testServer) *http.Client {
 // postUpload posts the import form as a browser does (multipart).
 func postUpload(t *testing.T, c *http.Client, target string, fields map[string]string, fileName string, file []byte) (int, string, http.Header) {
 	t.Helper()
+	return send(t, c, uploadRequest(target, fields, fileName, file))
+}
+
+func uploadRequest(target string, fields map[string]string, fileName string, file []byte) *http.Request {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -140,6 +146,11 @@ func postUpload(t *testing.T, c *http.Client, target string, fields map[string]s
 	mw.Close()
 	req, _ := http.NewRequest("POST", target, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return req
+}
+
+func send(t *testing.T, c *http.Client, req *http.Request) (int, string, http.Header) {
+	t.Helper()
 	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -300,4 +311,85 @@ func mustRead(b *testing.B, path string) []byte {
 		b.Fatal(err)
 	}
 	return data
+}
+
+// The upload page refuses each hostile file with its problem, within a
+// memory bound, and its page stays small: the problems are summarised, and
+// a file that cannot be read to its end is not carried back in the page.
+func TestImportUploadRefusesHostileFilesInBoundedMemory(t *testing.T) {
+	// As in survey's TestImportRefusesHostileFilesInBoundedMemory, with room
+	// for the upload itself, up to 20 MB: the form as read, the file, its
+	// copy in base64 for the page, the page, and the page as the client
+	// reads it (the test's client is in this process too).
+	const heapBound = 150 << 20
+	files := []struct {
+		name    string
+		data    []byte
+		want    string
+		stopped bool // read to a limit: the page does not carry it back
+	}{
+		{"shared-string-bomb.xlsx", hostile.SharedStringBomb(1<<20, 2000), "セルが長すぎます", false},
+		{"huge-dimensions.xlsx", hostile.HugeDimensions(20000), "16,384列目に値があります", true},
+		{"zip-bomb.xlsx", hostile.ZipBombSheet(1024), "展開すると1,024MB", true},
+		{"many-columns.csv", hostile.ManyColumnsCSV(5000, 12<<20), "列が多すぎます（5,010列）", true},
+		{"big-cell.csv", hostile.BigCellCSV(19 << 20), "1行の大きさが上限（1MB）を超えています", true},
+		{"bad-rows.csv", hostile.BadRowsCSV(100000), "ほか99,999行", false},
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		ts.apply(string(importFixture(t, "import-survey.yaml")))
+		staff := signedInStaff(t, ts)
+		page := ts.URL + "/surveys/import-test/import"
+		for _, f := range files {
+			for _, dryRun := range []string{"1", ""} {
+				t.Run(f.name+"/dry-run="+dryRun, func(t *testing.T) {
+					req := uploadRequest(page, map[string]string{"dry_run": dryRun, "format": "auto", "tz": "Asia/Tokyo"}, f.name, f.data)
+					var code int
+					var body string
+					grew := hostile.PeakHeapGrowth(func() { code, body, _ = send(t, staff, req) })
+					if code != http.StatusUnprocessableEntity || !strings.Contains(body, f.want) || !strings.Contains(body, "何も保存していません") {
+						t.Errorf("%d, page without %q", code, f.want)
+					}
+					carried := len(between(body, `name="data" value="`, `"`))
+					if f.stopped && carried > 0 {
+						t.Errorf("the page carries back a file that cannot be read (%d bytes)", carried)
+					}
+					if n := len(body) - carried; n > 64<<10 {
+						t.Errorf("a page of %d KB besides the file", n>>10)
+					}
+					t.Logf("heap growth %.1f MB, page %d KB", float64(grew)/(1<<20), len(body)>>10)
+					if grew > heapBound {
+						t.Errorf("the upload grew the heap by %d MB (bound %d MB)", grew>>20, heapBound>>20)
+					}
+					if n := ts.count("import-test"); n != 0 {
+						t.Errorf("%d responses stored", n)
+					}
+				})
+			}
+		}
+	})
+}
+
+// A file near the upload cap comes back from its preview in a form field,
+// a third larger than the file: the form must take it (it was refused as
+// unreadable above 13.5 MB, so the preview offered an import that failed).
+func TestImportUploadTakesALargeFileBackFromItsPreview(t *testing.T) {
+	var file bytes.Buffer
+	file.WriteString(hostile.GoogleHeader + "\r\n")
+	comment := strings.Repeat("地域の担い手が高齢化しています。", 550) // 9,350 characters, 28 KB
+	rows := 0
+	for ; file.Len() < 15<<20; rows++ {
+		fmt.Fprintf(&file, "\"2020/09/09 1:%02d:%02d 午後 GMT+9\",\"\",\"県\",\"4\",\"\",\"\",\"\",\"\",\"%s\",\"\"\r\n", rows/60, rows%60, comment)
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ts := newTestServer(t, db)
+		ts.apply(string(importFixture(t, "import-survey.yaml")))
+		staff := signedInStaff(t, ts)
+		data := base64.StdEncoding.EncodeToString(file.Bytes())
+		code, body, _ := postUpload(t, staff, ts.URL+"/surveys/import-test/import",
+			map[string]string{"data": data, "filename": "large.csv", "dry_run": "1", "format": "auto", "tz": "Asia/Tokyo"}, "", nil)
+		if want := fmt.Sprintf("新しく保存: %d件", rows); code != http.StatusOK || !strings.Contains(body, want) {
+			t.Errorf("a %d MB file sent back from its preview: %d, page without %q", file.Len()>>20, code, want)
+		}
+	})
 }
