@@ -89,7 +89,16 @@ func (g *groupCommit) write() {
 		batch := g.next()
 		g.since = batch[0].queued // the batch keeps the order of arrival
 		g.mu.Unlock()
-		g.commit(batch)
+		results := g.commit(batch)
+		// The batch is no longer waiting once it is written: say so before
+		// anyone is told, so that a health check made after an
+		// acknowledgement never counts the acknowledged write as stalled.
+		g.mu.Lock()
+		g.since = time.Time{}
+		g.mu.Unlock()
+		for i, w := range batch {
+			w.done <- results[i]
+		}
 	}
 }
 
@@ -152,37 +161,44 @@ func (g *groupCommit) waiting() time.Duration {
 	return time.Since(oldest)
 }
 
-func (g *groupCommit) commit(batch []*groupWrite) {
-	live := batch[:0]
-	for _, w := range batch {
+// commit writes a batch and returns each write's outcome, in batch order.
+func (g *groupCommit) commit(batch []*groupWrite) []error {
+	results := make([]error, len(batch))
+	var live []int // indexes into batch of the writes still to be written
+	for i, w := range batch {
 		if err := w.ctx.Err(); err != nil { // its client is gone: nothing was written
-			w.done <- err
+			results[i] = err
 			continue
 		}
-		live = append(live, w)
+		live = append(live, i)
+	}
+	writes := func() []*groupWrite {
+		ws := make([]*groupWrite, len(live))
+		for k, i := range live {
+			ws[k] = batch[i]
+		}
+		return ws
 	}
 	for len(live) > 1 {
-		failed, failure, err := g.shared(live)
+		failed, failure, err := g.shared(writes())
 		if err != nil { // the transaction itself failed
-			for _, w := range live {
-				w.done <- g.alone(w)
+			for _, i := range live {
+				results[i] = g.alone(batch[i])
 			}
-			return
+			return results
 		}
 		if failed < 0 {
-			for _, w := range live {
-				w.done <- nil
-			}
-			return
+			return results
 		}
 		// One write failed: its error is its own, and the others go again
 		// without it (they were rolled back with it).
-		live[failed].done <- failure
+		results[live[failed]] = failure
 		live = append(live[:failed:failed], live[failed+1:]...)
 	}
-	for _, w := range live {
-		w.done <- g.alone(w)
+	for _, i := range live {
+		results[i] = g.alone(batch[i])
 	}
+	return results
 }
 
 // shared runs writes in one transaction. It stops at the first write that
