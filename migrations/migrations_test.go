@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"context"
 	"sync"
 	"testing"
 
@@ -18,7 +17,7 @@ func TestFreshDatabaseHasNoPendingMigration(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			ctx := context.Background()
+			ctx := dbtest.Context(t)
 			pending, err := migrations.Pending(ctx, db)
 			if err != nil {
 				t.Fatal(err)
