@@ -107,8 +107,18 @@ func insertLiteral(ctx context.Context, tx bun.Tx, r Rows, returned *[]int64) er
 	return nil
 }
 
+// copyStatement is COPY table (columns) FROM STDIN with every name quoted,
+// which lib/pq runs as a bulk copy when prepared.
+func copyStatement(table string, columns []string) string {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
+}
+
 func copyRows(ctx context.Context, tx bun.Tx, r Rows) error {
-	stmt, err := tx.Tx.PrepareContext(ctx, pq.CopyIn(r.Table, r.Columns...))
+	stmt, err := tx.Tx.PrepareContext(ctx, copyStatement(r.Table, r.Columns))
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", r.Table, err)
 	}
