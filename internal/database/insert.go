@@ -42,7 +42,7 @@ const literalRows = 1000
 // of rows of one submission on PostgreSQL (one round trip, and PostgreSQL
 // parses fast), but for an import of tens of thousands SQLite spent more time
 // parsing that text than storing the rows. So:
-//   - PostgreSQL: large batches go through COPY (lib/pq's CopyIn); the rest,
+//   - PostgreSQL: large batches go through COPY (COPY … FROM STDIN through lib/pq); the rest,
 //     and upserts, are INSERTs with the values spelled out by bun;
 //   - SQLite: the rows go as one JSON array bound to a single parameter and
 //     unpacked by json_each. Many bound values per statement would not do:
