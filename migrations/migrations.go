@@ -111,21 +111,6 @@ func applyOne(ctx context.Context, db *bun.DB, m Migration) (ran bool, err error
 	return ran, err
 }
 
-// Pending lists the migrations not yet applied.
-func Pending(ctx context.Context, db *bun.DB) ([]string, error) {
-	states, err := Status(ctx, db)
-	if err != nil {
-		return nil, err
-	}
-	var pending []string
-	for _, st := range states {
-		if !st.Applied {
-			pending = append(pending, st.Version)
-		}
-	}
-	return pending, nil
-}
-
 // State is a migration and whether the database has it.
 type State struct {
 	Version   string

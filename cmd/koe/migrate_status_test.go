@@ -48,8 +48,12 @@ func TestCLIMigrateStatus(t *testing.T) {
 			if !strings.Contains(out, "pending: run koe migrate") {
 				t.Errorf("fresh database: no summary:\n%s", out)
 			}
-			if pending, err := migrations.Pending(dbtest.Context(t), db); err != nil || len(pending) != len(all) {
-				t.Fatalf("status changed the database: pending %v, %v", pending, err)
+			var tables int
+			if err := db.NewRaw("SELECT count(*) FROM "+map[database.Kind]string{
+				database.SQLite:   "sqlite_master WHERE type = 'table'",
+				database.Postgres: "information_schema.tables WHERE table_schema = 'public'",
+			}[kind]).Scan(dbtest.Context(t), &tables); err != nil || tables != 0 {
+				t.Fatalf("status changed the database: %d tables, %v", tables, err)
 			}
 
 			if _, err := koe(t, "", "migrate", "--db", dbURL); err != nil {
