@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -32,7 +33,8 @@ questions:
 // everywhere a series is shown: `koe analyze` (text and JSON), the series
 // dashboard, the series report (downloaded and written by `koe report`) name
 // the same two events and keep the issue that recurs in both, with the same
-// counts. Labelled by title alone, the two merged into one event and the
+// counts; the dashboard's drill-down lists one meeting's answers.
+// Labelled by title alone, the two merged into one event and the
 // recurring issues were silently dropped.
 func TestSameTitledMeetingsKeepTheirRecurringIssues(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
@@ -116,6 +118,23 @@ func TestSameTitledMeetingsKeepTheirRecurringIssues(t *testing.T) {
 			}
 			for name, page := range pages {
 				checkRecurringIssue(t, name, page, wantEvents, issue, wantCounts)
+			}
+
+			// The dashboard's drill-down keeps the events apart too.
+			drill := "/series/teirei/answers?term=" + url.QueryEscape(issue) + "&event=" + url.QueryEscape(wantEvents[1])
+			resp, body := get(t, staff, ts.URL+drill)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET %s: %d", drill, resp.StatusCode)
+			}
+			for _, text := range answers["teirei-5"][:3] {
+				if !strings.Contains(body, strings.TrimSuffix(text, "。")) {
+					t.Errorf("drill-down of the second meeting lacks %q", text)
+				}
+			}
+			for _, text := range answers["teirei-4"][:2] {
+				if strings.Contains(body, strings.TrimSuffix(text, "。")) {
+					t.Errorf("drill-down of the second meeting shows the first's %q", text)
+				}
 			}
 		})
 	}
