@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -24,7 +23,7 @@ func TestFreeTextsLeaveTheIndexOfValues(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			ctx := context.Background()
+			ctx := dbtest.Context(t)
 			all, err := migrations.All(db)
 			if err != nil {
 				t.Fatal(err)

@@ -111,27 +111,48 @@ func applyOne(ctx context.Context, db *bun.DB, m Migration) (ran bool, err error
 	return ran, err
 }
 
-// Pending lists the migrations not yet applied.
-func Pending(ctx context.Context, db *bun.DB) ([]string, error) {
+// State is a migration and whether the database has it.
+type State struct {
+	Version   string
+	Applied   bool
+	AppliedAt time.Time // zero when pending
+	// Unknown: recorded as applied, but not a migration of this build (a
+	// newer koe migrated the database).
+	Unknown bool
+}
+
+// Status lists every migration of the database's dialect, oldest first,
+// applied or pending, then any applied migration this build does not know.
+// It only reads: a database never migrated has every migration pending.
+func Status(ctx context.Context, db *bun.DB) ([]State, error) {
 	ms, err := All(db)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("migrations.Status: %w", err)
 	}
-	appliedSet := map[string]bool{}
-	var versions []string
-	if err := db.NewRaw("SELECT version FROM koe_migrations").Scan(ctx, &versions); err != nil && !isMissingTable(err) {
-		return nil, err
+	var rows []struct {
+		Version   string    `bun:"version"`
+		AppliedAt time.Time `bun:"applied_at"`
 	}
-	for _, v := range versions {
-		appliedSet[v] = true
+	if err := db.NewRaw("SELECT version, applied_at FROM koe_migrations ORDER BY version").Scan(ctx, &rows); err != nil && !isMissingTable(err) {
+		return nil, fmt.Errorf("migrations.Status: %w", err)
 	}
-	var pending []string
+	appliedAt := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		appliedAt[r.Version] = r.AppliedAt
+	}
+	states := make([]State, 0, len(ms))
+	known := make(map[string]bool, len(ms))
 	for _, m := range ms {
-		if !appliedSet[m.Version] {
-			pending = append(pending, m.Version)
+		at, ok := appliedAt[m.Version]
+		states = append(states, State{Version: m.Version, Applied: ok, AppliedAt: at})
+		known[m.Version] = true
+	}
+	for _, r := range rows {
+		if !known[r.Version] {
+			states = append(states, State{Version: r.Version, Applied: true, AppliedAt: r.AppliedAt, Unknown: true})
 		}
 	}
-	return pending, nil
+	return states, nil
 }
 
 func isMissingTable(err error) bool {

@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/koe-project/koe/internal/database"
@@ -19,7 +18,7 @@ func TestSeriesOfOneOwnerBecomeTheirs(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			ctx := context.Background()
+			ctx := dbtest.Context(t)
 			all, err := migrations.All(db)
 			if err != nil {
 				t.Fatal(err)

@@ -383,12 +383,13 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Sto
 func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.Store, v survey.SeriesView) (Series, error) {
 	se, list := v.Series, v.Surveys
 	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
-	for _, s := range list {
+	labels := survey.EventLabels(list)
+	for i, s := range list {
 		n, err := surveys.ResponseCount(ctx, s)
 		if err != nil {
 			return Series{}, err
 		}
-		e := SeriesEvent{Slug: s.Slug, Title: s.EventTitle, Date: formatDate(s.EventDate), Responses: n, Attendees: s.Attendees}
+		e := SeriesEvent{Slug: s.Slug, Label: labels[i], Title: s.EventTitle, Date: formatDate(s.EventDate), Responses: n, Attendees: s.Attendees}
 		if e.Title == "" {
 			e.Title = s.Title
 		}
@@ -423,10 +424,6 @@ func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.S
 	if err != nil {
 		return Series{}, err
 	}
-	labels := make([]string, len(list))
-	for i, s := range list {
-		labels[i] = EventLabel(s)
-	}
 	named := map[string]bool{}
 	add := func(rs []analysis.Recurring, code bool) {
 		for _, r := range rs {
@@ -449,18 +446,6 @@ func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.S
 	add(sum.RecurringCodes, true)
 	add(sum.Recurring, false)
 	return out, nil
-}
-
-// EventLabel names a survey's event in a series scope: its event title, else
-// its date, else its slug.
-func EventLabel(s *survey.Survey) string {
-	switch {
-	case s.EventTitle != "":
-		return s.EventTitle
-	case s.EventDate != "":
-		return s.EventDate
-	}
-	return s.Slug
 }
 
 // SeriesScope is the scope of the analysed question the surveys of a series
@@ -491,10 +476,11 @@ func SeriesScope(list []*survey.Survey, key string) (analysis.Scope, string) {
 	if key == "" {
 		return sc, ""
 	}
-	for _, s := range list {
+	labels := survey.EventLabels(list)
+	for i, s := range list {
 		for _, qm := range s.Questions {
 			if qm.Key == key && qm.Analyze && !qm.Personal {
-				sc.Questions = append(sc.Questions, analysis.ScopeQuestion{ID: qm.ID, Event: EventLabel(s)})
+				sc.Questions = append(sc.Questions, analysis.ScopeQuestion{ID: qm.ID, Event: labels[i]})
 			}
 		}
 	}

@@ -77,15 +77,6 @@ func newLineChart(id, label string, cats []string, lines []lineSpec, unit string
 	return c, nil
 }
 
-// eventLabel is how an event is named on a chart axis: its date, or its
-// title when it has none.
-func eventLabel(e SeriesEvent) string {
-	if e.Date != "" {
-		return e.Date
-	}
-	return e.Title
-}
-
 // responseRate is the share of attendees who answered, in %, or NaN.
 func responseRate(responses, attendees int) float64 {
 	if attendees <= 0 {
@@ -100,7 +91,7 @@ func seriesCharts(s Series) ([]Chart, error) {
 	cats := make([]string, len(s.Events))
 	var resp, rate, sat, nps []float64
 	for i, e := range s.Events {
-		cats[i] = eventLabel(e)
+		cats[i] = e.Label
 		resp = append(resp, float64(e.Responses))
 		rate = append(rate, responseRate(e.Responses, e.Attendees))
 		sat = append(sat, math.NaN())

@@ -165,9 +165,9 @@ func sampleSeries() Series {
 		Title:       "地域づくり懇談会 2025",
 		GeneratedAt: testTime,
 		Events: []SeriesEvent{
-			{Slug: "k1", Title: "第1回 地域づくり懇談会", Date: "2025/01/11", Responses: 30, Attendees: 52, Satisfaction: 3.5, HasSatisfaction: true, NPS: -4, HasNPS: true},
-			{Slug: "k2", Title: "第2回 地域づくり懇談会", Date: "2025/02/08", Responses: 41, Attendees: 0, Satisfaction: math.NaN(), HasSatisfaction: false, NPS: 5.2, HasNPS: true},
-			{Slug: "k3", Title: "第3回 地域づくり懇談会", Date: "2025/03/01", Responses: 48, Attendees: 64, Satisfaction: 3.9, HasSatisfaction: true, NPS: 13.3, HasNPS: true},
+			{Slug: "k1", Title: "第1回 地域づくり懇談会", Date: "2025/01/11", Label: "2025/01/11", Responses: 30, Attendees: 52, Satisfaction: 3.5, HasSatisfaction: true, NPS: -4, HasNPS: true},
+			{Slug: "k2", Title: "第2回 地域づくり懇談会", Date: "2025/02/08", Label: "2025/02/08", Responses: 41, Attendees: 0, Satisfaction: math.NaN(), HasSatisfaction: false, NPS: 5.2, HasNPS: true},
+			{Slug: "k3", Title: "第3回 地域づくり懇談会", Date: "2025/03/01", Label: "2025/03/01", Responses: 48, Attendees: 64, Satisfaction: 3.9, HasSatisfaction: true, NPS: 13.3, HasNPS: true},
 		},
 		Issues: []Issue{
 			{Term: "駐車場", Counts: []int{6, 5, 5}, Status: IssuePersisting},
@@ -185,6 +185,7 @@ func hostileSeries() Series {
 	for i := range s.Events {
 		s.Events[i].Title = hostileStrings[(i+2)%len(hostileStrings)]
 		s.Events[i].Date = hostileStrings[(i+5)%len(hostileStrings)]
+		s.Events[i].Label = s.Events[i].Date
 		s.Events[i].Slug = hostileStrings[(i+3)%len(hostileStrings)]
 	}
 	for i := range s.Issues {

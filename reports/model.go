@@ -159,7 +159,11 @@ type Series struct {
 
 // SeriesEvent is one event of a series.
 type SeriesEvent struct {
-	Slug, Title, Date    string
+	Slug string
+	// Label names the event on chart axes and issue columns: unique in the
+	// series and the same as koe analyze's (survey.EventLabels).
+	Label                string
+	Title, Date          string
 	Responses, Attendees int // Attendees 0 = unknown
 
 	Satisfaction    float64 // mean satisfaction; only used if HasSatisfaction

@@ -571,7 +571,7 @@ func buildSeries(s Series) (seriesView, error) {
 	}
 	for _, e := range s.Events {
 		v.Header.Responses += e.Responses
-		row := seriesEventRow{Label: eventLabel(e), Date: e.Date, Title: e.Title, Responses: e.Responses,
+		row := seriesEventRow{Label: e.Label, Date: e.Date, Title: e.Title, Responses: e.Responses,
 			Attendees: "—", Rate: formatPct(responseRate(e.Responses, e.Attendees)), Satisfaction: "—", NPS: "—"}
 		if e.Attendees > 0 {
 			row.Attendees = fmt.Sprint(e.Attendees)

@@ -28,7 +28,7 @@ func freeTextType(t string) bool { return t == Text || t == Textarea || t == Ema
 // in the index of values and the free texts, each through its index.
 func everyAnswer(db bun.IDB, ids []int64, columns string) *bun.SelectQuery {
 	part := func(cond string) *bun.SelectQuery {
-		return db.NewSelect().TableExpr("answers").ColumnExpr(columns).Where("question_id IN (?) AND "+cond, bun.In(ids))
+		return db.NewSelect().TableExpr("answers").ColumnExpr(columns).Where("question_id IN (?) AND "+cond, bun.List(ids))
 	}
 	return part("NOT free_text").UnionAll(part("free_text"))
 }
@@ -186,7 +186,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 			var part []row
 			err = st.db.NewSelect().TableExpr("answers").
 				ColumnExpr("question_id, value, count(*) AS n").
-				Where("question_id IN (?) AND "+cond, bun.In(questionIDs(plain))).
+				Where("question_id IN (?) AND "+cond, bun.List(questionIDs(plain))).
 				GroupExpr("question_id, value").
 				Scan(ctx, &part)
 			if err != nil {
@@ -199,7 +199,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 		var cells []row
 		err = st.db.NewSelect().TableExpr("answers").
 			ColumnExpr("question_id, item, value, count(*) AS n").
-			Where("question_id IN (?) AND NOT free_text", bun.In(questionIDs(matrix))).
+			Where("question_id IN (?) AND NOT free_text", bun.List(questionIDs(matrix))).
 			GroupExpr("question_id, item, value").
 			Scan(ctx, &cells)
 		if err != nil {
@@ -253,7 +253,7 @@ func (st *Store) NumberStats(ctx context.Context, s *Survey, keys ...string) (ma
 	}
 	err = st.db.NewSelect().TableExpr("answers").
 		ColumnExpr("question_id, count(*) AS n, avg(number) AS mean, min(number) AS lo, max(number) AS hi").
-		Where("question_id IN (?) AND NOT free_text AND number IS NOT NULL", bun.In(questionIDs(numeric))).
+		Where("question_id IN (?) AND NOT free_text AND number IS NOT NULL", bun.List(questionIDs(numeric))).
 		GroupExpr("question_id").Scan(ctx, &rows)
 	if err != nil {
 		return nil, err

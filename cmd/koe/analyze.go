@@ -86,7 +86,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 	}
 	scope.Only.Group = *group
 	if *event != "" {
-		labels := analysis.EventLabels(list)
+		labels := survey.EventLabels(list)
 		var slugs []string
 		for i, s := range list {
 			slugs = append(slugs, s.Slug)

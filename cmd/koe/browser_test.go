@@ -19,6 +19,7 @@ import (
 // A respondent on a phone misses a required answer, sees the message beside
 // that question with everything else still filled in, fixes it and is thanked.
 func TestPhoneRespondentFillsMeetingForm(t *testing.T) {
+	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			testPhoneForm(t, dbtest.Open(t, kind), kind)

@@ -15,12 +15,17 @@ import (
 	"github.com/koe-project/koe/internal/demo"
 )
 
-// koe runs the CLI in-process and returns what it printed.
+// koe runs the CLI in-process and returns what it printed. A command that
+// is still running at its deadline (dbtest.Context) fails the test, naming it.
 func koe(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
-	err := run(context.Background(), e, args)
+	ctx := dbtest.Context(t)
+	err := run(ctx, e, args)
+	if ctx.Err() != nil {
+		t.Fatalf("koe %s: not done by its deadline (%v): %v", strings.Join(args, " "), ctx.Err(), err)
+	}
 	return out.String() + errOut.String(), err
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os/exec"
@@ -47,7 +46,7 @@ func TestCommandsNeverPrintTheDatabasePassword(t *testing.T) {
 		}
 		return ""
 	}}
-	run(context.Background(), e, []string{"serve", "--help"})
+	run(dbtest.Context(t), e, []string{"serve", "--help"})
 	if !strings.Contains(out.String(), "postgres://koe:xxxxx@db.example.jp/koe") || strings.Contains(out.String(), dbPassword) {
 		t.Errorf("serve --help with KOE_DB:\n%s", out.String())
 	}

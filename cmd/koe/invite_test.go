@@ -126,6 +126,9 @@ func TestInvitationCodes(t *testing.T) {
 				t.Errorf("invitation page: %d\n%s", resp.StatusCode, body)
 			}
 			resp, csvText := get(t, c, base+"/invitations.csv")
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("invitations.csv: %d", resp.StatusCode)
+			}
 			for _, line := range []string{"青葉市,aoba@example.jp,", "緑町,,", "若葉村,wakaba@example.jp,"} {
 				if !strings.Contains(csvText, line) {
 					t.Errorf("CSV lacks %q:\n%s", line, csvText)

@@ -289,7 +289,7 @@ func TestStaffDeleteOneResponse(t *testing.T) {
 		}
 		var responses, leftTerms int
 		db.NewRaw("SELECT count(*) FROM responses WHERE id = ?", id).Scan(ctx, &responses)
-		db.NewRaw("SELECT count(*) FROM answer_term_lists WHERE answer_id IN (?)", bun.In(answerIDs)).Scan(ctx, &leftTerms)
+		db.NewRaw("SELECT count(*) FROM answer_term_lists WHERE answer_id IN (?)", bun.List(answerIDs)).Scan(ctx, &leftTerms)
 		if a, _ := counts(id); responses != 0 || a != 0 || leftTerms != 0 {
 			t.Errorf("after delete: %d responses, %d answers, %d term lists remain", responses, a, leftTerms)
 		}

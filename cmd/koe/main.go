@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/uptrace/bun"
 
@@ -26,6 +27,7 @@ const usage = `koe — questionnaires and feedback for community work
 usage:
   koe serve [--addr :8080] [--db URL] [--demo]   web app; --demo loads the examples with sample answers
   koe migrate [--db URL]                          apply migrations (serve also does)
+  koe migrate status [--db URL]                   list the migrations, applied or pending
   koe survey apply -f FILE.yaml                   create or update a survey
   koe survey list
   koe import --survey SLUG [--format auto|koe|googleforms|msforms] [--dry-run] [--tz ZONE] FILE
@@ -150,6 +152,9 @@ func surveyForCommand(ctx context.Context, st *survey.Store, cmd, slug string) (
 }
 
 func migrateCmd(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "status" {
+		return migrateStatusCmd(ctx, e, args[1:])
+	}
 	fs, dbURL := e.flags("migrate")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -168,6 +173,46 @@ func migrateCmd(ctx context.Context, e *env, args []string) error {
 	}
 	for _, v := range applied {
 		fmt.Fprintln(e.stdout, "applied", v)
+	}
+	return nil
+}
+
+// migrateStatusCmd prints each migration with applied (and when) or pending,
+// changing nothing.
+func migrateStatusCmd(ctx context.Context, e *env, args []string) error {
+	fs, dbURL := e.flags("migrate status")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := database.Open(*dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	states, err := migrations.Status(ctx, db)
+	if err != nil {
+		return fmt.Errorf("migrate status: %w", err)
+	}
+	pending := 0
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, st := range states {
+		state := "applied " + st.AppliedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+		switch {
+		case !st.Applied:
+			pending++
+			state = "pending"
+		case st.Unknown:
+			state += "  (not known to this koe: a newer version migrated the database)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", st.Version, state)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if pending == 0 {
+		fmt.Fprintln(e.stdout, "database is up to date")
+	} else {
+		fmt.Fprintf(e.stdout, "%d pending: run koe migrate\n", pending)
 	}
 	return nil
 }

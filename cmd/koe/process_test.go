@@ -55,8 +55,9 @@ func meetingDatabase(t *testing.T, bin string, kind database.Kind) string {
 	t.Helper()
 	dbURL := dbtest.URL(t, kind)
 	meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
-	if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
-		t.Fatalf("apply: %v %s", err, out)
+	ctx := dbtest.Context(t)
+	if out, err := exec.CommandContext(ctx, bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
+		t.Fatalf("koe survey apply: %v (deadline: %v) %s", err, ctx.Err(), out)
 	}
 	return dbURL
 }
@@ -114,7 +115,7 @@ func storedResponses(t *testing.T, dbURL string) int {
 	}
 	defer db.Close()
 	var n int
-	if err := db.NewRaw("SELECT count(*) FROM responses").Scan(t.Context(), &n); err != nil {
+	if err := db.NewRaw("SELECT count(*) FROM responses").Scan(dbtest.Context(t), &n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -353,6 +353,7 @@ func waitCharts(t *testing.T, ctx context.Context) {
 // On the dashboard, a click on a frequent word lists exactly the answers
 // that contain it, beside the charts.
 func TestDashboardDrillDownInBrowser(t *testing.T) {
+	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			db := dbtest.Open(t, kind)
@@ -422,6 +423,7 @@ var hostileTexts = []string{
 // nowhere: not in the downloaded reports opened offline from a file, not in
 // the dashboards, not in the drill-down.
 func TestHostileAnswersRunNowhere(t *testing.T) {
+	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			db := dbtest.Open(t, kind)

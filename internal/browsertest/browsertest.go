@@ -1,5 +1,6 @@
 // Package browsertest starts Debian's headless Chromium for tests of the pages
-// people see. Browser tests skip only where Chromium is missing outside CI.
+// people see. Browser tests skip under -short (the fast inner loop) and
+// where Chromium is missing outside CI; CI runs them all.
 package browsertest
 
 import (
@@ -14,16 +15,27 @@ import (
 // ChromiumPath is where Debian's chromium package installs the browser.
 const ChromiumPath = "/usr/bin/chromium"
 
-// New starts a fresh headless browser (own profile, no background network) and
-// returns a chromedp context for it, closed when the test ends.
-func New(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
+// Require skips a browser test under -short, or where Chromium is missing
+// outside CI, and fails it where Chromium is missing in CI. New calls it; a
+// test with costly setup before New calls it first, to skip before the setup.
+func Require(t testing.TB) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: skipped with -short (the fast inner loop); CI runs it")
+	}
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("browser tests must run in CI: %v", err)
 		}
 		t.Skipf("no browser: %v", err)
 	}
+}
+
+// New starts a fresh headless browser (own profile, no background network) and
+// returns a chromedp context for it, closed when the test ends.
+func New(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	Require(t)
 	all := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(ChromiumPath),
 		chromedp.Headless,

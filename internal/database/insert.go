@@ -42,7 +42,7 @@ const literalRows = 1000
 // of rows of one submission on PostgreSQL (one round trip, and PostgreSQL
 // parses fast), but for an import of tens of thousands SQLite spent more time
 // parsing that text than storing the rows. So:
-//   - PostgreSQL: large batches go through COPY (lib/pq's CopyIn); the rest,
+//   - PostgreSQL: large batches go through COPY (COPY … FROM STDIN through lib/pq); the rest,
 //     and upserts, are INSERTs with the values spelled out by bun;
 //   - SQLite: the rows go as one JSON array bound to a single parameter and
 //     unpacked by json_each. Many bound values per statement would not do:
@@ -107,8 +107,18 @@ func insertLiteral(ctx context.Context, tx bun.Tx, r Rows, returned *[]int64) er
 	return nil
 }
 
+// copyStatement is COPY table (columns) FROM STDIN with every name quoted,
+// which lib/pq runs as a bulk copy when prepared.
+func copyStatement(table string, columns []string) string {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
+}
+
 func copyRows(ctx context.Context, tx bun.Tx, r Rows) error {
-	stmt, err := tx.Tx.PrepareContext(ctx, pq.CopyIn(r.Table, r.Columns...))
+	stmt, err := tx.Tx.PrepareContext(ctx, copyStatement(r.Table, r.Columns))
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", r.Table, err)
 	}

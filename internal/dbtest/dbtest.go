@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	_ "github.com/lib/pq"
 	"github.com/uptrace/bun"
@@ -35,6 +36,31 @@ func Each(t *testing.T, fn func(t *testing.T, db *bun.DB)) {
 	}
 }
 
+// Timeout bounds one step of a test that could hang on a database: setting
+// one up, migrating it, one in-process koe command.
+const Timeout = 2 * time.Minute
+
+// deadlineMargin is left before the test binary's own -timeout, so that a
+// step that hangs fails its test with a message saying which step it was,
+// rather than the binary being killed with every goroutine's stack.
+const deadlineMargin = 15 * time.Second
+
+// Context returns a context that ends Timeout from now, or deadlineMargin
+// before the test binary's deadline when that comes first; it is cancelled
+// when the test ends.
+func Context(t testing.TB) context.Context {
+	t.Helper()
+	deadline := time.Now().Add(Timeout)
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if end, ok := d.Deadline(); ok && end.Add(-deadlineMargin).Before(deadline) {
+			deadline = end.Add(-deadlineMargin)
+		}
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // Open returns a fresh migrated database of the given kind, closed and dropped after the test.
 func Open(t testing.TB, kind database.Kind) *bun.DB {
 	t.Helper()
@@ -43,8 +69,8 @@ func Open(t testing.TB, kind database.Kind) *bun.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := migrations.Apply(context.Background(), db); err != nil {
-		t.Fatal(err)
+	if _, err := migrations.Apply(Context(t), db); err != nil {
+		t.Fatalf("dbtest.Open: migrating the %s test database: %v", kind, err)
 	}
 	return db
 }
@@ -56,10 +82,11 @@ func URL(t testing.TB, kind database.Kind) string {
 	if kind == database.SQLite {
 		return "sqlite:" + filepath.Join(t.TempDir(), "koe.db")
 	}
+	ctx := Context(t)
 	server := serverURL()
 	admin, err := sql.Open("postgres", withDB(server, "postgres"))
 	if err == nil {
-		err = admin.Ping()
+		err = admin.PingContext(ctx)
 	}
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -68,11 +95,14 @@ func URL(t testing.TB, kind database.Kind) string {
 		t.Skipf("no PostgreSQL at %s (set KOE_TEST_PG): %v", server, err)
 	}
 	name := "koe_test_" + randomHex(6)
-	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("dbtest.URL: creating the PostgreSQL test database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		// Its own deadline: the test's context has ended by now.
+		ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+		defer cancel()
+		admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		admin.Close()
 	})
 	return withDB(server, name)
