@@ -36,7 +36,7 @@ import (
 //	4: symbols never in terms; hiragana adjectives kept; latin in its usual
 //	   spelling; negated predicates by their negative form; phrases; parts
 //	   and sentences of terms; empty answers have no terms; named code books
-const pipelineVersion = "koe-terms-4"
+const pipelineVersion = "koe-terms-5"
 
 // LegacyCodeBook is the code book Analyzer.CodeBook applies when the
 // dictionary has no codes of its own: the community-work code book that

@@ -321,8 +321,12 @@ func (s *sentenceScan) nounRun(i int) int {
 		return max(end, j)
 	}
 
-	// 綺麗な海: an adjectival noun describing a noun waits for the sentence.
-	if last.role.sub == nounAdjectival && j+1 < len(s.toks) && s.toks[j].Surface == "な" && s.isNounToken(j+1) {
+	// 綺麗な海: an adjectival noun describing a noun, and 丁寧に対応: one
+	// describing how something is done, wait for the sentence (see wish):
+	// もっと丁寧に対応してほしい asks for care, it does not praise it.
+	describing := j+1 < len(s.toks) && s.toks[j].Surface == "な" && s.isNounToken(j+1)
+	adverbial := e == j && j+1 < len(s.toks) && s.toks[j].Surface == "に" && a.feature(&s.toks[j], 1) == "副詞化"
+	if last.role.sub == nounAdjectival && (describing || adverbial) {
 		emit := s.emit
 		s.emit = s.hold
 		s.emitRun(i, e, display, key, true)
@@ -487,6 +491,9 @@ func (s *sentenceScan) predicate(i int) int {
 	// A hiragana adjective is a word when IPADIC sees a whole form of it:
 	// a bare stem (ガル接続) is old kana misread (あつた -> あつ|た).
 	cform := a.feature(head, a.sys.cformIdx)
+	if head.role.cls == clsAdj && cform == "ガル接続" && s.isNounToken(i+1) {
+		return i + 1 // 遠|赤外線: a stem used as a prefix, no judgement
+	}
 	kanaOK := head.role.cls == clsAdj && cform != "ガル接続" && cform != "語幹" && !strings.HasPrefix(cform, "文語")
 	next := i + 1
 	adjective := head.role.cls == clsAdj // or made one below (分かりにくい)
@@ -546,6 +553,9 @@ func (s *sentenceScan) predicate(i int) int {
 		f.neg = false // ここでしか買えない: only here, not "cannot"
 	}
 	s.wish = s.wish || f.request || f.beki || f.desire || base == "欲しい" || base == "ほしい"
+	if f.condition && s.onlySymbolsFrom(end) {
+		s.wish = true // のどかな温泉街があれば: a wish left unfinished
+	}
 	// Not a judgement: よくても (even if good), 行くのがよい (advice), もう少し
 	// 広いとよい (a wish for what is not).
 	phraseWhole := !f.concessive && !s.advice(i, base) && !(f.condition && !f.request)
@@ -694,8 +704,8 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 			case (b == "ほしい" || b == "欲しい") && (prev == "て" || prev == "で"):
 				f.request = true
 				f.upto = j + 1
-			case (b == "くださる" || b == "下さる") && (prev == "て" || prev == "で") && (strings.HasPrefix(t.Surface, "ください") || strings.HasPrefix(t.Surface, "下さい")):
-				// 〜てください; not 考えてくださった (kindly did)
+			case (b == "くださる" || b == "下さる") && (prev == "て" || prev == "で") && (strings.HasPrefix(t.Surface, "ください") || strings.HasPrefix(t.Surface, "下さい")) && !s.politePast(j+1):
+				// 〜てください; not 考えてくださった nor 対応してくださいました (kindly did)
 				f.request = true
 				f.upto = j + 1
 			case (b == "もらう" || b == "貰う" || b == "いただく" || b == "頂く" || b == "くれる") && (prev == "て" || prev == "で"):
@@ -766,6 +776,15 @@ func (s *sentenceScan) tail(j int) (int, predFlags) {
 			default:
 				return j, f.withNeg(negs)
 			}
+		case clsSkip:
+			if n := s.notTheCase(j); n > 0 {
+				negs++ // 長すぎる訳でもない, 良いわけではない
+				j += n - 1
+				f.upto = j + 1
+				prev = "ない"
+				continue
+			}
+			return j, f.withNeg(negs)
 		case clsAdverb: // あればもっと良い
 			if prev == "ば" || prev == "たら" || prev == "と" || prev == "だら" {
 				continue
@@ -802,4 +821,38 @@ func (f predFlags) withNeg(n int) predFlags {
 		f.request, f.beki = false, false
 	}
 	return f
+}
+
+// politePast reports whether token j is the ます of a statement (ました,
+// ます), not of a request (くださいませ).
+func (s *sentenceScan) politePast(j int) bool {
+	return j < len(s.toks) && s.a.baseOf(&s.toks[j]) == "ます" && s.toks[j].Surface != "ませ"
+}
+
+// notTheCase returns the length of 訳でもない, わけではない (and their polite
+// and past forms' first tokens) starting at j, which negate what precedes
+// them, or 0.
+func (s *sentenceScan) notTheCase(j int) int {
+	t := s.toks
+	if j+3 >= len(t) || (t[j].Surface != "訳" && t[j].Surface != "わけ") {
+		return 0
+	}
+	if t[j+1].Surface != "で" || (t[j+2].Surface != "は" && t[j+2].Surface != "も") {
+		return 0
+	}
+	if b := s.a.baseOf(&t[j+3]); b != "ない" && b != "無い" {
+		return 0
+	}
+	return 4
+}
+
+// onlySymbolsFrom reports whether nothing but symbols and spaces follow
+// token j in the sentence.
+func (s *sentenceScan) onlySymbolsFrom(j int) bool {
+	for ; j < len(s.toks); j++ {
+		if c := s.toks[j].role.cls; c != clsSymbol && c != clsSpace {
+			return false
+		}
+	}
+	return true
 }
