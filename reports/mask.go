@@ -49,6 +49,7 @@ func maskedQuestion(q Question) Question {
 			m.Groups[i] = GroupWords{Group: contact.Mask(g.Group), Words: maskTerms(g.Words)}
 		}
 		m.Answers = maskAll(t.Answers)
+		m.Issues = maskedIssues(t.Issues)
 		q.Text = &m
 	}
 	q.CrossTabs = slices.Clone(q.CrossTabs)

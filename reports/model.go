@@ -1,6 +1,10 @@
 package reports
 
-import "time"
+import (
+	"time"
+
+	"github.com/koe-project/koe/analysis"
+)
 
 // Report is the view model of one survey report. The caller fills it from
 // stored, already aggregated results; the package does no analysis.
@@ -91,12 +95,13 @@ type NumberSummary struct {
 
 // Text holds the analysis of a free text question.
 type Text struct {
-	Terms   []TermCount  // frequent words, most frequent first
-	Network Network      // co-occurrence network
-	Codes   []Code       // issue categories
-	Groups  []GroupWords // characteristic words per attribute group
-	Answers []string     // every answer (contacts are masked on output), or the first ones
-	Total   int          // answers in all; more than len(Answers) when the list is cut
+	Issues  *analysis.Issues // issue groups (主な論点), the headline; nil: not computed
+	Terms   []TermCount      // frequent words, most frequent first
+	Network Network          // co-occurrence network
+	Codes   []Code           // issue categories
+	Groups  []GroupWords     // characteristic words per attribute group
+	Answers []string         // every answer (contacts are masked on output), or the first ones
+	Total   int              // answers in all; more than len(Answers) when the list is cut
 }
 
 // TermCount is a word with how often it occurs and in how many answers.

@@ -131,6 +131,7 @@ type numberView struct {
 }
 
 type textView struct {
+	Issues     *issuesView
 	Drill      string
 	Total      int
 	Terms      []TermCount
@@ -424,6 +425,13 @@ func buildNumber(n *NumberSummary) *numberView {
 func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
 	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
+	if t.Issues != nil && len(t.Issues.Groups) > 0 {
+		iv, err := buildIssues(id, Question{Label: q.Label}, t.Issues) // no drill links until the drill-down filters by issue
+		if err != nil {
+			return nil, err
+		}
+		v.Issues = iv
+	}
 	terms := t.Terms
 	if len(terms) > 0 {
 		c, err := termsChart(id+"-terms", q, terms)

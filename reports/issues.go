@@ -1,0 +1,219 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/contact"
+)
+
+// The issue groups of a free-text question (主な論点): what people raise, as
+// cards, largest first, above the word-level analysis. The model is the
+// analysis result itself (Text.Issues); this file turns it into the view and
+// the answer map, masking what respondents typed on the way.
+
+// Limits of what an issue section shows.
+const (
+	maxIssueCards  = 12 // cards shown; the rest are listed by label and size
+	maxIssueQuotes = 3
+	maxIssueTerms  = 4
+)
+
+type issuesView struct {
+	Drill      string
+	Analysed   int
+	Unassigned int
+	UnassPct   string
+	Cards      []issueCard
+	More       []issueCard // groups beyond the cards, by label and size only
+	Map        *chartView
+	Series     bool // counts per event and a trend are shown
+}
+
+type issueCard struct {
+	ID, Label  string
+	Terms      []string
+	Answers    int
+	Pct        string
+	Quotes     []quoteView
+	Trend      string // new, persisting, fading, once ("" outside a series)
+	TrendLabel string
+	Events     []issueEventCell
+}
+
+type issueEventCell struct {
+	Event   string
+	Answers int
+	Pct     string
+}
+
+// quoteView is a sentence in parts, the parts that carry the group's words
+// marked.
+type quoteView struct {
+	Parts []quotePart
+}
+
+type quotePart struct {
+	Text string
+	Mark bool
+}
+
+var trendLabels = map[string]string{
+	analysis.TrendNew:        "新しく出てきた",
+	analysis.TrendPersisting: "続いている",
+	analysis.TrendFading:     "減ってきた",
+	analysis.TrendOnce:       "一度だけ",
+}
+
+// maskedIssues returns a copy of is with everything respondents typed masked:
+// labels and terms (made from their words) and quotes. A quote whose text
+// masking changes loses its highlights, whose byte spans no longer fit.
+func maskedIssues(is *analysis.Issues) *analysis.Issues {
+	if is == nil {
+		return nil
+	}
+	m := *is
+	m.Groups = slices.Clone(is.Groups)
+	for i, g := range m.Groups {
+		g.Label = contact.Mask(g.Label)
+		g.Terms = maskAll(g.Terms)
+		g.Quotes = slices.Clone(g.Quotes)
+		for j, q := range g.Quotes {
+			if masked := contact.Mask(q.Text); masked != q.Text {
+				g.Quotes[j] = analysis.IssueQuote{Answer: q.Answer, Text: masked}
+			}
+		}
+		m.Groups[i] = g
+	}
+	m.Map.Labels = slices.Clone(is.Map.Labels)
+	for i := range m.Map.Labels {
+		m.Map.Labels[i].Label = contact.Mask(m.Map.Labels[i].Label)
+	}
+	return &m
+}
+
+// quoteParts cuts a quote at its highlights; spans out of range or out of
+// order are ignored rather than trusted.
+func quoteParts(q analysis.IssueQuote) quoteView {
+	var v quoteView
+	last := 0
+	for _, h := range q.Highlights {
+		if h.Start < last || h.End <= h.Start || h.End > len(q.Text) {
+			continue
+		}
+		if h.Start > last {
+			v.Parts = append(v.Parts, quotePart{Text: q.Text[last:h.Start]})
+		}
+		v.Parts = append(v.Parts, quotePart{Text: q.Text[h.Start:h.End], Mark: true})
+		last = h.End
+	}
+	if last < len(q.Text) {
+		v.Parts = append(v.Parts, quotePart{Text: q.Text[last:]})
+	}
+	return v
+}
+
+func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error) {
+	v := &issuesView{Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
+		UnassPct: formatPct(share(len(is.Unassigned), is.Analysed)), Series: len(is.Events) > 1}
+	for i, g := range is.Groups {
+		card := issueCard{ID: g.ID, Label: g.Label, Terms: g.Terms[:min(len(g.Terms), maxIssueTerms)],
+			Answers: g.Size, Pct: formatPct(round1(g.Share * 100)), Trend: g.Trend, TrendLabel: trendLabels[g.Trend]}
+		if i >= maxIssueCards {
+			v.More = append(v.More, card)
+			continue
+		}
+		for _, qt := range g.Quotes[:min(len(g.Quotes), maxIssueQuotes)] {
+			card.Quotes = append(card.Quotes, quoteParts(qt))
+		}
+		if v.Series {
+			for _, e := range g.Events {
+				card.Events = append(card.Events, issueEventCell{Event: e.Event, Answers: e.Answers, Pct: formatPct(round1(e.Share * 100))})
+			}
+		}
+		v.Cards = append(v.Cards, card)
+	}
+	if len(is.Map.Points) > 0 && len(is.Groups) > 0 {
+		c, err := issueMapChart(id+"-issue-map", q, is)
+		if err != nil {
+			return nil, err
+		}
+		cv, err := toChartView(c)
+		if err != nil {
+			return nil, err
+		}
+		v.Map = &cv
+	}
+	return v, nil
+}
+
+// issueMapChart draws the answer map: one scatter series per group (in the
+// card colours), 未分類 in grey, each group's label at its disc's centre.
+func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
+	type series struct {
+		name  string
+		color string
+		data  []opts.ScatterData
+	}
+	list := make([]series, len(is.Groups)+1)
+	for i, g := range is.Groups {
+		list[i] = series{name: g.Label, color: palette[i%len(palette)]}
+	}
+	unassigned := len(is.Groups)
+	list[unassigned] = series{name: "未分類", color: "#c3c8cf"}
+	for _, p := range is.Map.Points {
+		k := p.Group
+		if k < 0 || k >= len(is.Groups) {
+			k = unassigned
+		}
+		list[k].data = append(list[k].data, opts.ScatterData{Value: []any{round3(p.X), round3(p.Y)}, Name: fmt.Sprint(p.Answer)})
+	}
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
+		charts.WithXAxisOpts(opts.XAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
+	)
+	for _, s := range list {
+		if len(s.data) == 0 {
+			continue
+		}
+		sc.AddSeries(s.name, s.data, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color, Opacity: opts.Float(0.7)}))
+	}
+	c, err := finish(sc, id, "scatter", "回答の地図: "+q.Label, 420)
+	if err != nil {
+		return c, err
+	}
+	c.Option["grid"] = map[string]any{"left": 10, "right": 10, "top": 10, "bottom": 10}
+	// Each group's name, drawn where its answers are.
+	var labels []map[string]any
+	for _, l := range is.Map.Labels {
+		if l.Group < 0 || l.Group >= len(is.Groups) {
+			continue
+		}
+		labels = append(labels, map[string]any{
+			"name": l.Label, "coord": []any{round3(l.X), round3(l.Y)},
+			"value": strings.TrimSpace(l.Label),
+		})
+	}
+	if ss := seriesList(c.Option); len(ss) > 0 && len(labels) > 0 {
+		ss[0]["markPoint"] = map[string]any{
+			"symbol": "pin", "symbolSize": 0, "silent": true,
+			"label": map[string]any{"show": true, "formatter": "{b}", "color": "#222", "fontWeight": "bold",
+				"backgroundColor": "rgba(255,255,255,0.8)", "padding": 2},
+			"data": labels,
+		}
+	}
+	for _, s := range seriesList(c.Option) {
+		s["symbolSize"] = 6
+	}
+	return c, nil
+}
+
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
