@@ -161,6 +161,7 @@ func (st *Store) ImportFrom(ctx context.Context, s *Survey, name string, src io.
 	if imp.loc == nil {
 		imp.loc = jst
 	}
+	imp.started = st.now().UTC()
 	imp.setKind("") // until a row's timestamp tells the two Google CSVs apart
 	var problems []ImportProblem
 	imp.cm, problems, imp.res.Notes = mapColumns(imp.d, t)
@@ -210,7 +211,9 @@ type importer struct {
 	loc *time.Location
 	sep byte // what joins checkbox answers (see setKind)
 
-	kindFromStamp bool // setKind has seen a timestamp
+	kindFromStamp bool           // setKind has seen a timestamp
+	started       time.Time      // the date of rows without one
+	copies        map[string]int // rows without a date: how often each answers were seen
 
 	res      *ImportResult
 	problems problemList
@@ -303,6 +306,18 @@ func (imp *importer) read(row tableRow) {
 	if len(problems) > 0 {
 		imp.problems.addAll(problems)
 		return
+	}
+	if imp.cm.stamp < 0 {
+		// Undated rows are dated now and known again by their answers alone;
+		// the n-th row with the same answers is the n-th such response, so
+		// two respondents who answered alike stay two.
+		if imp.copies == nil {
+			imp.copies = map[string]int{}
+		}
+		content := importKey(time.Time{}, p.Answers)
+		imp.copies[content]++
+		p.Sub.At = imp.started
+		p.Sub.Key = fmt.Sprintf("%s:%d", content, imp.copies[content])
 	}
 	r := importRow{num: row.num, p: p}
 	if imp.cm.id >= 0 {
@@ -410,6 +425,7 @@ const (
 	kindSheet          = "Google スプレッドシートから保存した CSV"
 	kindMSForms        = "Microsoft Forms の Excel ファイル"
 	kindKoe            = "koe の CSV"
+	kindTable          = "表（見出し行のある CSV・Excel）"
 )
 
 // googleDownloadStamp marks the Forms page's own CSV: a 12-hour clock or a
@@ -424,6 +440,8 @@ func kindOf(format, stamp string) string {
 		return kindMSForms
 	case format == FormatKoe:
 		return kindKoe
+	case format == FormatTable:
+		return kindTable
 	case stamp == "" || googleDownloadStamp.MatchString(stamp):
 		return kindGoogleDownload
 	}
@@ -438,9 +456,12 @@ func readRow(d *Definition, t *table, cm columnMap, row tableRow, sep byte, loc 
 		problems = append(problems, ImportProblem{Row: row.num, Column: col, Message: msg})
 	}
 
-	at, msg := rowTime(t, cm, row, loc)
-	if msg != "" {
-		bad(t.header[cm.stamp], msg)
+	var at time.Time
+	if cm.stamp >= 0 {
+		var msg string
+		if at, msg = rowTime(t, cm, row, loc); msg != "" {
+			bad(t.header[cm.stamp], msg)
+		}
 	}
 	raw := map[string]any{}
 	header := map[string]string{} // question key -> the column to name in messages
@@ -503,7 +524,7 @@ func rowTime(t *table, cm columnMap, row tableRow, loc *time.Location) (time.Tim
 	if cell == "" {
 		return time.Time{}, "回答日時がありません"
 	}
-	if t.format == FormatMSForms { // a date cell reads as an Excel serial number
+	if t.format == FormatMSForms || t.format == FormatTable { // a date cell reads as an Excel serial number
 		var serial float64
 		if _, err := fmt.Sscanf(cell, "%g", &serial); err == nil && !strings.ContainsAny(cell, "/-: ") {
 			if at, ok := excelSerialTime(serial, loc); ok {

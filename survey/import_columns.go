@@ -55,6 +55,8 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 		cm.stamp = msCompletion(t.header)
 	case FormatKoe:
 		cm.id = 1 // detectFormat saw it there
+	case FormatTable:
+		cm.stamp = tableStamp(d, t.header)
 	}
 	var problems []ImportProblem
 	var notes []string
@@ -114,6 +116,9 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	var unmappedHeaders []string
 	for _, i := range unmapped {
 		unmappedHeaders = append(unmappedHeaders, t.header[i])
+	}
+	if t.format == FormatTable {
+		return cm, tableProblems(cm, missing, unmappedHeaders), tableNotes(t, cm, notes, missing, unmappedHeaders, d)
 	}
 	// A question without a column comes first: there are few, and they say
 	// what the file lacks. A hint costs an edit distance against every
@@ -260,4 +265,62 @@ func editDistance(a, b []rune) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// stampLabels are headers a table may give its date column.
+var stampLabels = []string{"タイムスタンプ", "Timestamp", "回答日時", "回答日", "記入日", "日時", "日付", "Date"}
+
+// tableStamp returns the column of a table's submission date, or -1: the
+// first header that names a date and no question.
+func tableStamp(d *Definition, header []string) int {
+	for i, h := range header {
+		label := normLabel(h)
+		if !oneOf(stampLabels, label) {
+			continue
+		}
+		if q, _ := findQuestion(d, label, map[string]bool{}); q == nil {
+			return i
+		}
+	}
+	return -1
+}
+
+// tableProblems: a table is refused only when none of its columns answers a
+// question; what else is missing or extra is said in the notes.
+func tableProblems(cm columnMap, missing, unmapped []string) []ImportProblem {
+	if len(cm.columns) > 0 {
+		return nil
+	}
+	msg := "どの列の見出しも設問の見出しと一致しません。列の見出しを設問の見出しと同じにしてください"
+	if len(unmapped) > 0 && len(missing) > 0 {
+		if h := closest(unmapped[0], missing); h != "" {
+			msg += fmt.Sprintf("（例: 列「%s」→ 設問「%s」）", unmapped[0], h)
+		}
+	}
+	return []ImportProblem{{Row: 1, Message: msg}}
+}
+
+// tableNotes says which columns of a table are read, and which are not.
+func tableNotes(t *table, cm columnMap, notes, missing, unmapped []string, d *Definition) []string {
+	var used []string
+	for _, c := range cm.columns {
+		used = append(used, "「"+c.header+"」")
+	}
+	notes = append(notes, fmt.Sprintf("取り込む列（%d列）: %s", len(used), strings.Join(used, "、")))
+	if cm.stamp >= 0 {
+		notes = append(notes, fmt.Sprintf("列「%s」を回答日時として読みます。", t.header[cm.stamp]))
+	} else {
+		notes = append(notes, "回答日時の列がないため、回答日時は取り込んだ時刻になります。同じ内容の行をもう一度取り込んでも二重には保存されません。")
+	}
+	for _, h := range unmapped {
+		note := fmt.Sprintf("列「%s」は設問に対応しないため取り込みません。", h)
+		if c := closest(h, orAll(missing, d)); c != "" {
+			note = fmt.Sprintf("列「%s」は設問に対応しないため取り込みません（近い設問:「%s」。取り込むには見出しを設問と同じにしてください）。", h, c)
+		}
+		notes = append(notes, note)
+	}
+	if len(missing) > 0 {
+		notes = append(notes, fmt.Sprintf("列のない設問（%d）は未回答になります: %s", len(missing), strings.Join(missing, "、")))
+	}
+	return notes
 }

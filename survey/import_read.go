@@ -17,10 +17,15 @@ const (
 	FormatKoe         = "koe"
 	FormatGoogleForms = "googleforms"
 	FormatMSForms     = "msforms"
+	// FormatTable is any table with a header row: paper answers typed into
+	// Excel, another tool's export. Columns map to questions by label; a
+	// timestamp column is optional (without one, answers are dated the
+	// moment of the import) and columns that match no question are left out.
+	FormatTable = "table"
 )
 
 // ImportFormats lists the formats in the order the upload form offers them.
-var ImportFormats = []string{FormatAuto, FormatGoogleForms, FormatMSForms, FormatKoe}
+var ImportFormats = []string{FormatAuto, FormatTable, FormatGoogleForms, FormatMSForms, FormatKoe}
 
 // table is an imported file, whatever it came as: its header, and its data
 // rows read one at a time, so a file of any length is never held whole.
@@ -50,7 +55,7 @@ type tableRow struct {
 
 // cell returns the i-th cell, or "" where a short row ends early.
 func (r tableRow) cell(i int) string {
-	if i < len(r.cells) {
+	if i >= 0 && i < len(r.cells) {
 		return r.cells[i]
 	}
 	return ""
@@ -95,9 +100,11 @@ func (t *table) pickFormat(format string) error {
 	detected := detectFormat(t.header, isXLSX)
 	switch {
 	case (format == "" || format == FormatAuto) && detected == "":
-		return fileProblem("ファイルの形式を判別できません。1列目が「タイムスタンプ」（Google フォーム）、「ID」と「完了時刻」（Microsoft Forms）、「回答日時」（koe の書き出し）のいずれかの表を指定してください。")
+		return fileProblem("Microsoft Forms の表は .xlsx ファイル（「Excel で開く」で保存したもの）を指定してください。CSV として取り込むには形式に「表（見出し行のある CSV・Excel）」を選んでください。")
 	case format == "" || format == FormatAuto:
 		t.format = detected
+	case format == FormatTable:
+		t.format = FormatTable // any header row will do: the columns say the rest
 	case format != detected:
 		return fileProblem(fmt.Sprintf("指定された形式（%s）の見出しと一致しません。%s", format, expectedHeader(format)))
 	default:
@@ -143,7 +150,7 @@ func expectedHeader(format string) string {
 	case FormatKoe:
 		return "koe の書き出しは「回答日時, ID」で始まります。"
 	}
-	return "形式は auto, googleforms, msforms, koe のいずれかです。"
+	return "形式は auto, table, googleforms, msforms, koe のいずれかです。"
 }
 
 // detectFormat tells the tools apart by their first columns.
@@ -161,8 +168,10 @@ func detectFormat(header []string, isXLSX bool) string {
 		return FormatGoogleForms
 	case isXLSX && strings.EqualFold(h(0), "ID") && msCompletion(header) >= 0:
 		return FormatMSForms
+	case strings.EqualFold(h(0), "ID") && msCompletion(header) >= 0:
+		return "" // Microsoft's CSV: its dates and checkboxes read right only from the xlsx
 	}
-	return ""
+	return FormatTable
 }
 
 // msCompletion returns the column of Microsoft Forms' completion time, or -1.

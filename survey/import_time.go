@@ -17,15 +17,20 @@ import (
 //	2020/09/09 1:00:00 PM GMT+5:30   the same in English
 //	2024/10/06 19:51:06              a linked Sheet saved as CSV, koe's export
 //	10/6/2024 19:51:06               Sheets or Excel in a US locale
+//	2024/10/01, 2024年10月1日          a date alone, typed into a spreadsheet: midnight
 //
 // 午前/午後 may also come before the time (Excel's Japanese formats do that).
-var stampPattern = regexp.MustCompile(`^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})(?:\s+|T)` +
+var stampPattern = regexp.MustCompile(`^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})(?:(?:\s+|T)` +
 	`(午前|午後|AM|PM)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(午前|午後|AM|PM)?` +
-	`\s*(?:(?:GMT|UTC)\s*(?:([+\-])(\d{1,2})(?::?(\d{2}))?)?|Z|([+\-])(\d{2}):?(\d{2}))?$`)
+	`\s*(?:(?:GMT|UTC)\s*(?:([+\-])(\d{1,2})(?::?(\d{2}))?)?|Z|([+\-])(\d{2}):?(\d{2}))?)?$`)
+
+// kanjiDate is a date written 2024年10月1日, read as 2024/10/1.
+var kanjiDate = regexp.MustCompile(`^(\d{4})年(\d{1,2})月(\d{1,2})日`)
 
 // parseStamp reads a timestamp cell. Times without a zone are read in loc.
 func parseStamp(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(norm.NFKC.String(s))
+	s = kanjiDate.ReplaceAllString(s, "$1/$2/$3")
 	m := stampPattern.FindStringSubmatch(strings.ToUpper(s))
 	if m == nil {
 		// Uppercasing turned 午前/午後 into themselves, so a miss is a real miss.

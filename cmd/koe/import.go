@@ -16,7 +16,7 @@ import (
 func importCmd(ctx context.Context, e *env, args []string) error {
 	fs, dbURL := e.flags("import")
 	slug := fs.String("survey", "", "survey slug")
-	format := fs.String("format", survey.FormatAuto, "auto, koe, googleforms or msforms")
+	format := fs.String("format", survey.FormatAuto, "auto, table, koe, googleforms or msforms")
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would be stored, store nothing")
 	tz := fs.String("tz", "Asia/Tokyo", "time zone of timestamps that carry none (Google Sheets, Microsoft Forms)")
 	// Flags may come after the file too (koe import FILE --survey x): the flag
@@ -39,7 +39,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		ok = ok || f == *format
 	}
 	if !ok {
-		return fmt.Errorf("import: --format %q: use auto, koe, googleforms or msforms", *format)
+		return fmt.Errorf("import: --format %q: use auto, table, koe, googleforms or msforms", *format)
 	}
 	loc, err := time.LoadLocation(*tz)
 	if err != nil {

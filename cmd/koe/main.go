@@ -30,7 +30,7 @@ usage:
   koe migrate status [--db URL]                   list the migrations, applied or pending
   koe survey apply -f FILE.yaml                   create or update a survey
   koe survey list
-  koe import --survey SLUG [--format auto|koe|googleforms|msforms] [--dry-run] [--tz ZONE] FILE
+  koe import --survey SLUG [--format auto|table|koe|googleforms|msforms] [--dry-run] [--tz ZONE] FILE
   koe export --survey SLUG [--format csv|json] [-o FILE]
   koe analyze --survey SLUG [--question KEY] [--by ATTR] [--group VALUE] [--top N] [--json]
   koe analyze --series KEY [--question KEY] [--event SLUG] [--top N] [--json]
