@@ -1,21 +1,20 @@
-package survey
+package web
 
 import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/koe-project/koe/survey"
 	"net/http"
 	"net/url"
 	"strconv"
-
-	"github.com/koe-project/koe/internal/web"
 )
 
 // formField is one question as the form template draws it, with what the
 // respondent typed so far and its error.
 type formField struct {
-	Q         *Question
+	Q         *survey.Question
 	ID        string
 	Error     string
 	Value     string
@@ -33,7 +32,7 @@ type matrixRow struct {
 }
 
 type formView struct {
-	Survey  *Survey
+	Survey  *survey.Survey
 	Fields  []formField
 	Errors  []formError
 	Token   string
@@ -43,8 +42,8 @@ type formView struct {
 
 type formError struct{ ID, Label, Message string }
 
-func (p *Pages) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*Survey, bool, error) {
-	s, err := surveyFromPath(p.store, r)
+func (p *Server) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*survey.Survey, bool, error) {
+	s, err := p.surveyFromPath(r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -52,46 +51,46 @@ func (p *Pages) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*Survey,
 	if err != nil {
 		return nil, false, err
 	}
-	if state != Open {
+	if state != survey.Open {
 		return s, false, p.showUnavailable(w, r, s, state)
 	}
 	return s, true, nil
 }
 
 // stateOf says whether survey s takes answers now.
-func (p *Pages) stateOf(r *http.Request, s *Survey) (State, error) {
+func (p *Server) stateOf(r *http.Request, s *survey.Survey) (survey.State, error) {
 	n := 0
 	if s.MaxResponses > 0 {
 		var err error
-		if n, err = p.store.ResponseCount(r.Context(), s); err != nil {
+		if n, err = p.surveys.ResponseCount(r.Context(), s); err != nil {
 			return 0, err
 		}
 	}
 	return s.StateAt(p.now(), n), nil
 }
 
-func (p *Pages) showForm(w http.ResponseWriter, r *http.Request) error {
+func (p *Server) showForm(w http.ResponseWriter, r *http.Request) error {
 	s, open, err := p.loadOpenSurvey(w, r)
 	if err != nil || !open {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store") // each view carries its own one-time token
-	if err := p.store.CheckInvitation(r.Context(), s, invitationCode(r)); err != nil {
+	if err := p.surveys.CheckInvitation(r.Context(), s, invitationCode(r)); err != nil {
 		return p.showInvitationProblem(w, r, s, err)
 	}
 	return p.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
 }
 
-func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return web.Errorf(http.StatusRequestEntityTooLarge, "送信内容が大きすぎます。自由記述を短くしてお試しください。")
+			return Errorf(http.StatusRequestEntityTooLarge, "送信内容が大きすぎます。自由記述を短くしてお試しください。")
 		}
-		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
+		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
 	}
-	s, err := surveyFromPath(p.store, r)
+	s, err := p.surveyFromPath(r)
 	if err != nil {
 		return err // no survey to draw the form with: the draft form.js keeps in the tab holds the answers
 	}
@@ -111,7 +110,7 @@ func (p *Pages) submitForm(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	v := formViewOf(r, s, r.PostForm, nil, token)
 	v.Problem = "サーバーで問題が発生し、回答を保存できませんでした。入力内容はこのページに残っています。時間をおいて、もう一度「送信する」を押してください。"
-	return p.web.Render(w, r, http.StatusInternalServerError, p.form, s.Title, v)
+	return p.pages.Render(w, r, http.StatusInternalServerError, p.form, s.Title, v)
 }
 
 // notStored is an internal failure to store a posted form, before anything
@@ -123,34 +122,34 @@ func (e notStored) Unwrap() error { return e.err }
 
 // storeForm validates and stores a posted form and answers the respondent.
 // A failure of the database comes back as notStored.
-func (p *Pages) storeForm(w http.ResponseWriter, r *http.Request, s *Survey, token string) error {
+func (p *Server) storeForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, token string) error {
 	state, err := p.stateOf(r, s)
 	if err != nil {
 		return notStored{err}
 	}
-	if state != Open {
+	if state != survey.Open {
 		return p.showUnavailable(w, r, s, state)
 	}
 	code := invitationCode(r)
-	if err := p.store.CheckInvitation(r.Context(), s, code); err != nil {
+	if err := p.surveys.CheckInvitation(r.Context(), s, code); err != nil {
 		if status, _ := invitationStatus(err); status == 0 {
 			return notStored{err}
 		}
-		if _, replay := p.store.replayOf(r.Context(), s, "form:"+token); !errors.Is(err, ErrInvitationUsed) || !replay {
+		if _, replay := p.surveys.ReplayOf(r.Context(), s, "form:"+token); !errors.Is(err, survey.ErrInvitationUsed) || !replay {
 			return p.showInvitationProblem(w, r, s, err)
 		}
 		// the same form sent twice (a double tap): thank them again below
 	}
-	answers, errs := Validate(s.Definition(), DecodeForm(s.Definition(), r.PostForm))
+	answers, errs := survey.Validate(s.Definition(), survey.DecodeForm(s.Definition(), r.PostForm))
 	if errs != nil {
 		return p.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
 	}
-	_, _, err = p.store.Submit(r.Context(), s, answers, Submission{Key: "form:" + token, Source: "web", Invitation: code})
-	if errors.Is(err, ErrInvitationUsed) {
+	_, _, err = p.surveys.Submit(r.Context(), s, answers, survey.Submission{Key: "form:" + token, Source: "web", Invitation: code})
+	if errors.Is(err, survey.ErrInvitationUsed) {
 		return p.showInvitationProblem(w, r, s, err)
 	}
-	if errors.Is(err, ErrFull) {
-		return p.showUnavailable(w, r, s, Full)
+	if errors.Is(err, survey.ErrFull) {
+		return p.showUnavailable(w, r, s, survey.Full)
 	}
 	if err != nil {
 		return notStored{err}
@@ -161,27 +160,27 @@ func (p *Pages) storeForm(w http.ResponseWriter, r *http.Request, s *Survey, tok
 	return nil
 }
 
-func (p *Pages) renderForm(w http.ResponseWriter, r *http.Request, s *Survey, status int, posted url.Values, errs FieldErrors, token string) error {
-	return p.web.Render(w, r, status, p.form, s.Title, formViewOf(r, s, posted, errs, token))
+func (p *Server) renderForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, token string) error {
+	return p.pages.Render(w, r, status, p.form, s.Title, formViewOf(r, s, posted, errs, token))
 }
 
 // formViewOf is the form with what was posted and the errors of its fields.
-func formViewOf(r *http.Request, s *Survey, posted url.Values, errs FieldErrors, token string) formView {
+func formViewOf(r *http.Request, s *survey.Survey, posted url.Values, errs survey.FieldErrors, token string) formView {
 	d := s.Definition()
 	v := formView{Survey: s, Token: token, Code: invitationCode(r)}
 	for i := range d.Questions {
 		q := &d.Questions[i]
-		f := formField{Q: q, ID: "q-" + q.Key, Error: errs[q.Key], Value: posted.Get(fieldName(q.Key)),
-			Selected: map[string]bool{}, OtherText: posted.Get(otherFieldName(q.Key))}
-		for _, x := range posted[fieldName(q.Key)] {
+		f := formField{Q: q, ID: "q-" + q.Key, Error: errs[q.Key], Value: posted.Get(survey.FieldName(q.Key)),
+			Selected: map[string]bool{}, OtherText: posted.Get(survey.OtherFieldName(q.Key))}
+		for _, x := range posted[survey.FieldName(q.Key)] {
 			f.Selected[x] = true
 		}
 		switch q.Type {
-		case Matrix:
+		case survey.Matrix:
 			for j, row := range q.Rows {
-				f.Rows = append(f.Rows, matrixRow{Label: row, Name: rowFieldName(q.Key, j), Value: posted.Get(rowFieldName(q.Key, j)), Index: j})
+				f.Rows = append(f.Rows, matrixRow{Label: row, Name: survey.RowFieldName(q.Key, j), Value: posted.Get(survey.RowFieldName(q.Key, j)), Index: j})
 			}
-		case Scale, NPS:
+		case survey.Scale, survey.NPS:
 			lo, hi, _, _ := q.Bounds()
 			for x := int(lo); x <= int(hi); x++ {
 				f.Points = append(f.Points, strconv.Itoa(x))
@@ -227,32 +226,32 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (p *Pages) showThanks(w http.ResponseWriter, r *http.Request) error {
-	s, err := surveyFromPath(p.store, r)
+func (p *Server) showThanks(w http.ResponseWriter, r *http.Request) error {
+	s, err := p.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	return p.web.Render(w, r, http.StatusOK, p.thanks, "ご回答ありがとうございました", s)
+	return p.pages.Render(w, r, http.StatusOK, p.thanks, "ご回答ありがとうございました", s)
 }
 
 type unavailableView struct {
-	Survey  *Survey
+	Survey  *survey.Survey
 	Heading string
 	Message string
 }
 
-func (p *Pages) showUnavailable(w http.ResponseWriter, r *http.Request, s *Survey, state State) error {
+func (p *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *survey.Survey, state survey.State) error {
 	v := unavailableView{Survey: s}
 	switch state {
-	case NotYetOpen:
+	case survey.NotYetOpen:
 		v.Heading = "このアンケートはまだ始まっていません"
-		v.Message = "回答の受付は " + s.OpensAt.In(jst).Format("2006年1月2日 15:04") + " からです。時間になりましたら、もう一度このページを開いてください。"
-	case Closed:
+		v.Message = "回答の受付は " + s.OpensAt.In(tokyo).Format("2006年1月2日 15:04") + " からです。時間になりましたら、もう一度このページを開いてください。"
+	case survey.Closed:
 		v.Heading = "このアンケートの受付は終了しました"
-		v.Message = "回答の受付は " + s.ClosesAt.In(jst).Format("2006年1月2日 15:04") + " に終了しました。ご協力ありがとうございました。"
-	case Full:
+		v.Message = "回答の受付は " + s.ClosesAt.In(tokyo).Format("2006年1月2日 15:04") + " に終了しました。ご協力ありがとうございました。"
+	case survey.Full:
 		v.Heading = "定員に達したため受付を終了しました"
 		v.Message = "お申し込み・ご回答が予定の数に達しました。ご関心をお寄せいただき、ありがとうございました。"
 	}
-	return p.web.Render(w, r, http.StatusConflict, p.unavailable, v.Heading, v)
+	return p.pages.Render(w, r, http.StatusConflict, p.unavailable, v.Heading, v)
 }
