@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"github.com/koe-project/koe/internal/auth"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/web"
 )

@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"fmt"
-	"github.com/koe-project/koe/internal/auth"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/migrations"

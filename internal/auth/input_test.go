@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"github.com/koe-project/koe/internal/auth"
 	"io"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 )
 

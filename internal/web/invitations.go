@@ -3,77 +3,17 @@ package web
 import (
 	"encoding/csv"
 	"errors"
-	"github.com/koe-project/koe/survey"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/koe-project/koe/survey"
 )
 
-// survey.Invitation pages: staff upload a list of invitees and hand out one link each;
+// Invitation pages: staff upload a list of invitees and hand out one link each;
 // each link answers once; staff see who has answered.
-
-// invitationCode is the code a respondent came with (?code= or the form's hidden field).
-func invitationCode(r *http.Request) string {
-	code := r.URL.Query().Get("code")
-	if code == "" && r.PostForm != nil {
-		code = r.PostForm.Get("code")
-	}
-	code = strings.TrimSpace(code)
-	if len(code) > 64 {
-		return "-" // too long to be a code: unknown, not "none given"
-	}
-	return code
-}
-
-// invitationStatus maps an invitation error to its HTTP status and message (0: not an invitation error).
-func invitationStatus(err error) (int, string) {
-	switch {
-	case errors.Is(err, survey.ErrInvitationRequired):
-		return http.StatusForbidden, "このアンケートには、お送りした招待リンクからお答えください。"
-	case errors.Is(err, survey.ErrInvitationUnknown):
-		return http.StatusNotFound, "この招待リンクは見つかりません。お送りしたリンクをそのままお使いください。"
-	case errors.Is(err, survey.ErrInvitationRevoked):
-		return http.StatusConflict, "この招待リンクは無効になりました。新しいリンクをお送りしている場合は、そちらからお答えください。"
-	case errors.Is(err, survey.ErrInvitationUsed):
-		return http.StatusConflict, "この招待リンクからは既に回答をいただいています。ご協力ありがとうございました。"
-	}
-	return 0, ""
-}
-
-func (p *Server) showInvitationProblem(w http.ResponseWriter, r *http.Request, s *survey.Survey, err error) error {
-	status, msg := invitationStatus(err)
-	if status == 0 {
-		return err
-	}
-	heading := map[int]string{http.StatusForbidden: "招待リンクからお答えください", http.StatusNotFound: "招待リンクが見つかりません"}[status]
-	if heading == "" {
-		heading = "この招待リンクは使えません"
-		if errors.Is(err, survey.ErrInvitationUsed) {
-			heading = "回答済みの招待リンクです"
-		}
-	}
-	return p.pages.Render(w, r, status, p.unavailable, heading, unavailableView{Survey: s, Heading: heading, Message: msg})
-}
-
-// followInvitation turns a short /i/{code} link into the survey's form with the code.
-func (p *Server) followInvitation(w http.ResponseWriter, r *http.Request) error {
-	iv, err := p.surveys.InvitationByCode(r.Context(), r.PathValue("code"))
-	if errors.Is(err, survey.ErrInvitationUnknown) {
-		_, msg := invitationStatus(err)
-		return Errorf(http.StatusNotFound, msg)
-	}
-	if err != nil {
-		return err
-	}
-	var slug string
-	if err := p.surveys.DB().NewSelect().Table("surveys").Column("slug").Where("id = ?", iv.SurveyID).Scan(r.Context(), &slug); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/s/"+url.PathEscape(slug)+"?code="+url.QueryEscape(iv.Code), http.StatusSeeOther)
-	return nil
-}
 
 // InvitationURL is an invitee's personal link.
 func (p *Server) InvitationURL(r *http.Request, iv *survey.Invitation) string {

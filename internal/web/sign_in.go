@@ -60,17 +60,6 @@ func (p *Server) submitLogin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (p *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(auth.CookieName); err == nil {
-		if err := p.accounts.SignOut(r.Context(), c.Value); err != nil {
-			return err
-		}
-	}
-	http.SetCookie(w, &http.Cookie{Name: auth.CookieName, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: IsHTTPS(r), MaxAge: -1})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
-	return nil
-}
-
 // loginInputProblem explains why a typed e-mail address cannot be any
 // account's, or returns "".
 func loginInputProblem(email string) string {

@@ -4,11 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
-	"github.com/koe-project/koe/survey"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // formField is one question as the form template draws it, with what the
@@ -81,85 +81,6 @@ func (p *Server) showForm(w http.ResponseWriter, r *http.Request) error {
 	return p.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
 }
 
-func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return Errorf(http.StatusRequestEntityTooLarge, "送信内容が大きすぎます。自由記述を短くしてお試しください。")
-		}
-		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
-	}
-	s, err := p.surveyFromPath(r)
-	if err != nil {
-		return err // no survey to draw the form with: the draft form.js keeps in the tab holds the answers
-	}
-	token := r.PostForm.Get("_token")
-	if token == "" || len(token) > 64 {
-		token = newToken()
-	}
-	err = p.storeForm(w, r, s, token)
-	var failed notStored
-	if !errors.As(err, &failed) {
-		return err
-	}
-	// Nothing was stored (or, should a commit have gone through unseen, the
-	// same token makes the retry a replay): the form comes back with
-	// everything typed, to send again.
-	p.log.ErrorContext(r.Context(), "storing a form submission failed", "survey", s.Slug, "err", failed.err)
-	w.Header().Set("Cache-Control", "no-store")
-	v := formViewOf(r, s, r.PostForm, nil, token)
-	v.Problem = "サーバーで問題が発生し、回答を保存できませんでした。入力内容はこのページに残っています。時間をおいて、もう一度「送信する」を押してください。"
-	return p.pages.Render(w, r, http.StatusInternalServerError, p.form, s.Title, v)
-}
-
-// notStored is an internal failure to store a posted form, before anything
-// was written to the respondent.
-type notStored struct{ err error }
-
-func (e notStored) Error() string { return "form not stored: " + e.err.Error() }
-func (e notStored) Unwrap() error { return e.err }
-
-// storeForm validates and stores a posted form and answers the respondent.
-// A failure of the database comes back as notStored.
-func (p *Server) storeForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, token string) error {
-	state, err := p.stateOf(r, s)
-	if err != nil {
-		return notStored{err}
-	}
-	if state != survey.Open {
-		return p.showUnavailable(w, r, s, state)
-	}
-	code := invitationCode(r)
-	if err := p.surveys.CheckInvitation(r.Context(), s, code); err != nil {
-		if status, _ := invitationStatus(err); status == 0 {
-			return notStored{err}
-		}
-		if _, replay := p.surveys.ReplayOf(r.Context(), s, "form:"+token); !errors.Is(err, survey.ErrInvitationUsed) || !replay {
-			return p.showInvitationProblem(w, r, s, err)
-		}
-		// the same form sent twice (a double tap): thank them again below
-	}
-	answers, errs := survey.Validate(s.Definition(), survey.DecodeForm(s.Definition(), r.PostForm))
-	if errs != nil {
-		return p.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
-	}
-	_, _, err = p.surveys.Submit(r.Context(), s, answers, survey.Submission{Key: "form:" + token, Source: "web", Invitation: code})
-	if errors.Is(err, survey.ErrInvitationUsed) {
-		return p.showInvitationProblem(w, r, s, err)
-	}
-	if errors.Is(err, survey.ErrFull) {
-		return p.showUnavailable(w, r, s, survey.Full)
-	}
-	if err != nil {
-		return notStored{err}
-	}
-	// Post/Redirect/Get: reloading the thank-you page never posts again, and a
-	// resubmitted form carries the same token, which stores nothing new.
-	http.Redirect(w, r, "/s/"+url.PathEscape(s.Slug)+"/thanks", http.StatusSeeOther)
-	return nil
-}
-
 func (p *Server) renderForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, token string) error {
 	return p.pages.Render(w, r, status, p.form, s.Title, formViewOf(r, s, posted, errs, token))
 }
@@ -224,34 +145,4 @@ func newToken() string {
 	b := make([]byte, 18)
 	rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func (p *Server) showThanks(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
-	if err != nil {
-		return err
-	}
-	return p.pages.Render(w, r, http.StatusOK, p.thanks, "ご回答ありがとうございました", s)
-}
-
-type unavailableView struct {
-	Survey  *survey.Survey
-	Heading string
-	Message string
-}
-
-func (p *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *survey.Survey, state survey.State) error {
-	v := unavailableView{Survey: s}
-	switch state {
-	case survey.NotYetOpen:
-		v.Heading = "このアンケートはまだ始まっていません"
-		v.Message = "回答の受付は " + s.OpensAt.In(tokyo).Format("2006年1月2日 15:04") + " からです。時間になりましたら、もう一度このページを開いてください。"
-	case survey.Closed:
-		v.Heading = "このアンケートの受付は終了しました"
-		v.Message = "回答の受付は " + s.ClosesAt.In(tokyo).Format("2006年1月2日 15:04") + " に終了しました。ご協力ありがとうございました。"
-	case survey.Full:
-		v.Heading = "定員に達したため受付を終了しました"
-		v.Message = "お申し込み・ご回答が予定の数に達しました。ご関心をお寄せいただき、ありがとうございました。"
-	}
-	return p.pages.Render(w, r, http.StatusConflict, p.unavailable, v.Heading, v)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"encoding/base64"
 	"errors"
-	"github.com/koe-project/koe/survey"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // MaxImportBytes bounds an uploaded file: 10k rows of a long Google Form are

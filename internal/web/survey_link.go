@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"github.com/koe-project/koe/survey"
 	"image"
 	"image/color"
 	"image/png"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"rsc.io/qr"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // The link page: the short public URL of a survey and its QR code, to print or

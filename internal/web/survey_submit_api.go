@@ -3,11 +3,12 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"github.com/koe-project/koe/survey"
 	"io"
 	"net/http"
 	"strings"
 	"unicode"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // apiSubmit is POST /api/v1/surveys/{slug}/responses (DESIGN.md, "Answers as JSON").
