@@ -15,9 +15,9 @@ import (
 // Invitation pages: staff upload a list of invitees and hand out one link each;
 // each link answers once; staff see who has answered.
 
-// InvitationURL is an invitee's personal link.
-func (p *Server) InvitationURL(r *http.Request, iv *survey.Invitation) string {
-	base := strings.TrimSuffix(p.PublicURL(r, "x"), "/s/x")
+// invitationURL is an invitee's personal link.
+func (p *Server) invitationURL(r *http.Request, iv *survey.Invitation) string {
+	base := strings.TrimSuffix(p.publicURL(r, "x"), "/s/x")
 	return base + "/i/" + iv.Code
 }
 
@@ -41,7 +41,7 @@ func (p *Server) invitationsView(r *http.Request, s *survey.Survey) (*invitation
 	}
 	v := &invitationsView{Survey: s}
 	for _, iv := range list {
-		v.Rows = append(v.Rows, invitationRow{iv, p.InvitationURL(r, iv)})
+		v.Rows = append(v.Rows, invitationRow{iv, p.invitationURL(r, iv)})
 		if iv.RevokedAt == nil || iv.Answered {
 			v.Active++
 			if iv.Answered {

@@ -14,9 +14,9 @@ import (
 	"github.com/koe-project/koe/survey"
 )
 
-// MaxImportBytes bounds an uploaded file: 10k rows of a long Google Form are
+// maxImportBytes bounds an uploaded file: 10k rows of a long Google Form are
 // a few MB; more is a mistake or an attack.
-const MaxImportBytes = 20 << 20
+const maxImportBytes = 20 << 20
 
 type importView struct {
 	Survey    *survey.Survey
@@ -71,8 +71,8 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 	// The file may come back base64 in a field after a preview, a third
 	// larger. A form keeps its fields in memory up to maxMemory + 10 MB, so
 	// maxMemory must leave room for that field.
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes*3/2)
-	if err := r.ParseMultipartForm(MaxImportBytes); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes*3/2)
+	if err := r.ParseMultipartForm(maxImportBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
@@ -148,7 +148,7 @@ func uploaded(r *http.Request) (name string, data []byte, err error) {
 	f, hdr, err := r.FormFile("file")
 	if err == nil {
 		defer f.Close()
-		if hdr.Size > MaxImportBytes {
+		if hdr.Size > maxImportBytes {
 			return "", nil, Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
 		}
 		data := make([]byte, hdr.Size) // read in one: a growing buffer would copy it again and again

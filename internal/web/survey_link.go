@@ -18,9 +18,9 @@ import (
 // The link page: the short public URL of a survey and its QR code, to print or
 // put on the last slide of a meeting.
 
-// PublicURL is the address respondents open for a survey: the configured base
+// publicURL is the address respondents open for a survey: the configured base
 // URL, or the scheme and host the request came in on.
-func (p *Server) PublicURL(r *http.Request, slug string) string {
+func (p *Server) publicURL(r *http.Request, slug string) string {
 	base := strings.TrimRight(p.baseURL, "/")
 	if base == "" {
 		scheme := "http"
@@ -43,7 +43,7 @@ func (p *Server) showLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: p.PublicURL(r, s.Slug)})
+	return p.pages.Render(w, r, http.StatusOK, p.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: p.publicURL(r, s.Slug)})
 }
 
 // qrQuiet is the white margin around a QR code, in modules (the standard asks for 4).
@@ -54,7 +54,7 @@ func (p *Server) qrCode(r *http.Request) (*survey.Survey, *qr.Code, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := qr.Encode(p.PublicURL(r, s.Slug), qr.M)
+	c, err := qr.Encode(p.publicURL(r, s.Slug), qr.M)
 	return s, c, err
 }
 
