@@ -70,6 +70,7 @@ func TestRolesGuardEveryRoute(t *testing.T) {
 			{"staff without a share", other, web.Staff},
 			{"view share", viewer, web.View},
 			{"edit share", editor, web.Edit},
+			{"owner", owner, web.Edit},
 			{"admin", admin, web.Admin},
 		}
 		for _, rt := range srv.Routes() {
