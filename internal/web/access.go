@@ -13,15 +13,15 @@ import (
 
 // requireStaff lets signed-in staff through and sends everyone else to the
 // sign-in page (browsers) or answers 401 (scripts).
-func (p *Server) requireStaff(next http.Handler) http.Handler {
+func (srv *Server) requireStaff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var u *auth.User
 		if c, err := r.Cookie(auth.CookieName); err == nil {
 			var lookupErr error
-			u, lookupErr = p.accounts.UserBySession(r.Context(), c.Value)
+			u, lookupErr = srv.accounts.UserBySession(r.Context(), c.Value)
 			if lookupErr != nil {
-				p.log.ErrorContext(r.Context(), "session lookup failed", "err", lookupErr)
-				p.pages.RenderError(w, r, http.StatusInternalServerError, "サーバーで問題が発生しました。")
+				srv.log.ErrorContext(r.Context(), "session lookup failed", "err", lookupErr)
+				srv.pages.RenderError(w, r, http.StatusInternalServerError, "サーバーで問題が発生しました。")
 				return
 			}
 		}
@@ -31,7 +31,7 @@ func (p *Server) requireStaff(next http.Handler) http.Handler {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			p.pages.RenderError(w, r, http.StatusUnauthorized, "ログインが必要です。")
+			srv.pages.RenderError(w, r, http.StatusUnauthorized, "ログインが必要です。")
 			return
 		}
 		w.Header().Set("Cache-Control", "private, no-store")
@@ -40,10 +40,10 @@ func (p *Server) requireStaff(next http.Handler) http.Handler {
 }
 
 // requireAdmin lets only an admin through; it runs inside requireStaff.
-func (p *Server) requireAdmin(next http.Handler) http.Handler {
+func (srv *Server) requireAdmin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !p.isAdmin(r.Context()) {
-			p.pages.RenderError(w, r, http.StatusForbidden, "スタッフの管理は管理者だけが行えます。")
+		if !srv.isAdmin(r.Context()) {
+			srv.pages.RenderError(w, r, http.StatusForbidden, "スタッフの管理は管理者だけが行えます。")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -55,20 +55,20 @@ func (p *Server) requireAdmin(next http.Handler) http.Handler {
 // inside requireStaff, so no handler checks on its own. A series route gets
 // the part of the series the member may see (seriesViewOf), which its
 // handler shows and nothing more.
-func (p *Server) requireAccess(need Level, next http.Handler) http.Handler {
+func (srv *Server) requireAccess(need Level, next http.Handler) http.Handler {
 	want := survey.View
 	if need == Edit {
 		want = survey.Edit
 	}
-	return p.handle(func(w http.ResponseWriter, r *http.Request) error {
+	return srv.handle(func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		by := p.staff(ctx)
+		by := srv.staff(ctx)
 		if slug := r.PathValue("slug"); slug != "" {
-			s, err := p.surveyFromPath(r)
+			s, err := srv.surveyFromPath(r)
 			if err != nil {
 				return err
 			}
-			level, err := p.surveys.LevelOf(ctx, s, by.Email, by.Admin)
+			level, err := srv.surveys.LevelOf(ctx, s, by.Email, by.Admin)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func (p *Server) requireAccess(need Level, next http.Handler) http.Handler {
 				return Errorf(http.StatusForbidden, "このアンケートは閲覧のみ共有されています。編集するには作成者に編集の共有を依頼してください。")
 			}
 		} else if key := r.PathValue("key"); key != "" {
-			v, err := p.surveys.SeriesViewFor(ctx, key, by, want)
+			v, err := srv.surveys.SeriesViewFor(ctx, key, by, want)
 			if errors.Is(err, survey.ErrNotFound) {
 				return Errorf(http.StatusNotFound, "このシリーズは見つかりません。")
 			}

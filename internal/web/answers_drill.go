@@ -21,14 +21,14 @@ type drillView struct {
 	reports.DrillList
 }
 
-func (p *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.reportSurvey(r)
+func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.reportSurvey(r)
 	if err != nil {
 		return err
 	}
 	key := r.URL.Query().Get("question")
 	qm := questionModel(s, key)
-	if qm == nil || qm.Personal || !qm.Analyze || p.texts == nil {
+	if qm == nil || qm.Personal || !qm.Analyze || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
 	}
 	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: qm.ID}}}
@@ -38,26 +38,26 @@ func (p *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error
 			break
 		}
 	}
-	v, err := p.drill(r.Context(), sc, filterOf(r), false)
+	v, err := srv.drill(r.Context(), sc, filterOf(r), false)
 	if err != nil {
 		return err
 	}
 	v.Back = "/surveys/" + url.PathEscape(s.Slug)
 	v.Question = qm.Label
-	return p.writeDrill(w, r, v, s.Title)
+	return srv.writeDrill(w, r, v, s.Title)
 }
 
-func (p *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error {
 	sv, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
 	list := sv.Surveys
 	sc, key := reports.SeriesScope(list, r.URL.Query().Get("question"))
-	if len(sc.Questions) == 0 || p.texts == nil {
+	if len(sc.Questions) == 0 || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")
 	}
-	v, err := p.drill(r.Context(), sc, filterOf(r), true)
+	v, err := srv.drill(r.Context(), sc, filterOf(r), true)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (p *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error
 			v.Question = qm.Label
 		}
 	}
-	return p.writeDrill(w, r, v, "回答の一覧")
+	return srv.writeDrill(w, r, v, "回答の一覧")
 }
 
 func filterOf(r *http.Request) analysis.Filter {
@@ -76,22 +76,22 @@ func filterOf(r *http.Request) analysis.Filter {
 }
 
 // drill lists the answers a filter selects, with the term in context.
-func (p *Server) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
-	docs, lines, err := p.texts.Matching(ctx, sc, f, 30)
+func (srv *Server) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
+	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
 	if err != nil {
 		return drillView{}, err
 	}
-	return drillView{Assets: dashboardAssets(p.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's
 // script asks for a fragment (?fragment=1).
-func (p *Server) writeDrill(w http.ResponseWriter, r *http.Request, v drillView, title string) error {
+func (srv *Server) writeDrill(w http.ResponseWriter, r *http.Request, v drillView, title string) error {
 	if r.URL.Query().Get("fragment") != "1" {
-		return p.renderDashboard(w, r, p.drillPage, title, v)
+		return srv.renderDashboard(w, r, srv.drillPage, title, v)
 	}
 	var buf bytes.Buffer
-	if err := p.drillPage.ExecuteTemplate(&buf, "drill", v); err != nil {
+	if err := srv.drillPage.ExecuteTemplate(&buf, "drill", v); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -37,18 +37,18 @@ type cachedBlocks struct {
 // responses did not change (a dictionary applied by another process).
 const blocksTTL = 5 * time.Minute
 
-func (p *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	s, err := p.reportSurvey(r)
+	s, err := srv.reportSurvey(r)
 	if err != nil {
 		return err
 	}
-	n, latest, err := p.surveys.ResponseStamp(ctx, s)
+	n, latest, err := srv.surveys.ResponseStamp(ctx, s)
 	if err != nil {
 		return err
 	}
 	v := dashboardView{
-		Assets: dashboardAssets(p.reportAssets), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: reports.FormatDate(s.EventDate),
+		Assets: dashboardAssets(srv.reportAssets), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: reports.FormatDate(s.EventDate),
 		Responses: n, Rate: reports.RateText(n, s.Attendees), Generated: reports.FormatGenerated(time.Now()),
 	}
 	if s.Series != nil {
@@ -58,20 +58,20 @@ func (p *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		v.Latest = reports.FormatGenerated(latest)
 	}
 	version := ""
-	if p.texts != nil {
-		version = p.texts.Version()
+	if srv.texts != nil {
+		version = srv.texts.Version()
 	}
 	stamp := fmt.Sprintf("%d|%d|%s|%s|%s", s.ID, n, latest.UTC().Format(time.RFC3339Nano), s.UpdatedAt.UTC().Format(time.RFC3339Nano), version)
-	if c, ok := p.cachedBlocks(s.Slug, stamp); ok {
+	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
 		v.Blocks, v.Drillable = c.blocks, c.drillable
-		return p.renderDashboard(w, r, p.dashboardPage, s.Title, v)
+		return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 	}
-	rep, err := reports.BuildReport(ctx, p.surveys, p.texts, s)
+	rep, err := reports.BuildReport(ctx, srv.surveys, srv.texts, s)
 	if err != nil {
 		return err
 	}
 	drill := func(q reports.Question) string {
-		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && p.texts != nil {
+		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
 			return "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
 		}
 		return ""
@@ -79,24 +79,24 @@ func (p *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Blocks, v.Drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return err
 	}
-	p.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now()})
-	return p.renderDashboard(w, r, p.dashboardPage, s.Title, v)
+	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now()})
+	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 
-func (p *Server) cachedBlocks(slug, stamp string) (cachedBlocks, bool) {
-	p.blocksMu.Lock()
-	defer p.blocksMu.Unlock()
-	c, ok := p.blocks[slug]
+func (srv *Server) cachedBlocks(slug, stamp string) (cachedBlocks, bool) {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	c, ok := srv.blocks[slug]
 	return c, ok && c.stamp == stamp && time.Since(c.built) < blocksTTL
 }
 
-func (p *Server) keepBlocks(slug string, c cachedBlocks) {
-	p.blocksMu.Lock()
-	defer p.blocksMu.Unlock()
-	if len(p.blocks) > 200 { // bounded: drop everything rather than grow
-		clear(p.blocks)
+func (srv *Server) keepBlocks(slug string, c cachedBlocks) {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	if len(srv.blocks) > 200 { // bounded: drop everything rather than grow
+		clear(srv.blocks)
 	}
-	p.blocks[slug] = c
+	srv.blocks[slug] = c
 }
 
 func questionModel(s *survey.Survey, key string) *survey.QuestionModel {

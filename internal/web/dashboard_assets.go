@@ -31,8 +31,8 @@ const dashboardCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'u
 
 // renderDashboard writes a dashboard page: koe's layout with the stricter
 // policy dashboards run under, never cached without asking.
-func (p *Server) renderDashboard(w http.ResponseWriter, r *http.Request, t *template.Template, title string, data any) error {
+func (srv *Server) renderDashboard(w http.ResponseWriter, r *http.Request, t *template.Template, title string, data any) error {
 	w.Header().Set("Content-Security-Policy", dashboardCSP)
 	w.Header().Set("Cache-Control", "private, no-cache")
-	return p.pages.Render(w, r, http.StatusOK, t, title, data)
+	return srv.pages.Render(w, r, http.StatusOK, t, title, data)
 }

@@ -25,8 +25,8 @@ func invitationCode(r *http.Request) string {
 }
 
 // followInvitation turns a short /i/{code} link into the survey's form with the code.
-func (p *Server) followInvitation(w http.ResponseWriter, r *http.Request) error {
-	iv, err := p.surveys.InvitationByCode(r.Context(), r.PathValue("code"))
+func (srv *Server) followInvitation(w http.ResponseWriter, r *http.Request) error {
+	iv, err := srv.surveys.InvitationByCode(r.Context(), r.PathValue("code"))
 	if errors.Is(err, survey.ErrInvitationUnknown) {
 		_, msg := invitationStatus(err)
 		return Errorf(http.StatusNotFound, msg)
@@ -34,7 +34,7 @@ func (p *Server) followInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	slug, err := p.surveys.SlugOfInvitation(r.Context(), iv)
+	slug, err := srv.surveys.SlugOfInvitation(r.Context(), iv)
 	if err != nil {
 		return err
 	}

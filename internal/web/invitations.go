@@ -16,8 +16,8 @@ import (
 // each link answers once; staff see who has answered.
 
 // invitationURL is an invitee's personal link.
-func (p *Server) invitationURL(r *http.Request, iv *survey.Invitation) string {
-	base := strings.TrimSuffix(p.publicURL(r, "x"), "/s/x")
+func (srv *Server) invitationURL(r *http.Request, iv *survey.Invitation) string {
+	base := strings.TrimSuffix(srv.publicURL(r, "x"), "/s/x")
 	return base + "/i/" + iv.Code
 }
 
@@ -34,14 +34,14 @@ type invitationsView struct {
 	Error, Done      string
 }
 
-func (p *Server) invitationsView(r *http.Request, s *survey.Survey) (*invitationsView, error) {
-	list, err := p.surveys.Invitations(r.Context(), s)
+func (srv *Server) invitationsView(r *http.Request, s *survey.Survey) (*invitationsView, error) {
+	list, err := srv.surveys.Invitations(r.Context(), s)
 	if err != nil {
 		return nil, err
 	}
 	v := &invitationsView{Survey: s}
 	for _, iv := range list {
-		v.Rows = append(v.Rows, invitationRow{iv, p.invitationURL(r, iv)})
+		v.Rows = append(v.Rows, invitationRow{iv, srv.invitationURL(r, iv)})
 		if iv.RevokedAt == nil || iv.Answered {
 			v.Active++
 			if iv.Answered {
@@ -53,27 +53,27 @@ func (p *Server) invitationsView(r *http.Request, s *survey.Survey) (*invitation
 	return v, nil
 }
 
-func (p *Server) showInvitations(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showInvitations(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	v, err := p.invitationsView(r, s)
+	v, err := srv.invitationsView(r, s)
 	if err != nil {
 		return err
 	}
 	if n := r.URL.Query().Get("added"); n != "" {
 		v.Done = n + "件の招待リンクを作りました。"
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.invitations, "招待リンク: "+s.Title, v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.invitations, "招待リンク: "+s.Title, v)
 }
 
-func (p *Server) uploadInvitations(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) uploadInvitations(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseMultipartForm(survey.MaxBodyBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした（大きすぎる可能性があります）。")
 	}
-	s, err := p.surveyFromPath(r)
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -87,28 +87,28 @@ func (p *Server) uploadInvitations(w http.ResponseWriter, r *http.Request) error
 	}
 	invitees, perr := survey.ParseInvitees(data)
 	if perr == nil {
-		_, err = p.surveys.AddInvitations(r.Context(), s, invitees)
+		_, err = srv.surveys.AddInvitations(r.Context(), s, invitees)
 		if err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/invitations?added="+strconv.Itoa(len(invitees)), http.StatusSeeOther)
 		return nil
 	}
-	v, err := p.invitationsView(r, s)
+	v, err := srv.invitationsView(r, s)
 	if err != nil {
 		return err
 	}
 	v.Error = perr.Error()
-	return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.invitations, "招待リンク: "+s.Title, v)
+	return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.invitations, "招待リンク: "+s.Title, v)
 }
 
 // downloadInvitations is the list for a mail merge: name, e-mail, link, status.
-func (p *Server) downloadInvitations(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) downloadInvitations(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	v, err := p.invitationsView(r, s)
+	v, err := srv.invitationsView(r, s)
 	if err != nil {
 		return err
 	}
@@ -131,8 +131,8 @@ func (p *Server) downloadInvitations(w http.ResponseWriter, r *http.Request) err
 	return cw.Error()
 }
 
-func (p *Server) invitationAction(w http.ResponseWriter, r *http.Request, reissue bool) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) invitationAction(w http.ResponseWriter, r *http.Request, reissue bool) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -141,9 +141,9 @@ func (p *Server) invitationAction(w http.ResponseWriter, r *http.Request, reissu
 		return Errorf(http.StatusNotFound, "この招待は見つかりません。")
 	}
 	if reissue {
-		_, err = p.surveys.ReissueInvitation(r.Context(), s, id)
+		_, err = srv.surveys.ReissueInvitation(r.Context(), s, id)
 	} else {
-		_, err = p.surveys.RevokeInvitation(r.Context(), s, id)
+		_, err = srv.surveys.RevokeInvitation(r.Context(), s, id)
 	}
 	if errors.Is(err, survey.ErrNotFound) {
 		return Errorf(http.StatusNotFound, "この招待は見つかりません。")
@@ -155,10 +155,10 @@ func (p *Server) invitationAction(w http.ResponseWriter, r *http.Request, reissu
 	return nil
 }
 
-func (p *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
-	return p.invitationAction(w, r, false)
+func (srv *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
+	return srv.invitationAction(w, r, false)
 }
 
-func (p *Server) reissueInvitation(w http.ResponseWriter, r *http.Request) error {
-	return p.invitationAction(w, r, true)
+func (srv *Server) reissueInvitation(w http.ResponseWriter, r *http.Request) error {
+	return srv.invitationAction(w, r, true)
 }

@@ -16,8 +16,8 @@ import (
 var errNoSurvey = Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
 
 // reportSurvey loads the survey of a dashboard or report route.
-func (p *Server) reportSurvey(r *http.Request) (*survey.Survey, error) {
-	s, err := p.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
+func (srv *Server) reportSurvey(r *http.Request) (*survey.Survey, error) {
+	s, err := srv.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, survey.ErrNotFound) {
 		return nil, errNoSurvey
 	}
@@ -58,12 +58,12 @@ func fileName(s, suffix string) string {
 	return b.String() + suffix
 }
 
-func (p *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.reportSurvey(r)
+func (srv *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.reportSurvey(r)
 	if err != nil {
 		return err
 	}
-	rep, err := reports.BuildReport(r.Context(), p.surveys, p.texts, s)
+	rep, err := reports.BuildReport(r.Context(), srv.surveys, srv.texts, s)
 	if err != nil {
 		return err
 	}
@@ -74,12 +74,12 @@ func (p *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) er
 	return attachment(w, fileName(s.Slug, "-report.html"), buf.Bytes())
 }
 
-func (p *Server) downloadSeriesReport(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) downloadSeriesReport(w http.ResponseWriter, r *http.Request) error {
 	v, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
-	se, err := reports.BuildSeriesOf(r.Context(), p.surveys, p.texts, v)
+	se, err := reports.BuildSeriesOf(r.Context(), srv.surveys, srv.texts, v)
 	if err != nil {
 		return err
 	}

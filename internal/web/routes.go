@@ -49,85 +49,85 @@ type Route struct {
 
 // routes is every route of the web app, with the access each needs. A new
 // page is added here and nowhere else; the role test walks this table.
-func (p *Server) routes() []Route {
-	h := p.handle
+func (srv *Server) routes() []Route {
+	h := srv.handle
 	return []Route{
 		// Plumbing.
-		{Method: "GET", Pattern: "/static/", Level: Public, Handler: p.pages.Static()},
-		{Method: "GET", Pattern: reportAssetsPrefix, Level: Public, Handler: p.reportAssets},
-		{Method: "GET", Pattern: "/healthz", Level: Public, Handler: http.HandlerFunc(p.healthz)},
+		{Method: "GET", Pattern: "/static/", Level: Public, Handler: srv.pages.Static()},
+		{Method: "GET", Pattern: reportAssetsPrefix, Level: Public, Handler: srv.reportAssets},
+		{Method: "GET", Pattern: "/healthz", Level: Public, Handler: http.HandlerFunc(srv.healthz)},
 		{Method: "GET", Pattern: "/{$}", Level: Public, Handler: http.HandlerFunc(home)},
 
 		// Respondents.
-		{Method: "GET", Pattern: "/s/{slug}", Level: Public, Handler: h(p.showForm)},
-		{Method: "POST", Pattern: "/s/{slug}", Level: Public, Handler: h(p.submitForm), Limited: true},
-		{Method: "GET", Pattern: "/s/{slug}/thanks", Level: Public, Handler: h(p.showThanks)},
-		{Method: "POST", Pattern: "/api/v1/surveys/{slug}/responses", Level: Public, Handler: http.HandlerFunc(p.apiSubmit), Limited: true},
-		{Method: "GET", Pattern: "/i/{code}", Level: Public, Handler: h(p.followInvitation)},
+		{Method: "GET", Pattern: "/s/{slug}", Level: Public, Handler: h(srv.showForm)},
+		{Method: "POST", Pattern: "/s/{slug}", Level: Public, Handler: h(srv.submitForm), Limited: true},
+		{Method: "GET", Pattern: "/s/{slug}/thanks", Level: Public, Handler: h(srv.showThanks)},
+		{Method: "POST", Pattern: "/api/v1/surveys/{slug}/responses", Level: Public, Handler: http.HandlerFunc(srv.apiSubmit), Limited: true},
+		{Method: "GET", Pattern: "/i/{code}", Level: Public, Handler: h(srv.followInvitation)},
 
 		// Signing in.
-		{Method: "GET", Pattern: "/login", Level: Public, Handler: h(p.showLogin)},
-		{Method: "POST", Pattern: "/login", Level: Public, Handler: h(p.submitLogin)},
-		{Method: "POST", Pattern: "/logout", Level: Public, Handler: h(p.logout)},
+		{Method: "GET", Pattern: "/login", Level: Public, Handler: h(srv.showLogin)},
+		{Method: "POST", Pattern: "/login", Level: Public, Handler: h(srv.submitLogin)},
+		{Method: "POST", Pattern: "/logout", Level: Public, Handler: h(srv.logout)},
 
 		// Staff pages that touch no one survey.
-		{Method: "GET", Pattern: "/surveys", Level: Staff, Handler: h(p.showList)},
-		{Method: "GET", Pattern: "/surveys/new", Level: Staff, Handler: h(p.showNew)},
-		{Method: "POST", Pattern: "/surveys/new", Level: Staff, Handler: h(p.createSurvey)},
+		{Method: "GET", Pattern: "/surveys", Level: Staff, Handler: h(srv.showList)},
+		{Method: "GET", Pattern: "/surveys/new", Level: Staff, Handler: h(srv.showNew)},
+		{Method: "POST", Pattern: "/surveys/new", Level: Staff, Handler: h(srv.createSurvey)},
 
 		// Reading a survey: dashboard, answers, downloads, link, preview.
-		{Method: "GET", Pattern: "/surveys/{slug}", Level: View, Handler: h(p.showDashboard)},
-		{Method: "GET", Pattern: "/surveys/{slug}/report.html", Level: View, Handler: h(p.downloadSurveyReport)},
-		{Method: "GET", Pattern: "/surveys/{slug}/answers", Level: View, Handler: h(p.showSurveyAnswers)},
-		{Method: "GET", Pattern: "/surveys/{slug}/responses", Level: View, Handler: h(p.showResponses)},
-		{Method: "GET", Pattern: "/surveys/{slug}/responses.csv", Level: View, Handler: h(p.downloadCSV)},
-		{Method: "GET", Pattern: "/surveys/{slug}/survey.yaml", Level: View, Handler: h(p.downloadYAML)},
-		{Method: "GET", Pattern: "/surveys/{slug}/preview", Level: View, Handler: h(p.showPreview)},
-		{Method: "POST", Pattern: "/surveys/{slug}/preview", Level: View, Handler: h(p.checkPreview)}, // stores nothing
-		{Method: "GET", Pattern: "/surveys/{slug}/link", Level: View, Handler: h(p.showLink)},
-		{Method: "GET", Pattern: "/surveys/{slug}/qr.png", Level: View, Handler: h(p.qrPNG)},
-		{Method: "GET", Pattern: "/surveys/{slug}/qr.svg", Level: View, Handler: h(p.qrSVG)},
+		{Method: "GET", Pattern: "/surveys/{slug}", Level: View, Handler: h(srv.showDashboard)},
+		{Method: "GET", Pattern: "/surveys/{slug}/report.html", Level: View, Handler: h(srv.downloadSurveyReport)},
+		{Method: "GET", Pattern: "/surveys/{slug}/answers", Level: View, Handler: h(srv.showSurveyAnswers)},
+		{Method: "GET", Pattern: "/surveys/{slug}/responses", Level: View, Handler: h(srv.showResponses)},
+		{Method: "GET", Pattern: "/surveys/{slug}/responses.csv", Level: View, Handler: h(srv.downloadCSV)},
+		{Method: "GET", Pattern: "/surveys/{slug}/survey.yaml", Level: View, Handler: h(srv.downloadYAML)},
+		{Method: "GET", Pattern: "/surveys/{slug}/preview", Level: View, Handler: h(srv.showPreview)},
+		{Method: "POST", Pattern: "/surveys/{slug}/preview", Level: View, Handler: h(srv.checkPreview)}, // stores nothing
+		{Method: "GET", Pattern: "/surveys/{slug}/link", Level: View, Handler: h(srv.showLink)},
+		{Method: "GET", Pattern: "/surveys/{slug}/qr.png", Level: View, Handler: h(srv.qrPNG)},
+		{Method: "GET", Pattern: "/surveys/{slug}/qr.svg", Level: View, Handler: h(srv.qrSVG)},
 
 		// Changing a survey, and the pages that do it.
-		{Method: "GET", Pattern: "/surveys/{slug}/edit", Level: Edit, Handler: h(p.showEditor)},
-		{Method: "POST", Pattern: "/surveys/{slug}/edit", Level: Edit, Handler: h(p.saveEditor)},
-		{Method: "POST", Pattern: "/surveys/{slug}/edit/yaml", Level: Edit, Handler: h(p.uploadYAML)},
-		{Method: "POST", Pattern: "/surveys/{slug}/state", Level: Edit, Handler: h(p.changeState)},
-		{Method: "POST", Pattern: "/surveys/{slug}/duplicate", Level: Edit, Handler: h(p.duplicate)},
-		{Method: "GET", Pattern: "/surveys/{slug}/import", Level: Edit, Handler: h(p.showImport)},
-		{Method: "POST", Pattern: "/surveys/{slug}/import", Level: Edit, Handler: h(p.submitImport)},
-		{Method: "GET", Pattern: "/surveys/{slug}/responses/{id}/delete", Level: Edit, Handler: h(p.showDeleteResponse)},
-		{Method: "POST", Pattern: "/surveys/{slug}/responses/{id}/delete", Level: Edit, Handler: h(p.deleteResponse)},
-		{Method: "GET", Pattern: "/surveys/{slug}/invitations", Level: Edit, Handler: h(p.showInvitations)},
-		{Method: "POST", Pattern: "/surveys/{slug}/invitations", Level: Edit, Handler: h(p.uploadInvitations)},
-		{Method: "GET", Pattern: "/surveys/{slug}/invitations.csv", Level: Edit, Handler: h(p.downloadInvitations)},
-		{Method: "POST", Pattern: "/surveys/{slug}/invitations/{id}/revoke", Level: Edit, Handler: h(p.revokeInvitation)},
-		{Method: "POST", Pattern: "/surveys/{slug}/invitations/{id}/reissue", Level: Edit, Handler: h(p.reissueInvitation)},
-		{Method: "GET", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(p.showShares)},
-		{Method: "POST", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(p.changeShare)},
+		{Method: "GET", Pattern: "/surveys/{slug}/edit", Level: Edit, Handler: h(srv.showEditor)},
+		{Method: "POST", Pattern: "/surveys/{slug}/edit", Level: Edit, Handler: h(srv.saveEditor)},
+		{Method: "POST", Pattern: "/surveys/{slug}/edit/yaml", Level: Edit, Handler: h(srv.uploadYAML)},
+		{Method: "POST", Pattern: "/surveys/{slug}/state", Level: Edit, Handler: h(srv.changeState)},
+		{Method: "POST", Pattern: "/surveys/{slug}/duplicate", Level: Edit, Handler: h(srv.duplicate)},
+		{Method: "GET", Pattern: "/surveys/{slug}/import", Level: Edit, Handler: h(srv.showImport)},
+		{Method: "POST", Pattern: "/surveys/{slug}/import", Level: Edit, Handler: h(srv.submitImport)},
+		{Method: "GET", Pattern: "/surveys/{slug}/responses/{id}/delete", Level: Edit, Handler: h(srv.showDeleteResponse)},
+		{Method: "POST", Pattern: "/surveys/{slug}/responses/{id}/delete", Level: Edit, Handler: h(srv.deleteResponse)},
+		{Method: "GET", Pattern: "/surveys/{slug}/invitations", Level: Edit, Handler: h(srv.showInvitations)},
+		{Method: "POST", Pattern: "/surveys/{slug}/invitations", Level: Edit, Handler: h(srv.uploadInvitations)},
+		{Method: "GET", Pattern: "/surveys/{slug}/invitations.csv", Level: Edit, Handler: h(srv.downloadInvitations)},
+		{Method: "POST", Pattern: "/surveys/{slug}/invitations/{id}/revoke", Level: Edit, Handler: h(srv.revokeInvitation)},
+		{Method: "POST", Pattern: "/surveys/{slug}/invitations/{id}/reissue", Level: Edit, Handler: h(srv.reissueInvitation)},
+		{Method: "GET", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.showShares)},
+		{Method: "POST", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.changeShare)},
 
 		// Series: each member sees the surveys of the series they may view.
-		{Method: "GET", Pattern: "/series/{key}", Level: View, Handler: h(p.showSeries)},
-		{Method: "GET", Pattern: "/series/{key}/report.html", Level: View, Handler: h(p.downloadSeriesReport)},
-		{Method: "GET", Pattern: "/series/{key}/answers", Level: View, Handler: h(p.showSeriesAnswers)},
+		{Method: "GET", Pattern: "/series/{key}", Level: View, Handler: h(srv.showSeries)},
+		{Method: "GET", Pattern: "/series/{key}/report.html", Level: View, Handler: h(srv.downloadSeriesReport)},
+		{Method: "GET", Pattern: "/series/{key}/answers", Level: View, Handler: h(srv.showSeriesAnswers)},
 
 		// Staff accounts.
-		{Method: "GET", Pattern: "/admin/users", Level: Admin, Handler: h(p.showUsers)},
-		{Method: "POST", Pattern: "/admin/users", Level: Admin, Handler: h(p.addUser)},
-		{Method: "POST", Pattern: "/admin/users/{id}/delete", Level: Admin, Handler: h(p.removeUser)},
+		{Method: "GET", Pattern: "/admin/users", Level: Admin, Handler: h(srv.showUsers)},
+		{Method: "POST", Pattern: "/admin/users", Level: Admin, Handler: h(srv.addUser)},
+		{Method: "POST", Pattern: "/admin/users/{id}/delete", Level: Admin, Handler: h(srv.removeUser)},
 	}
 }
 
 // Routes is the route table, for tests that walk it.
-func (p *Server) Routes() []Route { return p.routes() }
+func (srv *Server) Routes() []Route { return srv.routes() }
 
 // mux builds the ServeMux of a route table, each handler wrapped by the
 // checks of its level. It refuses a route without a valid level, a survey or
 // series level on a route that names neither, and a pattern used twice.
-func (p *Server) mux(table []Route) (mux *http.ServeMux, err error) {
+func (srv *Server) mux(table []Route) (mux *http.ServeMux, err error) {
 	mux = http.NewServeMux()
 	for _, rt := range table {
-		guarded, err := p.guard(rt)
+		guarded, err := srv.guard(rt)
 		if err != nil {
 			return nil, err
 		}
@@ -150,28 +150,28 @@ func register(mux *http.ServeMux, pattern string, h http.Handler) (err error) {
 }
 
 // guard wraps a route's handler in the checks its level asks for.
-func (p *Server) guard(rt Route) (http.Handler, error) {
+func (srv *Server) guard(rt Route) (http.Handler, error) {
 	name := rt.Method + " " + rt.Pattern
 	if rt.Handler == nil {
 		return nil, fmt.Errorf("web: route %s has no handler", name)
 	}
 	h := rt.Handler
 	if rt.Limited {
-		h = p.limited(h)
+		h = srv.limited(h)
 	}
 	names := strings.Contains(rt.Pattern, "{slug}") || strings.Contains(rt.Pattern, "{key}")
 	switch rt.Level {
 	case Public:
 		return h, nil
 	case Staff:
-		return p.requireStaff(h), nil
+		return srv.requireStaff(h), nil
 	case View, Edit:
 		if !names {
 			return nil, fmt.Errorf("web: route %s has level %s but names no survey {slug} or series {key} to check it on", name, rt.Level)
 		}
-		return p.requireStaff(p.requireAccess(rt.Level, h)), nil
+		return srv.requireStaff(srv.requireAccess(rt.Level, h)), nil
 	case Admin:
-		return p.requireStaff(p.requireAdmin(h)), nil
+		return srv.requireStaff(srv.requireAdmin(h)), nil
 	}
 	return nil, fmt.Errorf("web: route %s has no access level (%s); give it Public, Staff, View, Edit or Admin", name, rt.Level)
 }

@@ -22,12 +22,12 @@ type seriesDashView struct {
 	Issues     []reports.IssueLink
 }
 
-func (p *Server) showSeries(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) showSeries(w http.ResponseWriter, r *http.Request) error {
 	visible, err := seriesOf(r)
 	if err != nil {
 		return err
 	}
-	se, err := reports.BuildSeriesOf(r.Context(), p.surveys, p.texts, visible)
+	se, err := reports.BuildSeriesOf(r.Context(), srv.surveys, srv.texts, visible)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (p *Server) showSeries(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := seriesDashView{Assets: dashboardAssets(p.reportAssets), Key: se.Key, Title: se.Title, Generated: reports.FormatGenerated(time.Now()), Events: se.Events,
+	v := seriesDashView{Assets: dashboardAssets(srv.reportAssets), Key: se.Key, Title: se.Title, Generated: reports.FormatGenerated(time.Now()), Events: se.Events,
 		Hidden: se.Hidden, Body: body, Issues: issues}
 	if v.Title == "" {
 		v.Title = se.Key
@@ -43,5 +43,5 @@ func (p *Server) showSeries(w http.ResponseWriter, r *http.Request) error {
 	for _, e := range se.Events {
 		v.Responses += e.Responses
 	}
-	return p.renderDashboard(w, r, p.seriesPage, v.Title, v)
+	return srv.renderDashboard(w, r, srv.seriesPage, v.Title, v)
 }

@@ -67,7 +67,7 @@ func New(c Config) (*Server, error) {
 	if c.Log == nil {
 		return nil, errors.New("web.New: no logger")
 	}
-	p := &Server{
+	srv := &Server{
 		db: c.DB, surveys: c.Surveys, texts: c.Texts, accounts: c.Accounts, log: c.Log,
 		pages: NewPages(NewStatic(), c.Log), now: time.Now,
 		trustProxy: c.TrustProxy, submitLimit: c.SubmitLimit, baseURL: c.BaseURL, stallLimit: c.StallLimit,
@@ -75,45 +75,45 @@ func New(c Config) (*Server, error) {
 		blocks:       map[string]cachedBlocks{},
 	}
 	for dst, name := range map[**template.Template]string{
-		&p.form: "form.html", &p.thanks: "thanks.html", &p.unavailable: "unavailable.html", &p.list: "list.html",
-		&p.responses: "responses.html", &p.editor: "editor.html", &p.editorNew: "editor_new.html", &p.link: "link.html",
-		&p.invitations: "invitations.html", &p.shares: "shares.html", &p.deletePage: "delete.html",
-		&p.importPage: "import.html", &p.loginPage: "login.html", &p.usersPage: "users.html",
-		&p.dashboardPage: "dashboard.html", &p.seriesPage: "dashboard_series.html", &p.drillPage: "dashboard_answers.html",
+		&srv.form: "form.html", &srv.thanks: "thanks.html", &srv.unavailable: "unavailable.html", &srv.list: "list.html",
+		&srv.responses: "responses.html", &srv.editor: "editor.html", &srv.editorNew: "editor_new.html", &srv.link: "link.html",
+		&srv.invitations: "invitations.html", &srv.shares: "shares.html", &srv.deletePage: "delete.html",
+		&srv.importPage: "import.html", &srv.loginPage: "login.html", &srv.usersPage: "users.html",
+		&srv.dashboardPage: "dashboard.html", &srv.seriesPage: "dashboard_series.html", &srv.drillPage: "dashboard_answers.html",
 	} {
-		t, err := p.pages.Parse(baseFiles, "templates/"+name)
+		t, err := srv.pages.Parse(baseFiles, "templates/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("web.New: %w", err)
 		}
 		*dst = t
 	}
-	return p, nil
+	return srv, nil
 }
 
 // Handler is the whole web app: the route table's mux inside the middleware
 // every request goes through.
-func (p *Server) Handler() (http.Handler, error) { return p.HandlerOf(p.routes()) }
+func (srv *Server) Handler() (http.Handler, error) { return srv.HandlerOf(srv.routes()) }
 
 // HandlerOf is Handler for another route table, such as Routes with a
 // test's own page added. It fails on a route the table does not guard.
-func (p *Server) HandlerOf(table []Route) (http.Handler, error) {
-	mux, err := p.mux(table)
+func (srv *Server) HandlerOf(table []Route) (http.Handler, error) {
+	mux, err := srv.mux(table)
 	if err != nil {
 		return nil, err
 	}
 	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
 	// and Origin headers; non-browser clients such as curl send neither.
 	// Proxy headers are believed only with --trust-proxy (client address, HTTPS).
-	return TrustProxy(p.trustProxy, LogRequests(p.log, SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))), nil
+	return TrustProxy(srv.trustProxy, LogRequests(srv.log, SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))), nil
 }
 
 // handle adapts a handler that returns its failure to the one error renderer.
-func (p *Server) handle(f HandlerFunc) http.Handler { return Handle(p.pages, p.log, f) }
+func (srv *Server) handle(f HandlerFunc) http.Handler { return Handle(srv.pages, srv.log, f) }
 
 // surveyFromPath loads the survey named by the {slug} of a staff or
 // respondent route, or returns the 404 the person should see.
-func (p *Server) surveyFromPath(r *http.Request) (*survey.Survey, error) {
-	s, err := p.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
+func (srv *Server) surveyFromPath(r *http.Request) (*survey.Survey, error) {
+	s, err := srv.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, survey.ErrNotFound) {
 		return nil, Errorf(http.StatusNotFound, "このアンケートは見つかりません。URLをご確認ください。")
 	}
@@ -121,11 +121,11 @@ func (p *Server) surveyFromPath(r *http.Request) (*survey.Survey, error) {
 }
 
 // isAdmin says whether the signed-in staff member is an admin.
-func (p *Server) isAdmin(ctx context.Context) bool {
-	return p.accounts.IsAdmin(ctx, UserEmail(ctx))
+func (srv *Server) isAdmin(ctx context.Context) bool {
+	return srv.accounts.IsAdmin(ctx, UserEmail(ctx))
 }
 
 // staff is the signed-in staff member, for ApplyBy and Create.
-func (p *Server) staff(ctx context.Context) survey.Staff {
-	return survey.Staff{Email: UserEmail(ctx), Admin: p.isAdmin(ctx)}
+func (srv *Server) staff(ctx context.Context) survey.Staff {
+	return survey.Staff{Email: UserEmail(ctx), Admin: srv.isAdmin(ctx)}
 }

@@ -18,20 +18,20 @@ type sharesView struct {
 	Email  string
 }
 
-func (p *Server) showShares(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showShares(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	list, err := p.surveys.Shares(r.Context(), s)
+	list, err := srv.surveys.Shares(r.Context(), s)
 	if err != nil {
 		return err
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.shares, "共有: "+s.Title, sharesView{Survey: s, Shares: list})
+	return srv.pages.Render(w, r, http.StatusOK, srv.shares, "共有: "+s.Title, sharesView{Survey: s, Shares: list})
 }
 
-func (p *Server) changeShare(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) changeShare(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -49,11 +49,11 @@ func (p *Server) changeShare(w http.ResponseWriter, r *http.Request) error {
 		problem = "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"
 	}
 	if problem != "" {
-		list, _ := p.surveys.Shares(r.Context(), s)
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.shares, "共有: "+s.Title,
+		list, _ := srv.surveys.Shares(r.Context(), s)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.shares, "共有: "+s.Title,
 			sharesView{Survey: s, Shares: list, Email: email, Error: problem})
 	}
-	if err := p.surveys.SetShare(r.Context(), s, email, level); err != nil {
+	if err := srv.surveys.SetShare(r.Context(), s, email, level); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/shares", http.StatusSeeOther)

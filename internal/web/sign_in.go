@@ -18,11 +18,11 @@ type loginView struct {
 	Email, Next, Error string
 }
 
-func (p *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
-	return p.pages.Render(w, r, http.StatusOK, p.loginPage, "ログイン", loginView{Next: safeNext(r.URL.Query().Get("next"))})
+func (srv *Server) showLogin(w http.ResponseWriter, r *http.Request) error {
+	return srv.pages.Render(w, r, http.StatusOK, srv.loginPage, "ログイン", loginView{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
-func (p *Server) submitLogin(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) submitLogin(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
@@ -30,24 +30,24 @@ func (p *Server) submitLogin(w http.ResponseWriter, r *http.Request) error {
 	v := loginView{Email: r.PostForm.Get("email"), Next: safeNext(r.PostForm.Get("next"))}
 	if msg := loginInputProblem(v.Email); msg != "" {
 		v.Error = msg
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.loginPage, "ログイン", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.loginPage, "ログイン", v)
 	}
-	token, err := p.accounts.SignInFrom(r.Context(), v.Email, r.PostForm.Get("password"), ClientAddr(r))
+	token, err := srv.accounts.SignInFrom(r.Context(), v.Email, r.PostForm.Get("password"), ClientAddr(r))
 	var throttled *auth.ThrottledError
 	if errors.As(err, &throttled) {
 		w.Header().Set("Retry-After", ratelimit.RetryAfter(throttled.RetryAfter))
 		v.Error = "ログインの失敗が続いたため、しばらくログインできません。" + waitText(throttled.RetryAfter) + "後にもう一度お試しください。"
-		return p.pages.Render(w, r, http.StatusTooManyRequests, p.loginPage, "ログイン", v)
+		return srv.pages.Render(w, r, http.StatusTooManyRequests, srv.loginPage, "ログイン", v)
 	}
 	var busy *auth.BusyError
 	if errors.As(err, &busy) {
 		w.Header().Set("Retry-After", ratelimit.RetryAfter(busy.RetryAfter))
 		v.Error = "ただいまログインが混み合っています。数秒待ってから、もう一度ログインしてください。"
-		return p.pages.Render(w, r, http.StatusServiceUnavailable, p.loginPage, "ログイン", v)
+		return srv.pages.Render(w, r, http.StatusServiceUnavailable, srv.loginPage, "ログイン", v)
 	}
 	if errors.Is(err, auth.ErrBadCredentials) {
 		v.Error = "メールアドレスかパスワードが違います。"
-		return p.pages.Render(w, r, http.StatusUnauthorized, p.loginPage, "ログイン", v)
+		return srv.pages.Render(w, r, http.StatusUnauthorized, srv.loginPage, "ログイン", v)
 	}
 	if err != nil {
 		return err

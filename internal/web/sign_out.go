@@ -6,9 +6,9 @@ import (
 	"github.com/koe-project/koe/internal/auth"
 )
 
-func (p *Server) logout(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(auth.CookieName); err == nil {
-		if err := p.accounts.SignOut(r.Context(), c.Value); err != nil {
+		if err := srv.accounts.SignOut(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}

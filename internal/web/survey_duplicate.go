@@ -15,8 +15,8 @@ import (
 
 // duplicate copies a survey to a new slug as a draft: the next meeting of a
 // series starts as a copy of the last one (same series and questions, no date).
-func (p *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -25,36 +25,36 @@ func (p *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case !survey.ValidSlug(slug):
 		msg = "新しい URL 名を半角の小文字・数字・-・_ で入力してください"
-	case p.slugTaken(r.Context(), slug):
+	case srv.slugTaken(r.Context(), slug):
 		msg = "この URL 名は既に使われています。別の名前にしてください"
 	case !database.StorableText(r.PostFormValue("new_title")):
 		msg = "新しいタイトルに" + survey.UnstorableText
 	}
 	if msg != "" {
-		v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 		v.NewSlug, v.DupError = slug, msg
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
 	}
 	d := *s.Definition()
 	d.Slug = slug
 	if t := strings.TrimSpace(r.PostFormValue("new_title")); t != "" {
 		d.Title = t
 	}
-	now := p.now().UTC().Truncate(time.Second)
+	now := srv.now().UTC().Truncate(time.Second)
 	d.OpensAt, d.ClosesAt = nil, &now
 	if d.Event != nil {
 		e := *d.Event
 		e.Title, e.Date, e.Attendees = "", "", 0
 		d.Event = &e
 	}
-	if err := p.createDefinition(r.Context(), &d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
-		v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+	if err := srv.createDefinition(r.Context(), &d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 		v.NewSlug, v.DupError = slug, "この URL 名は既に使われています。別の名前にしてください"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
 	} else if refused := (*survey.SeriesError)(nil); errors.As(err, &refused) {
-		v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 		v.NewSlug, v.DupError = slug, "複製できませんでした。"+refused.Error()
-		return p.pages.Render(w, r, http.StatusForbidden, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusForbidden, srv.editor, "編集: "+s.Title, v)
 	} else if err != nil {
 		return err
 	}

@@ -30,22 +30,22 @@ type editorView struct {
 	DupError string
 }
 
-func (p *Server) showEditor(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showEditor(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+	v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 	if r.URL.Query().Get("saved") != "" {
 		v.Saved = "保存しました。"
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.editor, "編集: "+s.Title, v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.editor, "編集: "+s.Title, v)
 }
 
-func (p *Server) editorViewOf(r *http.Request, s *survey.Survey, f *survey.EditorForm) *editorView {
+func (srv *Server) editorViewOf(r *http.Request, s *survey.Survey, f *survey.EditorForm) *editorView {
 	v := &editorView{Survey: s, Form: f, Types: survey.Types}
-	n, _ := p.surveys.ResponseCount(r.Context(), s)
-	switch s.StateAt(p.now(), n) {
+	n, _ := srv.surveys.ResponseCount(r.Context(), s)
+	switch s.StateAt(srv.now(), n) {
 	case survey.Open:
 		v.State, v.Open = "公開中（回答を受け付けています）", true
 	case survey.NotYetOpen:
@@ -59,12 +59,12 @@ func (p *Server) editorViewOf(r *http.Request, s *survey.Survey, f *survey.Edito
 }
 
 // saveEditor handles every button of the editor form: save, add, move, remove.
-func (p *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		return Errorf(http.StatusRequestEntityTooLarge, "送信内容を読み取れませんでした（大きすぎる可能性があります）。")
 	}
-	s, err := p.surveyFromPath(r)
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -86,9 +86,9 @@ func (p *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 				f.Questions = append(f.Questions[:i], f.Questions[i+1:]...)
 			}
 		}
-		v := p.editorViewOf(r, s, f)
+		v := srv.editorViewOf(r, s, f)
 		v.Saved = "まだ保存していません。「保存」を押すと反映されます。"
-		return p.pages.Render(w, r, http.StatusOK, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusOK, srv.editor, "編集: "+s.Title, v)
 	}
 	if op == "add" {
 		t := r.PostForm.Get("new_type")
@@ -96,9 +96,9 @@ func (p *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 			t = survey.Single
 		}
 		f.Questions = append(f.Questions, survey.EditorQuestion{Type: t, Key: fmt.Sprintf("q%d", len(f.Questions)+1)})
-		v := p.editorViewOf(r, s, f)
+		v := srv.editorViewOf(r, s, f)
 		v.Saved = "設問を追加しました（まだ保存していません）。"
-		return p.pages.Render(w, r, http.StatusOK, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusOK, srv.editor, "編集: "+s.Title, v)
 	}
 	// The editor's fields become a definition exactly as `koe survey apply`
 	// reads a file; a problem goes back next to its field.
@@ -115,24 +115,24 @@ func (p *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if _, err = p.surveys.ApplyBy(r.Context(), d, src, p.staff(r.Context())); err != nil {
+		if _, err = srv.surveys.ApplyBy(r.Context(), d, src, srv.staff(r.Context())); err != nil {
 			var orphan *survey.OrphanError
 			var refused *survey.SeriesError
 			switch {
 			case errors.As(err, &refused):
 				f.Fail(refused.Field, refused.Msg)
-				return p.pages.Render(w, r, http.StatusForbidden, p.editor, "編集: "+s.Title, p.editorViewOf(r, s, f))
+				return srv.pages.Render(w, r, http.StatusForbidden, srv.editor, "編集: "+s.Title, srv.editorViewOf(r, s, f))
 			case !errors.As(err, &orphan):
 				return err
 			}
-			v := p.editorViewOf(r, s, f)
+			v := srv.editorViewOf(r, s, f)
 			v.Summary = append(v.Summary, "保存できませんでした。回答済みの設問を変えると回答が宙に浮くためです: "+orphan.Error())
-			return p.pages.Render(w, r, http.StatusConflict, p.editor, "編集: "+s.Title, v)
+			return srv.pages.Render(w, r, http.StatusConflict, srv.editor, "編集: "+s.Title, v)
 		}
 	}
 	if f.HasErrors() {
-		v := p.editorViewOf(r, s, f)
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editor, "編集: "+s.Title, v)
+		v := srv.editorViewOf(r, s, f)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
 	}
 	next := "/surveys/" + url.PathEscape(s.Slug) + "/edit?saved=1"
 	if op == "preview" {

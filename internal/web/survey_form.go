@@ -42,47 +42,47 @@ type formView struct {
 
 type formError struct{ ID, Label, Message string }
 
-func (p *Server) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*survey.Survey, bool, error) {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*survey.Survey, bool, error) {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return nil, false, err
 	}
-	state, err := p.stateOf(r, s)
+	state, err := srv.stateOf(r, s)
 	if err != nil {
 		return nil, false, err
 	}
 	if state != survey.Open {
-		return s, false, p.showUnavailable(w, r, s, state)
+		return s, false, srv.showUnavailable(w, r, s, state)
 	}
 	return s, true, nil
 }
 
 // stateOf says whether survey s takes answers now.
-func (p *Server) stateOf(r *http.Request, s *survey.Survey) (survey.State, error) {
+func (srv *Server) stateOf(r *http.Request, s *survey.Survey) (survey.State, error) {
 	n := 0
 	if s.MaxResponses > 0 {
 		var err error
-		if n, err = p.surveys.ResponseCount(r.Context(), s); err != nil {
+		if n, err = srv.surveys.ResponseCount(r.Context(), s); err != nil {
 			return 0, err
 		}
 	}
-	return s.StateAt(p.now(), n), nil
+	return s.StateAt(srv.now(), n), nil
 }
 
-func (p *Server) showForm(w http.ResponseWriter, r *http.Request) error {
-	s, open, err := p.loadOpenSurvey(w, r)
+func (srv *Server) showForm(w http.ResponseWriter, r *http.Request) error {
+	s, open, err := srv.loadOpenSurvey(w, r)
 	if err != nil || !open {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store") // each view carries its own one-time token
-	if err := p.surveys.CheckInvitation(r.Context(), s, invitationCode(r)); err != nil {
-		return p.showInvitationProblem(w, r, s, err)
+	if err := srv.surveys.CheckInvitation(r.Context(), s, invitationCode(r)); err != nil {
+		return srv.showInvitationProblem(w, r, s, err)
 	}
-	return p.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
+	return srv.renderForm(w, r, s, http.StatusOK, url.Values{}, nil, newToken())
 }
 
-func (p *Server) renderForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, token string) error {
-	return p.pages.Render(w, r, status, p.form, s.Title, formViewOf(r, s, posted, errs, token))
+func (srv *Server) renderForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, token string) error {
+	return srv.pages.Render(w, r, status, srv.form, s.Title, formViewOf(r, s, posted, errs, token))
 }
 
 // formViewOf is the form with what was posted and the errors of its fields.

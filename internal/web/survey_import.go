@@ -38,7 +38,7 @@ type importPreview struct {
 	Cells []string
 }
 
-func (p *Server) importViewOf(s *survey.Survey) importView {
+func (srv *Server) importViewOf(s *survey.Survey) importView {
 	v := importView{Survey: s, Formats: survey.ImportFormats, Format: survey.FormatAuto, TZ: "Asia/Tokyo", DryRun: true}
 	d := s.Definition()
 	for i := range d.Questions {
@@ -50,21 +50,21 @@ func (p *Server) importViewOf(s *survey.Survey) importView {
 }
 
 // showImport is the upload form of answers collected elsewhere.
-func (p *Server) showImport(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showImport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	v := p.importViewOf(s)
+	v := srv.importViewOf(s)
 	if q := r.URL.Query(); q.Has("stored") {
 		v.Done = "取り込みました: " + q.Get("stored") + "件を保存しました（取り込み済みのため省いた行: " + q.Get("skipped") + "件）。"
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.importPage, "回答の取り込み", v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.importPage, "回答の取り込み", v)
 }
 
 // submitImport checks (dry run) or imports an uploaded file.
-func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer r.MultipartForm.RemoveAll()
 
-	v := p.importViewOf(s)
+	v := srv.importViewOf(s)
 	v.Format = r.PostFormValue("format")
 	if !slices.Contains(survey.ImportFormats, v.Format) {
 		v.Format = survey.FormatAuto
@@ -95,7 +95,7 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 	v.FileName = name
 	if data == nil {
 		v.Error = "取り込むファイルを選んでください。"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.importPage, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
 	// The page carries the file back (base64, a third larger) for the next
 	// post: the import after a preview, or a check with other settings.
@@ -104,9 +104,9 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 	if v.TZ == "" || err != nil {
 		carry()
 		v.Error = "タイムゾーン「" + v.TZ + "」が分かりません（例: Asia/Tokyo、UTC）。"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.importPage, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
-	res, err := p.surveys.Import(r.Context(), s, name, data, survey.ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
+	res, err := srv.surveys.Import(r.Context(), s, name, data, survey.ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
 	var ie *survey.ImportError
 	if errors.As(err, &ie) {
 		v.Result = res
@@ -119,7 +119,7 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 			carry()
 		}
 		v.Error = "ファイルに問題があるため、何も保存していません。下の一覧を直してから、もう一度お試しください。"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.importPage, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
 	if err != nil {
 		return err
@@ -139,7 +139,7 @@ func (p *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Previews = append(v.Previews, pv)
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.importPage, "回答の取り込み", v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.importPage, "回答の取り込み", v)
 }
 
 // uploaded returns the chosen file, or the one a preview carried back.

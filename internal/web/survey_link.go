@@ -20,8 +20,8 @@ import (
 
 // publicURL is the address respondents open for a survey: the configured base
 // URL, or the scheme and host the request came in on.
-func (p *Server) publicURL(r *http.Request, slug string) string {
-	base := strings.TrimRight(p.baseURL, "/")
+func (srv *Server) publicURL(r *http.Request, slug string) string {
+	base := strings.TrimRight(srv.baseURL, "/")
 	if base == "" {
 		scheme := "http"
 		if IsHTTPS(r) {
@@ -38,23 +38,23 @@ type linkView struct {
 	SVG    string
 }
 
-func (p *Server) showLink(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showLink(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: p.publicURL(r, s.Slug)})
+	return srv.pages.Render(w, r, http.StatusOK, srv.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: srv.publicURL(r, s.Slug)})
 }
 
 // qrQuiet is the white margin around a QR code, in modules (the standard asks for 4).
 const qrQuiet = 4
 
-func (p *Server) qrCode(r *http.Request) (*survey.Survey, *qr.Code, error) {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) qrCode(r *http.Request) (*survey.Survey, *qr.Code, error) {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := qr.Encode(p.publicURL(r, s.Slug), qr.M)
+	c, err := qr.Encode(srv.publicURL(r, s.Slug), qr.M)
 	return s, c, err
 }
 
@@ -93,8 +93,8 @@ func QRSVG(c *qr.Code) string {
 	return b.String()
 }
 
-func (p *Server) qrPNG(w http.ResponseWriter, r *http.Request) error {
-	s, c, err := p.qrCode(r)
+func (srv *Server) qrPNG(w http.ResponseWriter, r *http.Request) error {
+	s, c, err := srv.qrCode(r)
 	if err != nil {
 		return err
 	}
@@ -110,8 +110,8 @@ func (p *Server) qrPNG(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-func (p *Server) qrSVG(w http.ResponseWriter, r *http.Request) error {
-	s, c, err := p.qrCode(r)
+func (srv *Server) qrSVG(w http.ResponseWriter, r *http.Request) error {
+	s, c, err := srv.qrCode(r)
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,12 @@ import (
 	"github.com/koe-project/koe/survey"
 )
 
-func (p *Server) showList(w http.ResponseWriter, r *http.Request) error {
-	list, err := p.surveys.SurveySummaries(r.Context())
+func (srv *Server) showList(w http.ResponseWriter, r *http.Request) error {
+	list, err := srv.surveys.SurveySummaries(r.Context())
 	if err != nil {
 		return err
 	}
-	visible, err := p.surveys.VisibleSlugs(r.Context(), UserEmail(r.Context()), p.isAdmin(r.Context()))
+	visible, err := srv.surveys.VisibleSlugs(r.Context(), UserEmail(r.Context()), srv.isAdmin(r.Context()))
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,7 @@ func (p *Server) showList(w http.ResponseWriter, r *http.Request) error {
 		}
 		list = shown
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.list, "アンケート一覧", listView{Surveys: list, Admin: p.isAdmin(r.Context())})
+	return srv.pages.Render(w, r, http.StatusOK, srv.list, "アンケート一覧", listView{Surveys: list, Admin: srv.isAdmin(r.Context())})
 }
 
 type listView struct {

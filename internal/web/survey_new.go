@@ -25,12 +25,12 @@ type newView struct {
 	YAMLErr     string
 }
 
-func (p *Server) showNew(w http.ResponseWriter, r *http.Request) error {
-	return p.pages.Render(w, r, http.StatusOK, p.editorNew, "アンケートを作る", newView{})
+func (srv *Server) showNew(w http.ResponseWriter, r *http.Request) error {
+	return srv.pages.Render(w, r, http.StatusOK, srv.editorNew, "アンケートを作る", newView{})
 }
 
 // createSurvey makes a draft survey from a slug and title, or from an uploaded YAML.
-func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseMultipartForm(survey.MaxBodyBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
@@ -40,7 +40,7 @@ func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		v := newView{YAML: string(src)}
 		d, err := survey.ParseDefinition(name, src) // a DefinitionErrors, placed for the author
 		if err == nil {
-			if err = p.surveys.Create(ctx, d, string(src), p.staff(ctx)); errors.Is(err, survey.ErrSlugTaken) {
+			if err = srv.surveys.Create(ctx, d, string(src), srv.staff(ctx)); errors.Is(err, survey.ErrSlugTaken) {
 				err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードするか、別の slug にしてください", d.Slug)
 			} else if err != nil && !errors.As(err, new(*survey.SeriesError)) {
 				return err
@@ -53,7 +53,7 @@ func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 			if errors.As(err, &refused) {
 				status = http.StatusForbidden
 			}
-			return p.pages.Render(w, r, status, p.editorNew, "アンケートを作る", v)
+			return srv.pages.Render(w, r, status, srv.editorNew, "アンケートを作る", v)
 		}
 		http.Redirect(w, r, "/surveys/"+url.PathEscape(d.Slug)+"/edit?saved=1", http.StatusSeeOther)
 		return nil
@@ -64,7 +64,7 @@ func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["slug"] = "URL に使う名前を入力してください（例: network-2024-1）"
 	case !survey.ValidSlug(v.Slug):
 		v.Errors["slug"] = "半角の小文字・数字・-・_ で入力してください（100文字まで）"
-	case p.slugTaken(ctx, v.Slug):
+	case srv.slugTaken(ctx, v.Slug):
 		v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
 	}
 	if v.Title == "" {
@@ -73,13 +73,13 @@ func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		v.Errors["title"] = survey.UnstorableText
 	}
 	if len(v.Errors) > 0 {
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editorNew, "アンケートを作る", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editorNew, "アンケートを作る", v)
 	}
-	now := p.now().UTC().Truncate(time.Second)
+	now := srv.now().UTC().Truncate(time.Second)
 	d := &survey.Definition{Slug: v.Slug, Title: v.Title, ClosesAt: &now, Questions: []survey.Question{starterQuestion}}
-	if err := p.createDefinition(ctx, d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
+	if err := srv.createDefinition(ctx, d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
 		v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editorNew, "アンケートを作る", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editorNew, "アンケートを作る", v)
 	} else if err != nil {
 		return err
 	}
@@ -89,17 +89,17 @@ func (p *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 
 // slugTaken tells early that a slug is in use; Create still refuses one
 // taken between this check and the creation.
-func (p *Server) slugTaken(ctx context.Context, slug string) bool {
-	_, err := p.surveys.SurveyBySlug(ctx, slug)
+func (srv *Server) slugTaken(ctx context.Context, slug string) bool {
+	_, err := srv.surveys.SurveyBySlug(ctx, slug)
 	return !errors.Is(err, survey.ErrNotFound)
 }
 
 // createDefinition stores a definition built in code as a new survey of the
 // signed-in staff member, or returns survey.ErrSlugTaken.
-func (p *Server) createDefinition(ctx context.Context, d *survey.Definition) error {
+func (srv *Server) createDefinition(ctx context.Context, d *survey.Definition) error {
 	parsed, src, err := survey.Reparse(d)
 	if err != nil {
 		return err
 	}
-	return p.surveys.Create(ctx, parsed, src, p.staff(ctx))
+	return srv.surveys.Create(ctx, parsed, src, srv.staff(ctx))
 }

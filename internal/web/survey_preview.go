@@ -15,28 +15,28 @@ import (
 
 // showPreview renders the respondent form exactly as respondents see it, with
 // a banner, posting back to the preview so nothing is stored.
-func (p *Server) showPreview(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showPreview(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	return p.renderPreview(w, r, s, http.StatusOK, url.Values{}, nil, "")
+	return srv.renderPreview(w, r, s, http.StatusOK, url.Values{}, nil, "")
 }
 
-func (p *Server) checkPreview(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) checkPreview(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
 	}
-	s, err := p.surveyFromPath(r)
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
 	_, errs := survey.Validate(s.Definition(), survey.DecodeForm(s.Definition(), r.PostForm))
 	if errs != nil {
-		return p.renderPreview(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, "")
+		return srv.renderPreview(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, "")
 	}
-	return p.renderPreview(w, r, s, http.StatusOK, r.PostForm, nil, "入力内容に問題はありません（プレビューのため保存していません）。")
+	return srv.renderPreview(w, r, s, http.StatusOK, r.PostForm, nil, "入力内容に問題はありません（プレビューのため保存していません）。")
 }
 
 type bufferWriter struct {
@@ -49,9 +49,9 @@ func (b *bufferWriter) Header() http.Header { return b.header }
 
 func (b *bufferWriter) WriteHeader(status int) { b.status = status }
 
-func (p *Server) renderPreview(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, note string) error {
+func (srv *Server) renderPreview(w http.ResponseWriter, r *http.Request, s *survey.Survey, status int, posted url.Values, errs survey.FieldErrors, note string) error {
 	buf := &bufferWriter{header: http.Header{}}
-	if err := p.renderForm(buf, r, s, status, posted, errs, "preview"); err != nil {
+	if err := srv.renderForm(buf, r, s, status, posted, errs, "preview"); err != nil {
 		return err
 	}
 	slug := html.EscapeString(s.Slug)

@@ -19,12 +19,12 @@ type responseRow struct {
 
 // showResponses is the staff table of one survey's responses; personal fields
 // are shown here, to signed-in staff only.
-func (p *Server) showResponses(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showResponses(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	responses, err := p.surveys.ResponsesOf(r.Context(), s, true)
+	responses, err := srv.surveys.ResponsesOf(r.Context(), s, true)
 	if err != nil {
 		return err
 	}
@@ -42,5 +42,5 @@ func (p *Server) showResponses(w http.ResponseWriter, r *http.Request) error {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.responses, s.Title, v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.responses, s.Title, v)
 }

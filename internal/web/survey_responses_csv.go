@@ -7,12 +7,12 @@ import (
 )
 
 // downloadCSV is the staff download of a survey's answers, personal fields included.
-func (p *Server) downloadCSV(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) downloadCSV(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	responses, err := p.surveys.ResponsesOf(r.Context(), s, true)
+	responses, err := srv.surveys.ResponsesOf(r.Context(), s, true)
 	if err != nil {
 		return err
 	}

@@ -14,23 +14,23 @@ import (
 
 // applyDefinition saves a definition built in code the way the CLI would:
 // through its YAML and survey.ParseDefinition, as the signed-in staff member.
-func (p *Server) applyDefinition(ctx context.Context, d *survey.Definition) error {
+func (srv *Server) applyDefinition(ctx context.Context, d *survey.Definition) error {
 	parsed, src, err := survey.Reparse(d)
 	if err != nil {
 		return err
 	}
-	_, err = p.surveys.ApplyBy(ctx, parsed, src, p.staff(ctx))
+	_, err = srv.surveys.ApplyBy(ctx, parsed, src, srv.staff(ctx))
 	return err
 }
 
 // changeState publishes, closes or reopens a survey by setting opens_at and closes_at.
-func (p *Server) changeState(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) changeState(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
 	d := *s.Definition()
-	now := p.now().UTC().Truncate(time.Second)
+	now := srv.now().UTC().Truncate(time.Second)
 	switch r.PostFormValue("op") {
 	case "publish":
 		if d.OpensAt == nil || d.OpensAt.After(now) {
@@ -47,7 +47,7 @@ func (p *Server) changeState(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return Errorf(http.StatusBadRequest, "操作が分かりません。")
 	}
-	if err := p.applyDefinition(r.Context(), &d); err != nil {
+	if err := srv.applyDefinition(r.Context(), &d); err != nil {
 		var refused *survey.SeriesError
 		if errors.As(err, &refused) {
 			return Errorf(http.StatusForbidden, refused.Error())

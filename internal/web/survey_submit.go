@@ -10,7 +10,7 @@ import (
 
 // A respondent sends the form: stored once, or shown again with what to fix.
 
-func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -19,7 +19,7 @@ func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
 	}
-	s, err := p.surveyFromPath(r)
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err // no survey to draw the form with: the draft form.js keeps in the tab holds the answers
 	}
@@ -27,7 +27,7 @@ func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if token == "" || len(token) > 64 {
 		token = newToken()
 	}
-	err = p.storeForm(w, r, s, token)
+	err = srv.storeForm(w, r, s, token)
 	var failed notStored
 	if !errors.As(err, &failed) {
 		return err
@@ -35,11 +35,11 @@ func (p *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	// Nothing was stored (or, should a commit have gone through unseen, the
 	// same token makes the retry a replay): the form comes back with
 	// everything typed, to send again.
-	p.log.ErrorContext(r.Context(), "storing a form submission failed", "survey", s.Slug, "err", failed.err)
+	srv.log.ErrorContext(r.Context(), "storing a form submission failed", "survey", s.Slug, "err", failed.err)
 	w.Header().Set("Cache-Control", "no-store")
 	v := formViewOf(r, s, r.PostForm, nil, token)
 	v.Problem = "サーバーで問題が発生し、回答を保存できませんでした。入力内容はこのページに残っています。時間をおいて、もう一度「送信する」を押してください。"
-	return p.pages.Render(w, r, http.StatusInternalServerError, p.form, s.Title, v)
+	return srv.pages.Render(w, r, http.StatusInternalServerError, srv.form, s.Title, v)
 }
 
 // notStored is an internal failure to store a posted form, before anything
@@ -52,34 +52,34 @@ func (e notStored) Unwrap() error { return e.err }
 
 // storeForm validates and stores a posted form and answers the respondent.
 // A failure of the database comes back as notStored.
-func (p *Server) storeForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, token string) error {
-	state, err := p.stateOf(r, s)
+func (srv *Server) storeForm(w http.ResponseWriter, r *http.Request, s *survey.Survey, token string) error {
+	state, err := srv.stateOf(r, s)
 	if err != nil {
 		return notStored{err}
 	}
 	if state != survey.Open {
-		return p.showUnavailable(w, r, s, state)
+		return srv.showUnavailable(w, r, s, state)
 	}
 	code := invitationCode(r)
-	if err := p.surveys.CheckInvitation(r.Context(), s, code); err != nil {
+	if err := srv.surveys.CheckInvitation(r.Context(), s, code); err != nil {
 		if status, _ := invitationStatus(err); status == 0 {
 			return notStored{err}
 		}
-		if _, replay := p.surveys.ReplayOf(r.Context(), s, "form:"+token); !errors.Is(err, survey.ErrInvitationUsed) || !replay {
-			return p.showInvitationProblem(w, r, s, err)
+		if _, replay := srv.surveys.ReplayOf(r.Context(), s, "form:"+token); !errors.Is(err, survey.ErrInvitationUsed) || !replay {
+			return srv.showInvitationProblem(w, r, s, err)
 		}
 		// the same form sent twice (a double tap): thank them again below
 	}
 	answers, errs := survey.Validate(s.Definition(), survey.DecodeForm(s.Definition(), r.PostForm))
 	if errs != nil {
-		return p.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
+		return srv.renderForm(w, r, s, http.StatusUnprocessableEntity, r.PostForm, errs, token)
 	}
-	_, _, err = p.surveys.Submit(r.Context(), s, answers, survey.Submission{Key: "form:" + token, Source: "web", Invitation: code})
+	_, _, err = srv.surveys.Submit(r.Context(), s, answers, survey.Submission{Key: "form:" + token, Source: "web", Invitation: code})
 	if errors.Is(err, survey.ErrInvitationUsed) {
-		return p.showInvitationProblem(w, r, s, err)
+		return srv.showInvitationProblem(w, r, s, err)
 	}
 	if errors.Is(err, survey.ErrFull) {
-		return p.showUnavailable(w, r, s, survey.Full)
+		return srv.showUnavailable(w, r, s, survey.Full)
 	}
 	if err != nil {
 		return notStored{err}

@@ -12,7 +12,7 @@ import (
 )
 
 // apiSubmit is POST /api/v1/surveys/{slug}/responses (DESIGN.md, "Answers as JSON").
-func (p *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	var body struct {
 		Answers map[string]any `json:"answers"`
@@ -41,36 +41,36 @@ func (p *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "Idempotency-Key must not contain control characters"})
 		return
 	}
-	s, err := p.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	s, err := srv.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, survey.ErrNotFound) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no survey " + r.PathValue("slug")})
 		return
 	}
 	if err != nil {
-		p.internalError(w, r, err)
+		srv.internalError(w, r, err)
 		return
 	}
 	n := 0
 	if s.MaxResponses > 0 {
-		if n, err = p.surveys.ResponseCount(r.Context(), s); err != nil {
-			p.internalError(w, r, err)
+		if n, err = srv.surveys.ResponseCount(r.Context(), s); err != nil {
+			srv.internalError(w, r, err)
 			return
 		}
 	}
-	state := s.StateAt(p.now(), n)
+	state := s.StateAt(srv.now(), n)
 	if state != survey.Open && state != survey.Full { // a full survey still answers a replay below
 		writeJSON(w, http.StatusConflict, map[string]string{"error": stateText(state)})
 		return
 	}
 	code := r.URL.Query().Get("code")
-	if err := p.surveys.CheckInvitation(r.Context(), s, code); err != nil {
-		if id, replay := p.surveys.ReplayOf(r.Context(), s, key); replay && errors.Is(err, survey.ErrInvitationUsed) {
+	if err := srv.surveys.CheckInvitation(r.Context(), s, code); err != nil {
+		if id, replay := srv.surveys.ReplayOf(r.Context(), s, key); replay && errors.Is(err, survey.ErrInvitationUsed) {
 			writeJSON(w, http.StatusOK, map[string]string{"id": id})
 			return
 		}
 		status, msg := invitationStatus(err)
 		if status == 0 {
-			p.internalError(w, r, err)
+			srv.internalError(w, r, err)
 			return
 		}
 		writeJSON(w, status, map[string]string{"error": msg})
@@ -82,7 +82,7 @@ func (p *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := survey.Submission{Key: key, Source: "api", Invitation: code}
-	id, replay, err := p.surveys.Submit(r.Context(), s, answers, sub)
+	id, replay, err := srv.surveys.Submit(r.Context(), s, answers, sub)
 	switch {
 	case errors.Is(err, survey.ErrInvitationUsed):
 		_, msg := invitationStatus(err)
@@ -90,7 +90,7 @@ func (p *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, survey.ErrFull):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": stateText(survey.Full)})
 	case err != nil:
-		p.internalError(w, r, err)
+		srv.internalError(w, r, err)
 	case replay:
 		writeJSON(w, http.StatusOK, map[string]string{"id": id})
 	default:
@@ -125,8 +125,8 @@ func jsonProblem(err error) string {
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-func (p *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
-	p.log.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "err", err)
+func (srv *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	srv.log.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "err", err)
 	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
 }
 

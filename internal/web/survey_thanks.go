@@ -6,10 +6,10 @@ import (
 
 // The thank-you page after a submission.
 
-func (p *Server) showThanks(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) showThanks(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	return p.pages.Render(w, r, http.StatusOK, p.thanks, "ご回答ありがとうございました", s)
+	return srv.pages.Render(w, r, http.StatusOK, srv.thanks, "ご回答ありがとうございました", s)
 }

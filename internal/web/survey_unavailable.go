@@ -25,7 +25,7 @@ func invitationStatus(err error) (int, string) {
 	return 0, ""
 }
 
-func (p *Server) showInvitationProblem(w http.ResponseWriter, r *http.Request, s *survey.Survey, err error) error {
+func (srv *Server) showInvitationProblem(w http.ResponseWriter, r *http.Request, s *survey.Survey, err error) error {
 	status, msg := invitationStatus(err)
 	if status == 0 {
 		return err
@@ -37,7 +37,7 @@ func (p *Server) showInvitationProblem(w http.ResponseWriter, r *http.Request, s
 			heading = "回答済みの招待リンクです"
 		}
 	}
-	return p.pages.Render(w, r, status, p.unavailable, heading, unavailableView{Survey: s, Heading: heading, Message: msg})
+	return srv.pages.Render(w, r, status, srv.unavailable, heading, unavailableView{Survey: s, Heading: heading, Message: msg})
 }
 
 type unavailableView struct {
@@ -46,7 +46,7 @@ type unavailableView struct {
 	Message string
 }
 
-func (p *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *survey.Survey, state survey.State) error {
+func (srv *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *survey.Survey, state survey.State) error {
 	v := unavailableView{Survey: s}
 	switch state {
 	case survey.NotYetOpen:
@@ -59,5 +59,5 @@ func (p *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *surv
 		v.Heading = "定員に達したため受付を終了しました"
 		v.Message = "お申し込み・ご回答が予定の数に達しました。ご関心をお寄せいただき、ありがとうございました。"
 	}
-	return p.pages.Render(w, r, http.StatusConflict, p.unavailable, v.Heading, v)
+	return srv.pages.Render(w, r, http.StatusConflict, srv.unavailable, v.Heading, v)
 }

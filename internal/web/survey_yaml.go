@@ -31,27 +31,27 @@ func uploadedYAML(r *http.Request) ([]byte, string, bool) {
 	return nil, "", false
 }
 
-func (p *Server) uploadYAML(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) uploadYAML(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	if err := r.ParseMultipartForm(survey.MaxBodyBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。")
 	}
-	s, err := p.surveyFromPath(r)
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
 	src, name, ok := uploadedYAML(r)
 	if !ok {
-		v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 		v.YAMLErr = "YAML ファイルを選ぶか、YAML を貼り付けてください。"
-		return p.pages.Render(w, r, http.StatusUnprocessableEntity, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
 	}
 	d, err := survey.ParseDefinition(name, src)
 	if err == nil && d.Slug != s.Slug {
 		err = fmt.Errorf("%s: slug: %q はこのアンケート（%s）と違います。別のアンケートは「アンケートを作る」からアップロードしてください", name, d.Slug, s.Slug)
 	}
 	if err == nil {
-		_, err = p.surveys.ApplyBy(r.Context(), d, string(src), p.staff(r.Context()))
+		_, err = srv.surveys.ApplyBy(r.Context(), d, string(src), srv.staff(r.Context()))
 	}
 	if err != nil {
 		var orphan *survey.OrphanError
@@ -60,7 +60,7 @@ func (p *Server) uploadYAML(w http.ResponseWriter, r *http.Request) error {
 		if !errors.As(err, &orphan) && !errors.As(err, &des) && !errors.As(err, &refused) && !strings.Contains(err.Error(), "slug:") {
 			return err
 		}
-		v := p.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 		v.YAML, v.YAMLErr = string(src), err.Error()
 		status := http.StatusUnprocessableEntity
 		switch {
@@ -69,14 +69,14 @@ func (p *Server) uploadYAML(w http.ResponseWriter, r *http.Request) error {
 		case refused != nil:
 			status = http.StatusForbidden
 		}
-		return p.pages.Render(w, r, status, p.editor, "編集: "+s.Title, v)
+		return srv.pages.Render(w, r, status, srv.editor, "編集: "+s.Title, v)
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/edit?saved=1", http.StatusSeeOther)
 	return nil
 }
 
-func (p *Server) downloadYAML(w http.ResponseWriter, r *http.Request) error {
-	s, err := p.surveyFromPath(r)
+func (srv *Server) downloadYAML(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}

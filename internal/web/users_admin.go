@@ -18,37 +18,37 @@ type usersView struct {
 	Done               string
 }
 
-func (p *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, v usersView) error {
-	list, err := p.accounts.Users(r.Context())
+func (srv *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, v usersView) error {
+	list, err := srv.accounts.Users(r.Context())
 	if err != nil {
 		return err
 	}
 	v.Users, v.Me = list, UserEmail(r.Context())
-	return p.pages.Render(w, r, status, p.usersPage, "スタッフの管理", v)
+	return srv.pages.Render(w, r, status, srv.usersPage, "スタッフの管理", v)
 }
 
-func (p *Server) showUsers(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) showUsers(w http.ResponseWriter, r *http.Request) error {
 	v := usersView{Role: auth.RoleStaff}
 	if r.URL.Query().Get("saved") != "" {
 		v.Done = "保存しました。"
 	}
-	return p.renderUsers(w, r, http.StatusOK, v)
+	return srv.renderUsers(w, r, http.StatusOK, v)
 }
 
 // addUser adds an account, or changes the role and password of an existing one.
-func (p *Server) addUser(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) addUser(w http.ResponseWriter, r *http.Request) error {
 	v := usersView{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role")}
-	_, err := p.accounts.AddUser(r.Context(), v.Email, r.PostFormValue("password"), v.Role)
+	_, err := srv.accounts.AddUser(r.Context(), v.Email, r.PostFormValue("password"), v.Role)
 	var bad *auth.InputError
 	var busy *auth.BusyError
 	switch {
 	case errors.As(err, &bad):
 		v.Error = bad.Japanese
-		return p.renderUsers(w, r, http.StatusUnprocessableEntity, v)
+		return srv.renderUsers(w, r, http.StatusUnprocessableEntity, v)
 	case errors.As(err, &busy):
 		w.Header().Set("Retry-After", ratelimit.RetryAfter(busy.RetryAfter))
 		v.Error = "ただいまパスワードの処理が混み合っています。数秒待ってから、もう一度保存してください。"
-		return p.renderUsers(w, r, http.StatusServiceUnavailable, v)
+		return srv.renderUsers(w, r, http.StatusServiceUnavailable, v)
 	case err != nil:
 		return err
 	}
@@ -56,21 +56,21 @@ func (p *Server) addUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (p *Server) removeUser(w http.ResponseWriter, r *http.Request) error {
+func (srv *Server) removeUser(w http.ResponseWriter, r *http.Request) error {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	list, err := p.accounts.Users(r.Context())
+	list, err := srv.accounts.Users(r.Context())
 	if err != nil {
 		return err
 	}
 	for _, u := range list {
 		if u.ID == id && strings.EqualFold(u.Email, UserEmail(r.Context())) {
-			return p.renderUsers(w, r, http.StatusUnprocessableEntity, usersView{Role: auth.RoleStaff, Error: "自分のアカウントは削除できません。"})
+			return srv.renderUsers(w, r, http.StatusUnprocessableEntity, usersView{Role: auth.RoleStaff, Error: "自分のアカウントは削除できません。"})
 		}
 	}
-	if err := p.accounts.RemoveUser(r.Context(), id); errors.Is(err, sql.ErrNoRows) {
+	if err := srv.accounts.RemoveUser(r.Context(), id); errors.Is(err, sql.ErrNoRows) {
 		return Errorf(http.StatusNotFound, "このアカウントは見つかりません。")
 	} else if errors.Is(err, auth.ErrLastAdmin) {
-		return p.renderUsers(w, r, http.StatusUnprocessableEntity, usersView{Role: auth.RoleStaff, Error: auth.ErrLastAdmin.Japanese})
+		return srv.renderUsers(w, r, http.StatusUnprocessableEntity, usersView{Role: auth.RoleStaff, Error: auth.ErrLastAdmin.Japanese})
 	} else if err != nil {
 		return err
 	}
