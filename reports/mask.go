@@ -10,7 +10,7 @@ import (
 // where a page is assembled from its model, once per question, series and
 // drill-down list: buildQuestion (reports and dashboard blocks, with their
 // charts and tables), buildSeries (series reports and dashboards, with the
-// issue links) and Pages.drill. Everything that can hold what a respondent
+// issue links) and NewDrillList. Everything that can hold what a respondent
 // typed is masked there, whatever its role (group, option, term, quote), so
 // no table, chart option or link shows a contact. Question and option labels
 // of the definition, titles and event names are staff's own words and kept.
@@ -71,15 +71,15 @@ func maskedSeries(s Series) Series {
 
 // masked returns the drill-down list with the answers, their context lines,
 // their group notes and what was asked for masked.
-func (v drillView) masked() drillView {
+func (v DrillList) masked() DrillList {
 	v.What = contact.Mask(v.What)
 	v.Lines = slices.Clone(v.Lines)
 	for i, l := range v.Lines {
-		v.Lines[i] = drillLine{Left: contact.Mask(l.Left), Match: contact.Mask(l.Match), Right: contact.Mask(l.Right), Event: l.Event}
+		v.Lines[i] = DrillLine{Left: contact.Mask(l.Left), Match: contact.Mask(l.Match), Right: contact.Mask(l.Right), Event: l.Event}
 	}
 	v.Answers = slices.Clone(v.Answers)
 	for i, a := range v.Answers {
-		v.Answers[i] = drillAnswer{Text: contact.Mask(a.Text), Note: contact.Mask(a.Note)}
+		v.Answers[i] = DrillAnswer{Text: contact.Mask(a.Text), Note: contact.Mask(a.Note)}
 	}
 	return v
 }

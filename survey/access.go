@@ -4,16 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"net/http"
-	"net/url"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
-
-	"github.com/koe-project/koe/internal/database"
-	"github.com/koe-project/koe/internal/web"
 )
 
 // Access levels of a staff member to one survey.
@@ -75,8 +68,8 @@ func (st *Store) Shares(ctx context.Context, s *Survey) ([]Share, error) {
 	return list, err
 }
 
-// visibleSlugs lists the surveys a staff member may at least view (all: nil map).
-func (st *Store) visibleSlugs(ctx context.Context, email string, admin bool) (map[string]bool, error) {
+// VisibleSlugs lists the surveys a staff member may at least view (all: nil map).
+func (st *Store) VisibleSlugs(ctx context.Context, email string, admin bool) (map[string]bool, error) {
 	if admin {
 		return nil, nil
 	}
@@ -89,73 +82,6 @@ func (st *Store) visibleSlugs(ctx context.Context, email string, admin bool) (ma
 		out[s] = true
 	}
 	return out, err
-}
-
-// isAdmin says whether the signed-in staff member is an admin.
-func (p *Pages) isAdmin(ctx context.Context) bool {
-	return p.IsAdmin != nil && p.IsAdmin(ctx, web.UserEmail(ctx))
-}
-
-// editRoutes end the paths whose GET shows a page that changes the survey.
-var editRoutes = []string{"/edit", "/import", "/invitations", "/invitations.csv", "/shares", "/delete"}
-
-// routeLevel is the access a staff route needs: changes (any method but GET)
-// and the pages that make them need Edit; reading and downloading need View.
-func routeLevel(r *http.Request) Level {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && !strings.HasSuffix(r.URL.Path, "/preview") {
-		return Edit
-	}
-	for _, suffix := range editRoutes {
-		if strings.HasSuffix(r.URL.Path, suffix) {
-			return Edit
-		}
-	}
-	return View
-}
-
-// Access checks, for every staff route, the signed-in member's access to the
-// survey ({slug}) or series ({key}) the route touches. It wraps every staff
-// handler at registration (inside the sign-in check), so no handler checks on
-// its own; a route without {slug} or {key} (the list, a new survey) passes.
-// A series route gets the part of the series the member may see
-// (SeriesViewOf), which its handler shows and nothing more.
-func (p *Pages) Access(next http.Handler) http.Handler {
-	return web.Handle(p.web, p.log, func(w http.ResponseWriter, r *http.Request) error {
-		ctx := r.Context()
-		by := Staff{Email: web.UserEmail(ctx), Admin: p.isAdmin(ctx)}
-		need := routeLevel(r)
-		if slug := r.PathValue("slug"); slug != "" {
-			s, err := surveyFromPath(p.store, r)
-			if err != nil {
-				return err
-			}
-			level, err := p.store.LevelOf(ctx, s, by.Email, by.Admin)
-			if err != nil {
-				return err
-			}
-			if level < need {
-				if level == NoAccess {
-					return web.Errorf(http.StatusForbidden, "このアンケートを見る権限がありません。作成者に共有を依頼してください。")
-				}
-				return web.Errorf(http.StatusForbidden, "このアンケートは閲覧のみ共有されています。編集するには作成者に編集の共有を依頼してください。")
-			}
-		} else if key := r.PathValue("key"); key != "" && strings.HasPrefix(r.URL.Path, "/series/") {
-			v, err := p.store.seriesViewFor(ctx, key, by, need)
-			if errors.Is(err, ErrNotFound) {
-				return web.Errorf(http.StatusNotFound, "このシリーズは見つかりません。")
-			}
-			if err != nil {
-				return err
-			}
-			owner := by.Admin || v.Series.Owner != "" && strings.EqualFold(v.Series.Owner, by.Email)
-			if len(v.Surveys) == 0 && !owner {
-				return web.Errorf(http.StatusForbidden, "このシリーズを見る権限がありません。シリーズのアンケートの作成者に共有を依頼してください。")
-			}
-			r = r.WithContext(context.WithValue(ctx, seriesViewKey{}, v))
-		}
-		next.ServeHTTP(w, r)
-		return nil
-	})
 }
 
 // SeriesView is the part of a series a staff member may see.
@@ -176,17 +102,8 @@ type SeriesView struct {
 	Hidden  int       // surveys of the series left out
 }
 
-type seriesViewKey struct{}
-
-// SeriesViewOf returns what Access let the signed-in member see of the
-// series of the route; ok is false outside a series route wrapped by Access.
-func SeriesViewOf(ctx context.Context) (v SeriesView, ok bool) {
-	v, ok = ctx.Value(seriesViewKey{}).(SeriesView)
-	return v, ok
-}
-
-// seriesViewFor keeps the surveys of a series the member has the level need on.
-func (st *Store) seriesViewFor(ctx context.Context, key string, by Staff, need Level) (SeriesView, error) {
+// SeriesViewFor keeps the surveys of a series the member has the level need on.
+func (st *Store) SeriesViewFor(ctx context.Context, key string, by Staff, need Level) (SeriesView, error) {
 	se, list, err := st.SurveysInSeries(ctx, key)
 	if err != nil {
 		return SeriesView{}, err
@@ -204,58 +121,4 @@ func (st *Store) seriesViewFor(ctx context.Context, key string, by Staff, need L
 		}
 	}
 	return v, nil
-}
-
-type sharesView struct {
-	Survey *Survey
-	Shares []Share
-	Error  string
-	Email  string
-}
-
-func (p *Pages) registerShares(mux *http.ServeMux, staff func(http.Handler) http.Handler, h func(web.HandlerFunc) http.Handler) {
-	mux.Handle("GET /surveys/{slug}/shares", staff(h(p.showShares)))
-	mux.Handle("POST /surveys/{slug}/shares", staff(h(p.changeShare)))
-}
-
-func (p *Pages) showShares(w http.ResponseWriter, r *http.Request) error {
-	s, err := surveyFromPath(p.store, r)
-	if err != nil {
-		return err
-	}
-	list, err := p.store.Shares(r.Context(), s)
-	if err != nil {
-		return err
-	}
-	return p.web.Render(w, r, http.StatusOK, p.shares, "共有: "+s.Title, sharesView{Survey: s, Shares: list})
-}
-
-func (p *Pages) changeShare(w http.ResponseWriter, r *http.Request) error {
-	s, err := surveyFromPath(p.store, r)
-	if err != nil {
-		return err
-	}
-	email, level := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("level")
-	if level != "" && level != "view" && level != "edit" {
-		level = "view"
-	}
-	problem := ""
-	switch {
-	case !database.StorableText(email):
-		problem = "メールアドレスに" + unstorableText + "。"
-	case utf8.RuneCountInString(email) > maxEmailLen:
-		problem = fmt.Sprintf("メールアドレスが長すぎます（%d文字まで）。", maxEmailLen)
-	case !strings.Contains(email, "@"):
-		problem = "共有する相手のメールアドレス（koe のログインに使うもの）を入力してください。"
-	}
-	if problem != "" {
-		list, _ := p.store.Shares(r.Context(), s)
-		return p.web.Render(w, r, http.StatusUnprocessableEntity, p.shares, "共有: "+s.Title,
-			sharesView{Survey: s, Shares: list, Email: email, Error: problem})
-	}
-	if err := p.store.SetShare(r.Context(), s, email, level); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/shares", http.StatusSeeOther)
-	return nil
 }

@@ -30,7 +30,7 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 			header = append(header, q.Label)
 		}
 	}
-	if err := cw.Write(defuse(header)); err != nil {
+	if err := cw.Write(Defuse(header)); err != nil {
 		return err
 	}
 	for _, r := range responses {
@@ -62,7 +62,7 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 }
 
 // defuse defuses every cell of a record of text.
-func defuse(rec []string) []string {
+func Defuse(rec []string) []string {
 	for i, c := range rec {
 		rec[i] = defuseCell(c)
 	}

@@ -1,5 +1,6 @@
 // Package survey holds questionnaire definitions, their validation, the answers
-// respondents give, their storage, import/export, and the respondent-facing pages.
+// respondents give, their storage and import/export. Its pages are served by
+// internal/web.
 package survey
 
 import (

@@ -22,8 +22,8 @@ import (
 //	qI.analyze, qI.options, qI.rows, qI.columns (one per line), qI.min, qI.max,
 //	qI.min_label, qI.max_label, qI.show_if.question, qI.show_if.values (one per line).
 
-// editQuestion is one question as typed into the editor.
-type editQuestion struct {
+// EditorQuestion is one question as typed into the editor.
+type EditorQuestion struct {
 	Key, Type, Label, Help                        string
 	Required, Other, Attribute, Personal, Analyze bool
 	Options, Rows, Columns                        string
@@ -32,13 +32,13 @@ type editQuestion struct {
 	Errors                                        map[string]string // by field: key, type, label, options, …
 }
 
-// editForm is the whole definition as typed into the editor.
-type editForm struct {
+// EditorForm is the whole definition as typed into the editor.
+type EditorForm struct {
 	Slug, Title, Description                   string
 	Anonymous                                  bool
 	Series, SeriesTitle, EventTitle, EventDate string
 	Attendees, OpensAt, ClosesAt, MaxResponses string
-	Questions                                  []editQuestion
+	Questions                                  []EditorQuestion
 	Errors                                     map[string]string // survey-level fields
 }
 
@@ -70,9 +70,9 @@ func timeText(t *time.Time) string {
 	return t.In(jst).Format(editTimeLayout)
 }
 
-// formFromDefinition fills the editor with a stored definition.
-func formFromDefinition(d *Definition) *editForm {
-	f := &editForm{Slug: d.Slug, Title: d.Title, Description: d.Description, Anonymous: d.Anonymous,
+// EditorFormOf fills the editor with a stored definition.
+func EditorFormOf(d *Definition) *EditorForm {
+	f := &EditorForm{Slug: d.Slug, Title: d.Title, Description: d.Description, Anonymous: d.Anonymous,
 		OpensAt: timeText(d.OpensAt), ClosesAt: timeText(d.ClosesAt)}
 	if d.MaxResponses > 0 {
 		f.MaxResponses = strconv.Itoa(d.MaxResponses)
@@ -84,7 +84,7 @@ func formFromDefinition(d *Definition) *editForm {
 		}
 	}
 	for _, q := range d.Questions {
-		eq := editQuestion{Key: q.Key, Type: q.Type, Label: q.Label, Help: q.Help, Required: q.Required, Other: q.Other,
+		eq := EditorQuestion{Key: q.Key, Type: q.Type, Label: q.Label, Help: q.Help, Required: q.Required, Other: q.Other,
 			Attribute: q.Attribute, Personal: q.Personal, Analyze: q.Analyze,
 			Options: lines(q.Options), Rows: lines(q.Rows), Columns: lines(q.Columns),
 			Min: numText(q.Min), Max: numText(q.Max), MinLabel: q.MinLabel, MaxLabel: q.MaxLabel}
@@ -104,7 +104,7 @@ func formFromDefinition(d *Definition) *editForm {
 // EditorValues writes a definition as the editor's form fields (what a browser
 // would post); tests and scripts use it to drive the editor.
 func EditorValues(d *Definition) url.Values {
-	f := formFromDefinition(d)
+	f := EditorFormOf(d)
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -155,10 +155,10 @@ func EditorValues(d *Definition) url.Values {
 // maxEditorQuestions bounds the number of questions one post may carry.
 const maxEditorQuestions = 500
 
-// formFromPost reads the editor's posted fields.
-func formFromPost(slug string, v url.Values) *editForm {
+// ReadEditorForm reads the editor's posted fields.
+func ReadEditorForm(slug string, v url.Values) *EditorForm {
 	on := func(k string) bool { return v.Get(k) != "" }
-	f := &editForm{Slug: slug, Title: v.Get("title"), Description: strings.ReplaceAll(v.Get("description"), "\r\n", "\n"), Anonymous: on("anonymous"),
+	f := &EditorForm{Slug: slug, Title: v.Get("title"), Description: strings.ReplaceAll(v.Get("description"), "\r\n", "\n"), Anonymous: on("anonymous"),
 		Series: strings.TrimSpace(v.Get("event.series")), SeriesTitle: v.Get("event.series_title"),
 		EventTitle: v.Get("event.title"), EventDate: strings.TrimSpace(v.Get("event.date")),
 		Attendees: strings.TrimSpace(v.Get("event.attendees")), OpensAt: v.Get("opens_at"), ClosesAt: v.Get("closes_at"),
@@ -167,7 +167,7 @@ func formFromPost(slug string, v url.Values) *editForm {
 	n = min(max(n, 0), maxEditorQuestions)
 	for i := 0; i < n; i++ {
 		p := fmt.Sprintf("q%d.", i)
-		f.Questions = append(f.Questions, editQuestion{
+		f.Questions = append(f.Questions, EditorQuestion{
 			Key: strings.TrimSpace(v.Get(p + "key")), Type: v.Get(p + "type"), Label: v.Get(p + "label"), Help: v.Get(p + "help"),
 			Required: on(p + "required"), Other: on(p + "other"), Attribute: on(p + "attribute"),
 			Personal: on(p + "personal"), Analyze: on(p + "analyze"),
@@ -180,7 +180,7 @@ func formFromPost(slug string, v url.Values) *editForm {
 	return f
 }
 
-func (f *editForm) fail(field, msg string) {
+func (f *EditorForm) Fail(field, msg string) {
 	if f.Errors == nil {
 		f.Errors = map[string]string{}
 	}
@@ -189,7 +189,7 @@ func (f *editForm) fail(field, msg string) {
 	}
 }
 
-func (q *editQuestion) fail(field, msg string) {
+func (q *EditorQuestion) Fail(field, msg string) {
 	if q.Errors == nil {
 		q.Errors = map[string]string{}
 	}
@@ -199,7 +199,7 @@ func (q *editQuestion) fail(field, msg string) {
 }
 
 // HasErrors reports whether any field of the form has an error.
-func (f *editForm) HasErrors() bool {
+func (f *EditorForm) HasErrors() bool {
 	if len(f.Errors) > 0 {
 		return true
 	}
@@ -214,7 +214,7 @@ func (f *editForm) HasErrors() bool {
 // definition turns the typed form into YAML, the one format the CLI and the
 // editor share. Fields that are not even of the right kind (a number that is
 // not a number) are marked on the form and the result is nil.
-func (f *editForm) definition() (*Definition, []byte) {
+func (f *EditorForm) definition() (*Definition, []byte) {
 	d := &Definition{Slug: f.Slug, Title: f.Title, Description: f.Description, Anonymous: f.Anonymous}
 	num := func(s string, set func(int), field string, fail func(string, string)) {
 		if s == "" {
@@ -233,16 +233,16 @@ func (f *editForm) definition() (*Definition, []byte) {
 		}
 		t, err := time.ParseInLocation(editTimeLayout, strings.TrimSpace(s), jst)
 		if err != nil {
-			f.fail(field, "日時を YYYY-MM-DDTHH:MM で入力してください")
+			f.Fail(field, "日時を YYYY-MM-DDTHH:MM で入力してください")
 			return nil
 		}
 		return &t
 	}
-	num(f.MaxResponses, func(n int) { d.MaxResponses = n }, "max_responses", f.fail)
+	num(f.MaxResponses, func(n int) { d.MaxResponses = n }, "max_responses", f.Fail)
 	d.OpensAt, d.ClosesAt = when(f.OpensAt, "opens_at"), when(f.ClosesAt, "closes_at")
 	if f.Series != "" || f.SeriesTitle != "" || f.EventTitle != "" || f.EventDate != "" || f.Attendees != "" {
 		d.Event = &Event{Series: f.Series, SeriesTitle: f.SeriesTitle, Title: f.EventTitle, Date: f.EventDate}
-		num(f.Attendees, func(n int) { d.Event.Attendees = n }, "event.attendees", f.fail)
+		num(f.Attendees, func(n int) { d.Event.Attendees = n }, "event.attendees", f.Fail)
 	}
 	for i := range f.Questions {
 		eq := &f.Questions[i]
@@ -268,7 +268,7 @@ func (f *editForm) definition() (*Definition, []byte) {
 				}
 				x, err := strconv.ParseFloat(b.s, 64)
 				if err != nil {
-					eq.fail(b.field, "数値で入力してください")
+					eq.Fail(b.field, "数値で入力してください")
 					continue
 				}
 				*b.dst = &x
@@ -290,7 +290,7 @@ func (f *editForm) definition() (*Definition, []byte) {
 	}
 	src, err := yaml.Marshal(d)
 	if err != nil {
-		f.fail("", err.Error())
+		f.Fail("", err.Error())
 		return nil, nil
 	}
 	return d, src
@@ -299,10 +299,10 @@ func (f *editForm) definition() (*Definition, []byte) {
 var questionField = regexp.MustCompile(`^questions\[(\d+)\]\.?([a-z_]*)`)
 
 // placeErrors puts each definition error next to the field it is about.
-func (f *editForm) placeErrors(err error) {
+func (f *EditorForm) placeErrors(err error) {
 	var des DefinitionErrors
 	if !errors.As(err, &des) {
-		f.fail("", err.Error())
+		f.Fail("", err.Error())
 		return
 	}
 	for _, e := range des {
@@ -320,7 +320,7 @@ func (f *editForm) placeErrors(err error) {
 				if field == "" {
 					field = "label"
 				}
-				f.Questions[i].fail(field, e.Msg)
+				f.Questions[i].Fail(field, e.Msg)
 				continue
 			}
 		}
@@ -332,9 +332,9 @@ func (f *editForm) placeErrors(err error) {
 			field = ""
 		}
 		if field == "" {
-			f.fail("", e.Field+": "+e.Msg)
+			f.Fail("", e.Field+": "+e.Msg)
 		} else {
-			f.fail(field, e.Msg)
+			f.Fail(field, e.Msg)
 		}
 	}
 }
@@ -357,7 +357,7 @@ func (e EditorErrors) Error() string {
 // DefinitionFromEditor reads the editor's posted fields into a definition,
 // validated exactly as `koe survey apply` validates a file.
 func DefinitionFromEditor(slug string, v url.Values) (*Definition, error) {
-	f := formFromPost(slug, v)
+	f := ReadEditorForm(slug, v)
 	d, src := f.definition()
 	if d != nil {
 		parsed, err := ParseDefinition("editor", src)
@@ -376,4 +376,41 @@ func DefinitionFromEditor(slug string, v url.Values) (*Definition, error) {
 		}
 	}
 	return nil, errs
+}
+
+// SetErrors puts the problems DefinitionFromEditor found back on the form
+// they came from, next to their fields, for the editor to show again.
+func (f *EditorForm) SetErrors(errs EditorErrors) {
+	for field, msg := range errs {
+		if m := editorQuestionField.FindStringSubmatch(field); m != nil {
+			if i, _ := strconv.Atoi(m[1]); i < len(f.Questions) {
+				f.Questions[i].Fail(m[2], msg)
+				continue
+			}
+		}
+		f.Fail(field, msg)
+	}
+}
+
+var editorQuestionField = regexp.MustCompile(`^questions\[(\d+)\]\.(.*)$`)
+
+// Reparse returns a definition built in code as `koe survey apply` would
+// read it, with its YAML: a change made by a button (publish, close, copy)
+// is validated as a file is.
+func Reparse(d *Definition) (*Definition, string, error) {
+	src, err := yaml.Marshal(d)
+	if err != nil {
+		return nil, "", fmt.Errorf("survey.Reparse: %w", err)
+	}
+	parsed, err := ParseDefinition("editor", src)
+	return parsed, string(src), err
+}
+
+// YAML is the definition as `koe survey apply` reads it.
+func (d *Definition) YAML() (string, error) {
+	src, err := yaml.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("survey.Definition.YAML: %w", err)
+	}
+	return string(src), nil
 }

@@ -8,9 +8,9 @@ import (
 
 // Form field names: q.KEY holds the answer (repeated for multi), q.KEY.other
 // the その他 text, q.KEY.N the answer to row N of a matrix.
-func fieldName(key string) string      { return "q." + key }
-func otherFieldName(key string) string { return "q." + key + ".other" }
-func rowFieldName(key string, row int) string {
+func FieldName(key string) string      { return "q." + key }
+func OtherFieldName(key string) string { return "q." + key + ".other" }
+func RowFieldName(key string, row int) string {
 	return "q." + key + "." + strconv.Itoa(row)
 }
 
@@ -21,13 +21,13 @@ func DecodeForm(d *Definition, form url.Values) map[string]any {
 	raw := map[string]any{}
 	for i := range d.Questions {
 		q := &d.Questions[i]
-		name := fieldName(q.Key)
+		name := FieldName(q.Key)
 		switch q.Type {
 		case Section:
 		case Single:
 			v := strings.TrimSpace(form.Get(name))
 			if q.Other {
-				other := strings.TrimSpace(form.Get(otherFieldName(q.Key)))
+				other := strings.TrimSpace(form.Get(OtherFieldName(q.Key)))
 				if other != "" && (v == OtherLabel || v == "") {
 					v = other
 				}
@@ -39,7 +39,7 @@ func DecodeForm(d *Definition, form url.Values) map[string]any {
 			var list []string
 			other := ""
 			if q.Other {
-				other = strings.TrimSpace(form.Get(otherFieldName(q.Key)))
+				other = strings.TrimSpace(form.Get(OtherFieldName(q.Key)))
 			}
 			for _, v := range form[name] {
 				if q.Other && v == OtherLabel && other != "" {
@@ -56,7 +56,7 @@ func DecodeForm(d *Definition, form url.Values) map[string]any {
 		case Matrix:
 			m := map[string]any{}
 			for r, row := range q.Rows {
-				if v := form.Get(rowFieldName(q.Key, r)); v != "" {
+				if v := form.Get(RowFieldName(q.Key, r)); v != "" {
 					m[row] = v
 				}
 			}

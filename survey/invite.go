@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -178,10 +179,10 @@ func (st *Store) ReissueInvitation(ctx context.Context, s *Survey, id int64) (*I
 	return list[0], nil
 }
 
-// replayOf returns the response already stored under a submission key, so a
+// ReplayOf returns the response already stored under a submission key, so a
 // retried submission of an invitee who has just answered is answered as a
 // replay rather than refused as a used code.
-func (st *Store) replayOf(ctx context.Context, s *Survey, key string) (string, bool) {
+func (st *Store) ReplayOf(ctx context.Context, s *Survey, key string) (string, bool) {
 	if key == "" {
 		return "", false
 	}
@@ -189,4 +190,13 @@ func (st *Store) replayOf(ctx context.Context, s *Survey, key string) (string, b
 	err := st.db.NewSelect().Model((*Response)(nil)).Column("id").
 		Where("survey_id = ? AND submission_key = ?", s.ID, key).Limit(1).Scan(ctx, &id)
 	return id, err == nil
+}
+
+// SlugOfInvitation returns the slug of the survey an invitation is for.
+func (st *Store) SlugOfInvitation(ctx context.Context, iv *Invitation) (string, error) {
+	var slug string
+	if err := st.db.NewSelect().Table("surveys").Column("slug").Where("id = ?", iv.SurveyID).Scan(ctx, &slug); err != nil {
+		return "", fmt.Errorf("survey.SlugOfInvitation: %w", err)
+	}
+	return slug, nil
 }

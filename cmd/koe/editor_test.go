@@ -289,7 +289,7 @@ func TestQRCodeDecodesToSurveyURL(t *testing.T) {
 	for _, baseURL := range []string{"", "https://koe.example.jp/"} {
 		a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)), texts)
 		a.baseURL = baseURL
-		srv := httptest.NewServer(a.handler())
+		srv := httptest.NewServer(mustHandler(t, a))
 		ts := &testServer{Server: srv, app: a, t: t}
 		if baseURL == "" {
 			ts.apply(string(demo.File("meeting-feedback.yaml")))

@@ -31,7 +31,7 @@ func newTestServerWith(t testing.TB, db *bun.DB, configure func(*app)) *testServ
 	}
 	a := newApp(db, slog.New(slog.NewTextHandler(testLogWriter{t}, nil)), texts)
 	configure(a)
-	srv := httptest.NewServer(a.handler())
+	srv := httptest.NewServer(mustHandler(t, a))
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, app: a, t: t}
 }

@@ -50,7 +50,7 @@ func TestRequestLogHoldsNoCodesOrIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := newApp(db, slog.New(slog.NewTextHandler(&log, nil)), texts)
-		srv := httptest.NewServer(a.handler())
+		srv := httptest.NewServer(mustHandler(t, a))
 		ts := &testServer{Server: srv, app: a, t: t}
 		staff := ts.editorClient("staff@example.jp")
 		const slug = "anon-survey"

@@ -18,7 +18,6 @@ import (
 	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/web"
-	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -69,12 +68,16 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "demo data loaded; staff login: %s / %s\n", demo.StaffEmail, password)
 	}
 
+	handler, err := app.handler()
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           app.handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
@@ -115,7 +118,6 @@ func displayAddr(a net.Addr) string {
 type app struct {
 	db      *bun.DB
 	log     *slog.Logger
-	pages   *web.Pages
 	surveys *survey.Store
 	texts   *analysis.Store
 	users   *auth.Store
@@ -136,7 +138,6 @@ func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 	return &app{
 		db:      db,
 		log:     log,
-		pages:   web.NewPages(web.NewStatic(), log),
 		surveys: survey.NewStore(db, texts),
 		texts:   texts,
 		users:   auth.NewStore(db),
@@ -146,45 +147,20 @@ func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
 	}
 }
 
-func (a *app) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /static/", a.pages.Static())
-	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/surveys", http.StatusSeeOther)
-	})
-	login := auth.NewHandlers(a.users, a.pages, a.log)
-	login.Register(mux)
-	auth.NewAdmin(login).Register(mux) // /admin/users: staff accounts, for admins
-	sp := survey.NewPages(a.surveys, a.pages, a.log)
-	sp.SubmitLimit = a.submitLimit
-	sp.BaseURL = a.baseURL
-	sp.IsAdmin = a.users.IsAdmin
-	// Every staff route: signed in, then allowed for the survey or series it touches.
-	staff := func(h http.Handler) http.Handler { return login.RequireStaff(sp.Access(h)) }
-	sp.Register(mux, staff)
-	reports.NewPages(a.surveys, a.texts, a.pages, a.log).Register(mux, staff)
-	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
-	// and Origin headers; non-browser clients such as curl send neither.
-	// Proxy headers are believed only with --trust-proxy (client address, HTTPS).
-	return web.TrustProxy(a.trustProxy, web.LogRequests(a.log, web.SecurityHeaders(http.NewCrossOriginProtection().Handler(mux))))
+// handler is the web app with the app's stores and settings; it fails when
+// a page template or the route table is broken.
+func (a *app) handler() (http.Handler, error) {
+	srv, err := a.web()
+	if err != nil {
+		return nil, err
+	}
+	return srv.Handler()
 }
 
-func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := a.db.PingContext(ctx); err != nil {
-		a.log.Error("health check failed", "err", err)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintln(w, "database unavailable")
-		return
-	}
-	if wait := a.surveys.WriteWait(); wait > a.stallLimit {
-		a.log.Error("health check failed: submissions are not being written", "oldest_waiting", wait)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, "submissions stalled: the oldest has waited %d s to be stored\n", int(wait.Seconds()))
-		return
-	}
-	fmt.Fprintln(w, "ok")
+// web is the web app made of the app's stores and settings.
+func (a *app) web() (*web.Server, error) {
+	return web.New(web.Config{
+		DB: a.db, Surveys: a.surveys, Texts: a.texts, Accounts: a.users, Log: a.log,
+		TrustProxy: a.trustProxy, SubmitLimit: a.submitLimit, BaseURL: a.baseURL, StallLimit: a.stallLimit,
+	})
 }

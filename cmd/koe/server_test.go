@@ -37,7 +37,7 @@ func newTestServer(t testing.TB, db *bun.DB, options ...func(*app)) *testServer 
 	for _, o := range options {
 		o(a)
 	}
-	srv := httptest.NewServer(a.handler())
+	srv := httptest.NewServer(mustHandler(t, a))
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, app: a, t: t}
 }
@@ -372,4 +372,14 @@ func TestSecurityHeaders(t *testing.T) {
 			}
 		}
 	})
+}
+
+// mustHandler is the app's web handler; a broken template or route fails the test.
+func mustHandler(t testing.TB, a *app) http.Handler {
+	t.Helper()
+	h, err := a.handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

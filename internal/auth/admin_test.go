@@ -1,10 +1,9 @@
-package auth
+package auth_test
 
 import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/web"
 )
@@ -22,17 +22,12 @@ import (
 const adminEmail = "admin@example.jp"
 
 // adminServer serves sign-in, /admin/users and a staff page, /me.
-func adminServer(t *testing.T, st *Store) *httptest.Server {
+func adminServer(t *testing.T, st *auth.Store) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := NewHandlers(st, web.NewPages(web.NewStatic(), log), log)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	NewAdmin(h).Register(mux)
-	mux.Handle("GET /me", h.RequireStaff(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	me := web.Route{Method: "GET", Pattern: "/me", Level: web.Staff, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, web.UserEmail(r.Context()))
-	})))
-	srv := httptest.NewServer(mux)
+	})}
+	srv := httptest.NewServer(webApp(t, st, false, me))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -66,7 +61,7 @@ func send(t *testing.T, c *http.Client, method, u string, form url.Values) (int,
 	return resp.StatusCode, string(b)
 }
 
-func addUser(t *testing.T, st *Store, email, role string) {
+func addUser(t *testing.T, st *auth.Store, email, role string) {
 	t.Helper()
 	if _, err := st.AddUser(context.Background(), email, testPassword, role); err != nil {
 		t.Fatal(err)
@@ -77,16 +72,16 @@ func addUser(t *testing.T, st *Store, email, role string) {
 // every browser it was signed in on; other accounts stay signed in.
 func TestPasswordResetEndsEverySession(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := NewStore(db)
-		addUser(t, st, adminEmail, RoleAdmin)
-		addUser(t, st, testEmail, RoleStaff)
+		st := auth.NewStore(db)
+		addUser(t, st, adminEmail, auth.RoleAdmin)
+		addUser(t, st, testEmail, auth.RoleStaff)
 		srv := adminServer(t, st)
 		admin := browser(t, srv, adminEmail, testPassword)
 		office, phone := browser(t, srv, testEmail, testPassword), browser(t, srv, testEmail, testPassword)
 
 		const newPassword = "新しいパスワードに変えました"
 		if code, page := send(t, admin, "POST", srv.URL+"/admin/users",
-			url.Values{"email": {testEmail}, "role": {RoleStaff}, "password": {newPassword}}); code != http.StatusSeeOther {
+			url.Values{"email": {testEmail}, "role": {auth.RoleStaff}, "password": {newPassword}}); code != http.StatusSeeOther {
 			t.Fatalf("reset: %d\n%s", code, page)
 		}
 		for name, c := range map[string]*http.Client{"office": office, "phone": phone} {
@@ -108,13 +103,13 @@ func TestPasswordResetEndsEverySession(t *testing.T) {
 func TestOnlyAdminStaysAdmin(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := NewStore(db)
-		addUser(t, st, adminEmail, RoleAdmin)
+		st := auth.NewStore(db)
+		addUser(t, st, adminEmail, auth.RoleAdmin)
 		srv := adminServer(t, st)
 		admin := browser(t, srv, adminEmail, testPassword)
 
 		code, page := send(t, admin, "POST", srv.URL+"/admin/users",
-			url.Values{"email": {adminEmail}, "role": {RoleStaff}, "password": {testPassword}})
+			url.Values{"email": {adminEmail}, "role": {auth.RoleStaff}, "password": {testPassword}})
 		if code != http.StatusUnprocessableEntity || !strings.Contains(page, "管理者はこのアカウントだけです") {
 			t.Errorf("the only admin demotes itself: %d, want 422 with a reason", code)
 		}
@@ -124,17 +119,17 @@ func TestOnlyAdminStaysAdmin(t *testing.T) {
 		if code, _ := send(t, admin, "GET", srv.URL+"/me", nil); code != http.StatusOK {
 			t.Errorf("a refused change ended the admin's session: %d", code)
 		}
-		code, page = send(t, admin, "POST", srv.URL+"/admin/users", url.Values{"email": {"not an address"}, "role": {RoleStaff}, "password": {testPassword}})
+		code, page = send(t, admin, "POST", srv.URL+"/admin/users", url.Values{"email": {"not an address"}, "role": {auth.RoleStaff}, "password": {testPassword}})
 		if code != http.StatusUnprocessableEntity || !strings.Contains(page, "メールアドレスの形ではありません") || strings.Contains(page, "--email") {
 			t.Errorf("a mistyped address on the page: %d, want 422 in Japanese, not the command line's message", code)
 		}
 		users, _ := st.Users(ctx)
-		if err := st.RemoveUser(ctx, users[0].ID); !errors.Is(err, ErrLastAdmin) {
-			t.Errorf("deleting the only admin: %v, want ErrLastAdmin", err)
+		if err := st.RemoveUser(ctx, users[0].ID); !errors.Is(err, auth.ErrLastAdmin) {
+			t.Errorf("deleting the only admin: %v, want auth.ErrLastAdmin", err)
 		}
 
-		addUser(t, st, "second@example.jp", RoleAdmin)
-		if _, err := st.AddUser(ctx, adminEmail, testPassword, RoleStaff); err != nil {
+		addUser(t, st, "second@example.jp", auth.RoleAdmin)
+		if _, err := st.AddUser(ctx, adminEmail, testPassword, auth.RoleStaff); err != nil {
 			t.Errorf("demoting one of two admins: %v", err)
 		}
 	})
@@ -147,17 +142,17 @@ func TestTwoAdminsDemotingEachOtherLeaveOne(t *testing.T) {
 			db1, db2 := twoProcesses(t, kind)
 			ctx := context.Background()
 			for round := range 5 {
-				a, b := NewStore(db1), NewStore(db2)
-				addUser(t, a, "a@example.jp", RoleAdmin)
-				addUser(t, a, "b@example.jp", RoleAdmin)
+				a, b := auth.NewStore(db1), auth.NewStore(db2)
+				addUser(t, a, "a@example.jp", auth.RoleAdmin)
+				addUser(t, a, "b@example.jp", auth.RoleAdmin)
 				var wg sync.WaitGroup
 				errs := make([]error, 2)
-				wg.Go(func() { _, errs[0] = a.AddUser(ctx, "b@example.jp", testPassword, RoleStaff) })
-				wg.Go(func() { _, errs[1] = b.AddUser(ctx, "a@example.jp", testPassword, RoleStaff) })
+				wg.Go(func() { _, errs[0] = a.AddUser(ctx, "b@example.jp", testPassword, auth.RoleStaff) })
+				wg.Go(func() { _, errs[1] = b.AddUser(ctx, "a@example.jp", testPassword, auth.RoleStaff) })
 				wg.Wait()
 				refused := 0
 				for _, err := range errs {
-					if errors.Is(err, ErrLastAdmin) {
+					if errors.Is(err, auth.ErrLastAdmin) {
 						refused++
 					} else if err != nil {
 						t.Fatal(err)

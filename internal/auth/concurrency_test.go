@@ -1,11 +1,9 @@
-package auth
+package auth_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,9 +16,9 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/migrations"
 )
 
@@ -92,7 +90,7 @@ func signInAtOnce(t *testing.T, servers []*httptest.Server, n int, form func(i i
 
 func storedFailures(t *testing.T, db *bun.DB) int64 {
 	t.Helper()
-	n, err := db.NewSelect().Model((*loginFailure)(nil)).Count(context.Background())
+	n, err := db.NewSelect().Model((*auth.LoginFailure)(nil)).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +106,9 @@ func TestLoginThrottleHoldsPerAddressUnderConcurrency(t *testing.T) {
 			db1, db2 := twoProcesses(t, kind)
 			var servers []*httptest.Server
 			for _, db := range []*bun.DB{db1, db2} {
-				st := NewStore(db)
-				st.Throttle = Throttle{Window: 15 * time.Minute, PerAddress: 50}
-				st.passwords = newPasswordGate(passwordChecksAtOnce(), 1000, time.Minute)
+				st := auth.NewStore(db)
+				st.Throttle = auth.Throttle{Window: 15 * time.Minute, PerAddress: 50}
+				auth.SetPasswordGate(st, auth.PasswordChecksAtOnce(), 1000, time.Minute)
 				servers = append(servers, loginServer(t, st, true))
 			}
 			got := signInAtOnce(t, servers, 150, func(i int) (string, string) {
@@ -136,9 +134,9 @@ func TestLoginThrottleHoldsPerAccountUnderConcurrency(t *testing.T) {
 			newThrottledStore(t, db1, c) // the account
 			var servers []*httptest.Server
 			for _, db := range []*bun.DB{db1, db2} {
-				st := NewStore(db)
-				st.Throttle = Throttle{Window: 15 * time.Minute, PerAccount: 5}
-				st.passwords = newPasswordGate(passwordChecksAtOnce(), 1000, time.Minute)
+				st := auth.NewStore(db)
+				st.Throttle = auth.Throttle{Window: 15 * time.Minute, PerAccount: 5}
+				auth.SetPasswordGate(st, auth.PasswordChecksAtOnce(), 1000, time.Minute)
 				servers = append(servers, loginServer(t, st, true))
 			}
 			got := signInAtOnce(t, servers, 150, func(i int) (string, string) {
@@ -180,12 +178,9 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 // come back (503 with Retry-After), none fails.
 func TestConcurrentSignInsStayWithinMemoryBound(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := NewStore(db)
-		st.Throttle = Throttle{Window: 15 * time.Minute} // no limit: every attempt reaches a password check
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		mux := http.NewServeMux()
-		NewHandlers(st, web.NewPages(web.NewStatic(), log), log).Register(mux)
-		srv := httptest.NewServer(mux)
+		st := auth.NewStore(db)
+		st.Throttle = auth.Throttle{Window: 15 * time.Minute} // no limit: every attempt reaches a password check
+		srv := httptest.NewServer(webApp(t, st, false))
 		defer srv.Close()
 
 		runtime.GC()
@@ -197,7 +192,7 @@ func TestConcurrentSignInsStayWithinMemoryBound(t *testing.T) {
 		// check may start on a new block: 3 blocks per check. 64 MiB cover
 		// 300 requests in flight, their pages, both HTTP ends and the
 		// database driver. Unbounded, 300 checks hold 300 × 19 MiB = 5.6 GiB.
-		bound := before.HeapAlloc + uint64(passwordChecksAtOnce())*argonMemory*1024*3 + 64<<20
+		bound := before.HeapAlloc + uint64(auth.PasswordChecksAtOnce())*auth.ArgonMemory*1024*3 + 64<<20
 		stop := make(chan struct{})
 		peak := heapPeak(stop)
 		got := signInAtOnce(t, []*httptest.Server{srv}, 300, func(i int) (string, string) {
@@ -222,10 +217,10 @@ func TestBusySignInIsToldToComeBackAndNotCounted(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		c := &clock{now: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
 		st := newThrottledStore(t, db, c)
-		st.passwords = newPasswordGate(1, 1, 50*time.Millisecond)
+		auth.SetPasswordGate(st, 1, 1, 50*time.Millisecond)
 		srv := loginServer(t, st, false)
-		st.passwords.running <- struct{}{} // a long check elsewhere holds the only turn
-		for range DefaultThrottle.PerAccount + 1 {
+		auth.HoldPasswordTurn(st) // a long check elsewhere holds the only turn
+		for range auth.DefaultThrottle.PerAccount + 1 {
 			resp := login(t, srv, testEmail, "guess", nil)
 			if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "5" {
 				t.Fatalf("sign-in while busy: %d, Retry-After %q; want 503, 5", resp.StatusCode, resp.Header.Get("Retry-After"))
@@ -234,33 +229,9 @@ func TestBusySignInIsToldToComeBackAndNotCounted(t *testing.T) {
 		if n := storedFailures(t, db); n != 0 {
 			t.Errorf("%d unchecked attempts counted as failures", n)
 		}
-		<-st.passwords.running
+		auth.ReleasePasswordTurn(st)
 		if resp := login(t, srv, testEmail, testPassword, nil); resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("sign-in once a turn is free: %d, want 303", resp.StatusCode)
 		}
 	})
-}
-
-func TestPasswordGateQueue(t *testing.T) {
-	g := newPasswordGate(1, 1, time.Hour)
-	g.running <- struct{}{}
-	queued := make(chan error)
-	go func() { queued <- g.do(context.Background(), func() {}) }()
-	for len(g.waiting) == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	var busy *BusyError
-	if err := g.do(context.Background(), func() { t.Error("ran past a full queue") }); !errors.As(err, &busy) {
-		t.Errorf("full queue: %v, want *BusyError", err)
-	}
-	<-g.running
-	if err := <-queued; err != nil {
-		t.Errorf("queued check: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	g.running <- struct{}{}
-	cancel()
-	if err := g.do(ctx, func() { t.Error("ran for a request given up") }); !errors.Is(err, context.Canceled) {
-		t.Errorf("given up while waiting: %v", err)
-	}
 }

@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 )
 
@@ -56,11 +57,11 @@ func TestSignInRefusesUnstorableEmails(t *testing.T) {
 			t.Errorf("%d failures stored for addresses no account can have", n)
 		}
 
-		_, err := st.AddUser(context.Background(), incompressible(100_000)+"@example.jp", testPassword, RoleStaff)
+		_, err := st.AddUser(context.Background(), incompressible(100_000)+"@example.jp", testPassword, auth.RoleStaff)
 		if err == nil || !strings.Contains(err.Error(), "at most 254") {
 			t.Errorf("account with a 100 KB e-mail address: %v, want refused as too long", err)
 		}
-		if _, err := st.AddUser(context.Background(), "a\x00b@example.jp", testPassword, RoleStaff); err == nil || !strings.Contains(err.Error(), "not an e-mail address") {
+		if _, err := st.AddUser(context.Background(), "a\x00b@example.jp", testPassword, auth.RoleStaff); err == nil || !strings.Contains(err.Error(), "not an e-mail address") {
 			t.Errorf("account with a NUL in its e-mail address: %v", err)
 		}
 	})
@@ -72,7 +73,7 @@ func TestSignInRefusesUnstorableEmails(t *testing.T) {
 func TestSignInRedirectsOnlyWithinTheSite(t *testing.T) {
 	db := dbtest.Open(t, dbtest.Kinds[0])
 	st := newThrottledStore(t, db, &clock{now: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)})
-	st.Throttle = Throttle{}
+	st.Throttle = auth.Throttle{}
 	srv := loginServer(t, st, false)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for next, want := range map[string]string{

@@ -1,4 +1,4 @@
-package auth
+package auth_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/web"
 )
@@ -33,12 +34,8 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
 
-func loginServer(t *testing.T, st *Store, trustProxy bool) *httptest.Server {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := NewHandlers(st, web.NewPages(web.NewStatic(), log), log)
-	mux := http.NewServeMux()
-	h.Register(mux)
-	srv := httptest.NewServer(web.TrustProxy(trustProxy, mux))
+func loginServer(t *testing.T, st *auth.Store, trustProxy bool) *httptest.Server {
+	srv := httptest.NewServer(webApp(t, st, trustProxy))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -59,10 +56,10 @@ func login(t *testing.T, srv *httptest.Server, email, password string, header ma
 	return resp
 }
 
-func newThrottledStore(t *testing.T, db *bun.DB, c *clock) *Store {
-	st := NewStore(db)
-	st.now = c.Now
-	if _, err := st.AddUser(context.Background(), testEmail, testPassword, RoleStaff); err != nil {
+func newThrottledStore(t *testing.T, db *bun.DB, c *clock) *auth.Store {
+	st := auth.NewStore(db)
+	auth.SetClock(st, c.Now)
+	if _, err := st.AddUser(context.Background(), testEmail, testPassword, auth.RoleStaff); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -76,7 +73,7 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 		c := &clock{now: time.Date(2024, 4, 1, 9, 0, 0, 0, time.UTC)}
 		st := newThrottledStore(t, db, c)
 		srv := loginServer(t, st, false)
-		for i := range DefaultThrottle.PerAccount {
+		for i := range auth.DefaultThrottle.PerAccount {
 			if resp := login(t, srv, testEmail, "guess"+strconv.Itoa(i), nil); resp.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("wrong password %d: %d, want 401", i, resp.StatusCode)
 			}
@@ -89,9 +86,9 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 				resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("Set-Cookie"))
 		}
 		// A second process sharing the database sees the same failures.
-		other := NewStore(db)
-		other.now = c.Now
-		var throttled *ThrottledError
+		other := auth.NewStore(db)
+		auth.SetClock(other, c.Now)
+		var throttled *auth.ThrottledError
 		if _, err := other.SignInFrom(context.Background(), testEmail, testPassword, "192.0.2.99"); !errors.As(err, &throttled) {
 			t.Fatalf("another process signs in: %v", err)
 		}
@@ -148,7 +145,7 @@ func TestCookieNotSecureOverPlainHTTPOrUntrustedProto(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther || strings.Contains(resp.Header.Get("Set-Cookie"), "Secure") {
 			t.Errorf("untrusted X-Forwarded-Proto made the cookie Secure: %d %q", resp.StatusCode, resp.Header.Get("Set-Cookie"))
 		}
-		tls := httptest.NewTLSServer(newHandlersMux(st))
+		tls := httptest.NewTLSServer(webApp(t, st, false))
 		defer tls.Close()
 		req, _ := http.NewRequest("POST", tls.URL+"/login", strings.NewReader(url.Values{"email": {testEmail}, "password": {testPassword}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -165,9 +162,18 @@ func TestCookieNotSecureOverPlainHTTPOrUntrustedProto(t *testing.T) {
 	})
 }
 
-func newHandlersMux(st *Store) http.Handler {
+// webApp is koe's web app with the sign-in pages of st (and extra routes of
+// a test's own); it has no surveys.
+func webApp(t testing.TB, st *auth.Store, trustProxy bool, extra ...web.Route) http.Handler {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	mux := http.NewServeMux()
-	NewHandlers(st, web.NewPages(web.NewStatic(), log), log).Register(mux)
-	return mux
+	srv, err := web.New(web.Config{Accounts: st, Log: log, TrustProxy: trustProxy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := srv.HandlerOf(append(srv.Routes(), extra...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

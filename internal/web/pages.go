@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -24,7 +25,8 @@ type Pages struct {
 // NewPages returns a renderer using the given static assets.
 func NewPages(static *Static, log *slog.Logger) *Pages {
 	p := &Pages{static: static, log: log}
-	p.errors = p.Parse(baseFiles, "templates/error.html")
+	// error.html is this package's own, embedded: a test parses it.
+	p.errors = template.Must(p.Parse(baseFiles, "templates/error.html"))
 	return p
 }
 
@@ -52,9 +54,15 @@ var tokyo = func() *time.Location {
 
 // Parse builds a page: the base layout plus the named files of fsys, which
 // define the blocks "title" and "content".
-func (p *Pages) Parse(fsys fs.FS, files ...string) *template.Template {
-	t := template.Must(template.New("layout.html").Funcs(p.funcs()).ParseFS(baseFiles, "templates/layout.html"))
-	return template.Must(t.ParseFS(fsys, files...))
+func (p *Pages) Parse(fsys fs.FS, files ...string) (*template.Template, error) {
+	t, err := template.New("layout.html").Funcs(p.funcs()).ParseFS(baseFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web.Pages.Parse: layout: %w", err)
+	}
+	if t, err = t.ParseFS(fsys, files...); err != nil {
+		return nil, fmt.Errorf("web.Pages.Parse: %v: %w", files, err)
+	}
+	return t, nil
 }
 
 // Page is what the layout sees; Data is the page's own.

@@ -1,5 +1,7 @@
-// Package web is koe's small HTTP plumbing: handlers that return errors to one
-// place that renders them, the base page layout, and static assets served under
+// Package web is koe's web app: the one route table (routes.go), every route
+// with the access level it needs; the handlers, one file per page or action,
+// which return their errors to one place that renders them (Handle); the page
+// templates and base layout; the middleware; and static assets served under
 // content-hashed names.
 package web
 

@@ -1,40 +1,26 @@
-package survey
+package web
 
 import (
 	"encoding/base64"
 	"errors"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/koe-project/koe/internal/web"
+	"github.com/koe-project/koe/survey"
 )
 
-// MaxImportBytes bounds an uploaded file: 10k rows of a long Google Form are
+// maxImportBytes bounds an uploaded file: 10k rows of a long Google Form are
 // a few MB; more is a mistake or an attack.
-const MaxImportBytes = 20 << 20
-
-// importPages serves the staff upload of answers collected elsewhere.
-type importPages struct {
-	*Pages
-	page *template.Template
-}
-
-// registerImport adds GET and POST /surveys/{slug}/import for staff.
-func (p *Pages) registerImport(mux *http.ServeMux, staff func(http.Handler) http.Handler) {
-	ip := &importPages{Pages: p, page: p.web.Parse(templateFiles, "templates/import.html")}
-	h := func(f web.HandlerFunc) http.Handler { return staff(web.Handle(p.web, p.log, f)) }
-	mux.Handle("GET /surveys/{slug}/import", h(ip.show))
-	mux.Handle("POST /surveys/{slug}/import", h(ip.submit))
-}
+const maxImportBytes = 20 << 20
 
 type importView struct {
-	Survey    *Survey
-	Questions []*Question
+	Survey    *survey.Survey
+	Questions []*survey.Question
 	Formats   []string
 	Format    string
 	TZ        string
@@ -42,22 +28,18 @@ type importView struct {
 	FileName  string
 	Data      string // the file, base64, so a previewed upload imports without choosing it again
 	Error     string
-	Result    *ImportResult
+	Result    *survey.ImportResult
 	Previews  []importPreview
 	Done      string // what the last import stored, after the redirect
 }
 
 type importPreview struct {
-	ImportedRow
+	survey.ImportedRow
 	Cells []string
 }
 
-func (ip *importPages) survey(r *http.Request) (*Survey, error) {
-	return surveyFromPath(ip.store, r)
-}
-
-func (ip *importPages) view(s *Survey) importView {
-	v := importView{Survey: s, Formats: ImportFormats, Format: FormatAuto, TZ: "Asia/Tokyo", DryRun: true}
+func (srv *Server) importViewOf(s *survey.Survey) importView {
+	v := importView{Survey: s, Formats: survey.ImportFormats, Format: survey.FormatAuto, TZ: "Asia/Tokyo", DryRun: true}
 	d := s.Definition()
 	for i := range d.Questions {
 		if d.Questions[i].Answerable() {
@@ -67,40 +49,42 @@ func (ip *importPages) view(s *Survey) importView {
 	return v
 }
 
-func (ip *importPages) show(w http.ResponseWriter, r *http.Request) error {
-	s, err := ip.survey(r)
+// showImport is the upload form of answers collected elsewhere.
+func (srv *Server) showImport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	v := ip.view(s)
+	v := srv.importViewOf(s)
 	if q := r.URL.Query(); q.Has("stored") {
 		v.Done = "取り込みました: " + q.Get("stored") + "件を保存しました（取り込み済みのため省いた行: " + q.Get("skipped") + "件）。"
 	}
-	return ip.web.Render(w, r, http.StatusOK, ip.page, "回答の取り込み", v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.importPage, "回答の取り込み", v)
 }
 
-func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
-	s, err := ip.survey(r)
+// submitImport checks (dry run) or imports an uploaded file.
+func (srv *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
 	// The file may come back base64 in a field after a preview, a third
 	// larger. A form keeps its fields in memory up to maxMemory + 10 MB, so
 	// maxMemory must leave room for that field.
-	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes*3/2)
-	if err := r.ParseMultipartForm(MaxImportBytes); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes*3/2)
+	if err := r.ParseMultipartForm(maxImportBytes); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
+			return Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
 		}
-		return web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
+		return Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。もう一度お試しください。")
 	}
 	defer r.MultipartForm.RemoveAll()
 
-	v := ip.view(s)
+	v := srv.importViewOf(s)
 	v.Format = r.PostFormValue("format")
-	if !contains(ImportFormats, v.Format) {
-		v.Format = FormatAuto
+	if !slices.Contains(survey.ImportFormats, v.Format) {
+		v.Format = survey.FormatAuto
 	}
 	v.TZ = strings.TrimSpace(r.PostFormValue("tz"))
 	v.DryRun = r.PostFormValue("dry_run") != ""
@@ -111,7 +95,7 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	v.FileName = name
 	if data == nil {
 		v.Error = "取り込むファイルを選んでください。"
-		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
 	// The page carries the file back (base64, a third larger) for the next
 	// post: the import after a preview, or a check with other settings.
@@ -120,14 +104,14 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	if v.TZ == "" || err != nil {
 		carry()
 		v.Error = "タイムゾーン「" + v.TZ + "」が分かりません（例: Asia/Tokyo、UTC）。"
-		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
-	res, err := ip.store.Import(r.Context(), s, name, data, ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
-	var ie *ImportError
+	res, err := srv.surveys.Import(r.Context(), s, name, data, survey.ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
+	var ie *survey.ImportError
 	if errors.As(err, &ie) {
 		v.Result = res
 		if res == nil {
-			v.Result = &ImportResult{Problems: ie.Problems, UnlistedProblems: ie.Unlisted}
+			v.Result = &survey.ImportResult{Problems: ie.Problems, UnlistedProblems: ie.Unlisted}
 		}
 		if ie.Stopped { // the same file cannot do better: do not send it back and forth
 			v.FileName = ""
@@ -135,7 +119,7 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 			carry()
 		}
 		v.Error = "ファイルに問題があるため、何も保存していません。下の一覧を直してから、もう一度お試しください。"
-		return ip.web.Render(w, r, http.StatusUnprocessableEntity, ip.page, "回答の取り込み", v)
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.importPage, "回答の取り込み", v)
 	}
 	if err != nil {
 		return err
@@ -151,11 +135,11 @@ func (ip *importPages) submit(w http.ResponseWriter, r *http.Request) error {
 	for _, row := range res.Preview {
 		pv := importPreview{ImportedRow: row}
 		for _, q := range v.Questions {
-			pv.Cells = append(pv.Cells, CellText(q, row.Answers[q.Key]))
+			pv.Cells = append(pv.Cells, survey.CellText(q, row.Answers[q.Key]))
 		}
 		v.Previews = append(v.Previews, pv)
 	}
-	return ip.web.Render(w, r, http.StatusOK, ip.page, "回答の取り込み", v)
+	return srv.pages.Render(w, r, http.StatusOK, srv.importPage, "回答の取り込み", v)
 }
 
 // uploaded returns the chosen file, or the one a preview carried back.
@@ -164,8 +148,8 @@ func uploaded(r *http.Request) (name string, data []byte, err error) {
 	f, hdr, err := r.FormFile("file")
 	if err == nil {
 		defer f.Close()
-		if hdr.Size > MaxImportBytes {
-			return "", nil, web.Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
+		if hdr.Size > maxImportBytes {
+			return "", nil, Errorf(http.StatusRequestEntityTooLarge, "ファイルが大きすぎます（20MBまで）。")
 		}
 		data := make([]byte, hdr.Size) // read in one: a growing buffer would copy it again and again
 		if _, err := io.ReadFull(f, data); err != nil {
@@ -178,7 +162,7 @@ func uploaded(r *http.Request) (name string, data []byte, err error) {
 	if kept := r.PostFormValue("data"); kept != "" {
 		data, err := base64.StdEncoding.DecodeString(kept)
 		if err != nil {
-			return "", nil, web.Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。ファイルを選び直してください。")
+			return "", nil, Errorf(http.StatusBadRequest, "送信内容を読み取れませんでした。ファイルを選び直してください。")
 		}
 		return r.PostFormValue("filename"), data, nil
 	}

@@ -1,4 +1,4 @@
-package survey
+package web
 
 import (
 	"bytes"
@@ -12,25 +12,19 @@ import (
 
 	"rsc.io/qr"
 
-	"github.com/koe-project/koe/internal/web"
+	"github.com/koe-project/koe/survey"
 )
 
 // The link page: the short public URL of a survey and its QR code, to print or
 // put on the last slide of a meeting.
 
-func (p *Pages) registerLink(mux *http.ServeMux, staff func(http.Handler) http.Handler, h func(web.HandlerFunc) http.Handler) {
-	mux.Handle("GET /surveys/{slug}/link", staff(h(p.showLink)))
-	mux.Handle("GET /surveys/{slug}/qr.png", staff(h(p.qrPNG)))
-	mux.Handle("GET /surveys/{slug}/qr.svg", staff(h(p.qrSVG)))
-}
-
-// PublicURL is the address respondents open for a survey: the configured base
+// publicURL is the address respondents open for a survey: the configured base
 // URL, or the scheme and host the request came in on.
-func (p *Pages) PublicURL(r *http.Request, slug string) string {
-	base := strings.TrimRight(p.BaseURL, "/")
+func (srv *Server) publicURL(r *http.Request, slug string) string {
+	base := strings.TrimRight(srv.baseURL, "/")
 	if base == "" {
 		scheme := "http"
-		if web.IsHTTPS(r) {
+		if IsHTTPS(r) {
 			scheme = "https"
 		}
 		base = scheme + "://" + r.Host
@@ -39,28 +33,28 @@ func (p *Pages) PublicURL(r *http.Request, slug string) string {
 }
 
 type linkView struct {
-	Survey *Survey
+	Survey *survey.Survey
 	URL    string
 	SVG    string
 }
 
-func (p *Pages) showLink(w http.ResponseWriter, r *http.Request) error {
-	s, err := surveyFromPath(p.store, r)
+func (srv *Server) showLink(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return err
 	}
-	return p.web.Render(w, r, http.StatusOK, p.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: p.PublicURL(r, s.Slug)})
+	return srv.pages.Render(w, r, http.StatusOK, srv.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: srv.publicURL(r, s.Slug)})
 }
 
 // qrQuiet is the white margin around a QR code, in modules (the standard asks for 4).
 const qrQuiet = 4
 
-func (p *Pages) qrCode(r *http.Request) (*Survey, *qr.Code, error) {
-	s, err := surveyFromPath(p.store, r)
+func (srv *Server) qrCode(r *http.Request) (*survey.Survey, *qr.Code, error) {
+	s, err := srv.surveyFromPath(r)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := qr.Encode(p.PublicURL(r, s.Slug), qr.M)
+	c, err := qr.Encode(srv.publicURL(r, s.Slug), qr.M)
 	return s, c, err
 }
 
@@ -99,8 +93,8 @@ func QRSVG(c *qr.Code) string {
 	return b.String()
 }
 
-func (p *Pages) qrPNG(w http.ResponseWriter, r *http.Request) error {
-	s, c, err := p.qrCode(r)
+func (srv *Server) qrPNG(w http.ResponseWriter, r *http.Request) error {
+	s, c, err := srv.qrCode(r)
 	if err != nil {
 		return err
 	}
@@ -116,8 +110,8 @@ func (p *Pages) qrPNG(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
-func (p *Pages) qrSVG(w http.ResponseWriter, r *http.Request) error {
-	s, c, err := p.qrCode(r)
+func (srv *Server) qrSVG(w http.ResponseWriter, r *http.Request) error {
+	s, c, err := srv.qrCode(r)
 	if err != nil {
 		return err
 	}

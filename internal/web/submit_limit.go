@@ -1,20 +1,19 @@
-package survey
+package web
 
 import (
 	"net/http"
 	"strings"
 
 	"github.com/koe-project/koe/internal/ratelimit"
-	"github.com/koe-project/koe/internal/web"
 )
 
 // limited refuses a submission (form or JSON) with 429 and Retry-After when its
-// client address has used up its tokens for this survey (p.SubmitLimit; nil:
+// client address has used up its tokens for this survey (srv.submitLimit; nil:
 // no limit). The key is the address and the survey: a flood on one survey does
 // not stop the same office answering another.
-func (p *Pages) limited(next http.Handler) http.Handler {
+func (srv *Server) limited(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ok, wait := p.SubmitLimit.Allow(web.ClientAddr(r) + " " + r.PathValue("slug"))
+		ok, wait := srv.submitLimit.Allow(ClientAddr(r) + " " + r.PathValue("slug"))
 		if ok {
 			next.ServeHTTP(w, r)
 			return
@@ -24,6 +23,6 @@ func (p *Pages) limited(next http.Handler) http.Handler {
 			writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too many submissions from this address; retry after " + ratelimit.RetryAfter(wait) + " s"})
 			return
 		}
-		p.web.RenderError(w, r, http.StatusTooManyRequests, "送信が集中しています。入力内容はそのままで、少し待ってからもう一度送信してください。")
+		srv.pages.RenderError(w, r, http.StatusTooManyRequests, "送信が集中しています。入力内容はそのままで、少し待ってからもう一度送信してください。")
 	})
 }

@@ -1,0 +1,102 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/reports"
+	"github.com/koe-project/koe/survey"
+)
+
+// Drill-down: the answers behind a word, a category or a cross-tab cell, of
+// a survey or across a series.
+
+type drillView struct {
+	Assets   assetURLs
+	Back     string
+	Question string
+	reports.DrillList
+}
+
+func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.reportSurvey(r)
+	if err != nil {
+		return err
+	}
+	key := r.URL.Query().Get("question")
+	qm := questionModel(s, key)
+	if qm == nil || qm.Personal || !qm.Analyze || srv.texts == nil {
+		return Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
+	}
+	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: qm.ID}}}
+	for _, a := range s.Questions {
+		if a.Attribute && !a.Personal && (a.Type == survey.Single || a.Type == survey.Multi) {
+			sc.GroupBy = []int64{a.ID}
+			break
+		}
+	}
+	v, err := srv.drill(r.Context(), sc, filterOf(r), false)
+	if err != nil {
+		return err
+	}
+	v.Back = "/surveys/" + url.PathEscape(s.Slug)
+	v.Question = qm.Label
+	return srv.writeDrill(w, r, v, s.Title)
+}
+
+func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) error {
+	sv, err := seriesOf(r)
+	if err != nil {
+		return err
+	}
+	list := sv.Surveys
+	sc, key := reports.SeriesScope(list, r.URL.Query().Get("question"))
+	if len(sc.Questions) == 0 || srv.texts == nil {
+		return Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")
+	}
+	v, err := srv.drill(r.Context(), sc, filterOf(r), true)
+	if err != nil {
+		return err
+	}
+	v.Back = "/series/" + url.PathEscape(r.PathValue("key"))
+	for _, qm := range list[0].Questions {
+		if qm.Key == key {
+			v.Question = qm.Label
+		}
+	}
+	return srv.writeDrill(w, r, v, "回答の一覧")
+}
+
+func filterOf(r *http.Request) analysis.Filter {
+	q := r.URL.Query()
+	return analysis.Filter{Term: q.Get("term"), Code: q.Get("code"), Group: q.Get("group"), Event: q.Get("event")}
+}
+
+// drill lists the answers a filter selects, with the term in context.
+func (srv *Server) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
+	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
+	if err != nil {
+		return drillView{}, err
+	}
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
+}
+
+// writeDrill writes the full page, or only the list when the dashboard's
+// script asks for a fragment (?fragment=1).
+func (srv *Server) writeDrill(w http.ResponseWriter, r *http.Request, v drillView, title string) error {
+	if r.URL.Query().Get("fragment") != "1" {
+		return srv.renderDashboard(w, r, srv.drillPage, title, v)
+	}
+	var buf bytes.Buffer
+	if err := srv.drillPage.ExecuteTemplate(&buf, "drill", v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", dashboardCSP)
+	w.Header().Set("Cache-Control", "private, no-cache")
+	_, err := buf.WriteTo(w)
+	return err
+}

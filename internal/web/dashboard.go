@@ -1,0 +1,109 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/koe-project/koe/reports"
+	"github.com/koe-project/koe/survey"
+)
+
+// The live dashboard of one survey.
+
+type dashboardView struct {
+	Assets                 assetURLs
+	Slug, Title            string
+	SeriesKey, SeriesTitle string
+	EventTitle, Date, Rate string
+	Responses              int
+	Latest, Generated      string
+	Blocks                 template.HTML
+	Drillable              bool
+}
+
+// cachedBlocks are a survey's rendered question blocks, valid while nothing
+// they depend on has changed.
+type cachedBlocks struct {
+	stamp     string
+	blocks    template.HTML
+	drillable bool
+	built     time.Time
+}
+
+// blocksTTL bounds how long rendered blocks are reused even when the
+// responses did not change (a dictionary applied by another process).
+const blocksTTL = 5 * time.Minute
+
+func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, err := srv.reportSurvey(r)
+	if err != nil {
+		return err
+	}
+	n, latest, err := srv.surveys.ResponseStamp(ctx, s)
+	if err != nil {
+		return err
+	}
+	v := dashboardView{
+		Assets: dashboardAssets(srv.reportAssets), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: reports.FormatDate(s.EventDate),
+		Responses: n, Rate: reports.RateText(n, s.Attendees), Generated: reports.FormatGenerated(time.Now()),
+	}
+	if s.Series != nil {
+		v.SeriesKey, v.SeriesTitle = s.Series.Key, s.Series.Title
+	}
+	if n > 0 {
+		v.Latest = reports.FormatGenerated(latest)
+	}
+	version := ""
+	if srv.texts != nil {
+		version = srv.texts.Version()
+	}
+	stamp := fmt.Sprintf("%d|%d|%s|%s|%s", s.ID, n, latest.UTC().Format(time.RFC3339Nano), s.UpdatedAt.UTC().Format(time.RFC3339Nano), version)
+	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
+		v.Blocks, v.Drillable = c.blocks, c.drillable
+		return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
+	}
+	rep, err := reports.BuildReport(ctx, srv.surveys, srv.texts, s)
+	if err != nil {
+		return err
+	}
+	drill := func(q reports.Question) string {
+		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
+			return "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
+		}
+		return ""
+	}
+	if v.Blocks, v.Drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
+		return err
+	}
+	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now()})
+	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
+}
+
+func (srv *Server) cachedBlocks(slug, stamp string) (cachedBlocks, bool) {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	c, ok := srv.blocks[slug]
+	return c, ok && c.stamp == stamp && time.Since(c.built) < blocksTTL
+}
+
+func (srv *Server) keepBlocks(slug string, c cachedBlocks) {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	if len(srv.blocks) > 200 { // bounded: drop everything rather than grow
+		clear(srv.blocks)
+	}
+	srv.blocks[slug] = c
+}
+
+func questionModel(s *survey.Survey, key string) *survey.QuestionModel {
+	for _, qm := range s.Questions {
+		if qm.Key == key {
+			return qm
+		}
+	}
+	return nil
+}

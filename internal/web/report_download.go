@@ -1,0 +1,91 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/koe-project/koe/reports"
+	"github.com/koe-project/koe/survey"
+)
+
+// The self-contained report downloads of a survey and of a series.
+
+var errNoSurvey = Errorf(http.StatusNotFound, "このアンケートは見つかりません。")
+
+// reportSurvey loads the survey of a dashboard or report route.
+func (srv *Server) reportSurvey(r *http.Request) (*survey.Survey, error) {
+	s, err := srv.surveys.SurveyBySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, errNoSurvey
+	}
+	return s, err
+}
+
+// seriesOf returns the part of the route's series the signed-in member may
+// see, as requireAccess found it: series pages show nothing else.
+func seriesOf(r *http.Request) (survey.SeriesView, error) {
+	v, ok := seriesViewOf(r.Context())
+	if !ok {
+		return v, errors.New("web.seriesOf: series route without its access check")
+	}
+	return v, nil
+}
+
+// attachment writes a downloaded report.
+func attachment(w http.ResponseWriter, name string, body []byte) error {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape(name))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	_, err := w.Write(body)
+	return err
+}
+
+// fileName keeps a slug or key safe inside a quoted header value.
+func fileName(s, suffix string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x80 && (r == '-' || r == '_' || r == '.' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteRune('_')
+		}
+	}
+	return b.String() + suffix
+}
+
+func (srv *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.reportSurvey(r)
+	if err != nil {
+		return err
+	}
+	rep, err := reports.BuildReport(r.Context(), srv.surveys, srv.texts, s)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteReport(&buf, rep); err != nil {
+		return err
+	}
+	return attachment(w, fileName(s.Slug, "-report.html"), buf.Bytes())
+}
+
+func (srv *Server) downloadSeriesReport(w http.ResponseWriter, r *http.Request) error {
+	v, err := seriesOf(r)
+	if err != nil {
+		return err
+	}
+	se, err := reports.BuildSeriesOf(r.Context(), srv.surveys, srv.texts, v)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteSeries(&buf, se); err != nil {
+		return err
+	}
+	return attachment(w, fileName(se.Key, "-series-report.html"), buf.Bytes())
+}

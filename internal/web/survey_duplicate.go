@@ -1,0 +1,63 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/survey"
+)
+
+// Copying a survey: the next meeting of a series starts as a copy of the last.
+
+// duplicate copies a survey to a new slug as a draft: the next meeting of a
+// series starts as a copy of the last one (same series and questions, no date).
+func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
+	s, err := srv.surveyFromPath(r)
+	if err != nil {
+		return err
+	}
+	slug := strings.TrimSpace(r.PostFormValue("new_slug"))
+	msg := ""
+	switch {
+	case !survey.ValidSlug(slug):
+		msg = "新しい URL 名を半角の小文字・数字・-・_ で入力してください"
+	case srv.slugTaken(r.Context(), slug):
+		msg = "この URL 名は既に使われています。別の名前にしてください"
+	case !database.StorableText(r.PostFormValue("new_title")):
+		msg = "新しいタイトルに" + survey.UnstorableText
+	}
+	if msg != "" {
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v.NewSlug, v.DupError = slug, msg
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
+	}
+	d := *s.Definition()
+	d.Slug = slug
+	if t := strings.TrimSpace(r.PostFormValue("new_title")); t != "" {
+		d.Title = t
+	}
+	now := srv.now().UTC().Truncate(time.Second)
+	d.OpensAt, d.ClosesAt = nil, &now
+	if d.Event != nil {
+		e := *d.Event
+		e.Title, e.Date, e.Attendees = "", "", 0
+		d.Event = &e
+	}
+	if err := srv.createDefinition(r.Context(), &d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v.NewSlug, v.DupError = slug, "この URL 名は既に使われています。別の名前にしてください"
+		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editor, "編集: "+s.Title, v)
+	} else if refused := (*survey.SeriesError)(nil); errors.As(err, &refused) {
+		v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
+		v.NewSlug, v.DupError = slug, "複製できませんでした。"+refused.Error()
+		return srv.pages.Render(w, r, http.StatusForbidden, srv.editor, "編集: "+s.Title, v)
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/surveys/"+url.PathEscape(slug)+"/edit", http.StatusSeeOther)
+	return nil
+}
