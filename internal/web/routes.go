@@ -56,6 +56,7 @@ func (srv *Server) routes() []Route {
 		{Method: "GET", Pattern: "/static/", Level: Public, Handler: srv.pages.Static()},
 		{Method: "GET", Pattern: reportAssetsPrefix, Level: Public, Handler: srv.reportAssets},
 		{Method: "GET", Pattern: "/healthz", Level: Public, Handler: http.HandlerFunc(srv.healthz)},
+		{Method: "GET", Pattern: "/favicon.ico", Level: Public, Handler: http.HandlerFunc(srv.favicon)},
 		{Method: "GET", Pattern: "/{$}", Level: Public, Handler: http.HandlerFunc(home)},
 
 		// Respondents.

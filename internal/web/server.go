@@ -104,7 +104,13 @@ func (srv *Server) HandlerOf(table []Route) (http.Handler, error) {
 	// Refuse cross-origin form posts (CSRF) using the browser's Sec-Fetch-Site
 	// and Origin headers; non-browser clients such as curl send neither.
 	// Proxy headers are believed only with --trust-proxy (client address, HTTPS).
-	return TrustProxy(srv.trustProxy, LogRequests(srv.log, SecurityHeaders(http.NewCrossOriginProtection().Handler(mux)))), nil
+	// Text responses go out compressed (Compress): the chart library alone is
+	// a megabyte before gzip.
+	compressed, err := Compress(http.NewCrossOriginProtection().Handler(mux))
+	if err != nil {
+		return nil, err
+	}
+	return TrustProxy(srv.trustProxy, LogRequests(srv.log, SecurityHeaders(compressed))), nil
 }
 
 // handle adapts a handler that returns its failure to the one error renderer.
