@@ -3,6 +3,7 @@ package survey
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestEventLabelsAreUniquePerSurvey(t *testing.T) {
@@ -28,5 +29,27 @@ func TestEventLabelsAreUniquePerSurvey(t *testing.T) {
 				t.Errorf("EventLabels = %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// A survey closed before it ever opened, with no answers, is being prepared;
+// once it has opened or has answers, closing it ends it.
+func TestStateTellsDraftsFromClosedSurveys(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	earlier := now.Add(-time.Hour)
+	for _, c := range []struct {
+		name      string
+		s         Survey
+		responses int
+		want      State
+	}{
+		{"draft", Survey{ClosesAt: &earlier}, 0, Preparing},
+		{"closed without opening but answered (imported)", Survey{ClosesAt: &earlier}, 3, Closed},
+		{"published then closed", Survey{OpensAt: &earlier, ClosesAt: &earlier}, 0, Closed},
+		{"open", Survey{}, 0, Open},
+	} {
+		if got := c.s.StateAt(now, c.responses); got != c.want {
+			t.Errorf("%s: state %d, want %d", c.name, got, c.want)
+		}
 	}
 }

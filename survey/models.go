@@ -138,6 +138,10 @@ const (
 	NotYetOpen
 	Closed
 	Full
+	// Preparing is a survey closed before it ever opened: a draft made in
+	// the editor (closed until 公開する) that has no answers yet. Its link
+	// must not tell respondents it has ended.
+	Preparing
 )
 
 // StateAt reports the survey's state at now given its current response count.
@@ -146,6 +150,9 @@ func (s *Survey) StateAt(now time.Time, responses int) State {
 	case s.OpensAt != nil && now.Before(*s.OpensAt):
 		return NotYetOpen
 	case s.ClosesAt != nil && !now.Before(*s.ClosesAt):
+		if s.OpensAt == nil && responses == 0 {
+			return Preparing
+		}
 		return Closed
 	case s.MaxResponses > 0 && responses >= s.MaxResponses:
 		return Full

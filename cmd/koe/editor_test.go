@@ -102,11 +102,13 @@ func TestEditorBuildsPublishesAndRefusesOrphans(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/surveys/meeting-x/edit" {
 				t.Fatalf("create: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 			}
-			if resp, _ := get(t, formClient(), ts.URL+"/s/meeting-x"); resp.StatusCode != http.StatusConflict {
-				t.Errorf("a draft takes answers: %d", resp.StatusCode)
+			// Its link tells a respondent it is being prepared, never that it has ended.
+			if resp, body := get(t, formClient(), ts.URL+"/s/meeting-x"); resp.StatusCode != http.StatusConflict ||
+				!strings.Contains(body, "準備中") || strings.Contains(body, "終了") {
+				t.Errorf("a draft's link: %d\n%s", resp.StatusCode, body)
 			}
 			resp, body = get(t, c, base+"/edit")
-			if resp.StatusCode != http.StatusOK || !strings.Contains(body, "受付停止中") || !strings.Contains(body, `name="q0.key" value="comments"`) {
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, "下書き") || !strings.Contains(body, `name="q0.key" value="comments"`) {
 				t.Fatalf("editor page: %d", resp.StatusCode)
 			}
 
@@ -188,8 +190,8 @@ func TestEditorBuildsPublishesAndRefusesOrphans(t *testing.T) {
 				t.Fatalf("%d responses after preview and one answer, want 1", n)
 			}
 			postForm(t, c, base+"/state", url.Values{"op": {"close"}})
-			if resp, _ := get(t, formClient(), ts.URL+"/s/meeting-x"); resp.StatusCode != http.StatusConflict {
-				t.Errorf("closed form: %d", resp.StatusCode)
+			if resp, body := get(t, formClient(), ts.URL+"/s/meeting-x"); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "受付は") || strings.Contains(body, "準備中") {
+				t.Errorf("closed form: %d\n%s", resp.StatusCode, body)
 			}
 			postForm(t, c, base+"/state", url.Values{"op": {"reopen"}})
 			if resp, _ := get(t, formClient(), ts.URL+"/s/meeting-x"); resp.StatusCode != http.StatusOK {

@@ -52,6 +52,8 @@ func (srv *Server) editorViewOf(r *http.Request, s *survey.Survey, f *survey.Edi
 		v.State = "公開前（" + s.OpensAt.In(tokyo).Format("2006/01/02 15:04") + " から受付）"
 	case survey.Closed:
 		v.State = "受付停止中"
+	case survey.Preparing:
+		v.State = "下書き（公開前。回答用リンクを開いた人には「準備中」と表示されます）"
 	case survey.Full:
 		v.State = "定員に達したため受付終了"
 	}

@@ -60,7 +60,9 @@ func (srv *Server) loadOpenSurvey(w http.ResponseWriter, r *http.Request) (*surv
 // stateOf says whether survey s takes answers now.
 func (srv *Server) stateOf(r *http.Request, s *survey.Survey) (survey.State, error) {
 	n := 0
-	if s.MaxResponses > 0 {
+	// The count tells a full survey, and a draft (closed, never opened, no
+	// answers) from one that has ended.
+	if s.MaxResponses > 0 || (s.ClosesAt != nil && s.OpensAt == nil) {
 		var err error
 		if n, err = srv.surveys.ResponseCount(r.Context(), s); err != nil {
 			return 0, err

@@ -100,7 +100,7 @@ func (srv *Server) apiSubmit(w http.ResponseWriter, r *http.Request) {
 
 func stateText(s survey.State) string {
 	switch s {
-	case survey.NotYetOpen:
+	case survey.NotYetOpen, survey.Preparing:
 		return "survey is not open yet"
 	case survey.Closed:
 		return "survey is closed"

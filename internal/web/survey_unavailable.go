@@ -55,6 +55,9 @@ func (srv *Server) showUnavailable(w http.ResponseWriter, r *http.Request, s *su
 	case survey.Closed:
 		v.Heading = "このアンケートの受付は終了しました"
 		v.Message = "回答の受付は " + s.ClosesAt.In(tokyo).Format("2006年1月2日 15:04") + " に終了しました。ご協力ありがとうございました。"
+	case survey.Preparing:
+		v.Heading = "このアンケートは準備中です"
+		v.Message = "まだ回答を受け付けていません。受付が始まりましたら、このリンクからお答えいただけます。"
 	case survey.Full:
 		v.Heading = "定員に達したため受付を終了しました"
 		v.Message = "お申し込み・ご回答が予定の数に達しました。ご関心をお寄せいただき、ありがとうございました。"
