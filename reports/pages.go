@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/survey"
 )
@@ -22,7 +23,7 @@ import (
 // dashboard, the series dashboard and the drill-down lists of answers.
 type Pages struct {
 	surveys *survey.Store
-	texts   *analysis.Store
+	texts   *store.Store
 	web     *web.Pages
 	log     *slog.Logger
 	assets  *web.Static
@@ -34,7 +35,7 @@ type Pages struct {
 }
 
 // NewPages parses the dashboard templates. texts may be nil (no analysis).
-func NewPages(surveys *survey.Store, texts *analysis.Store, wp *web.Pages, log *slog.Logger) *Pages {
+func NewPages(surveys *survey.Store, texts *store.Store, wp *web.Pages, log *slog.Logger) *Pages {
 	parse := func(name string) *template.Template { return wp.Parse(templateFS, "templates/"+name) }
 	return &Pages{
 		surveys: surveys, texts: texts, web: wp, log: log, assets: NewStatic(),
@@ -333,7 +334,7 @@ func (p *Pages) showSurveyAnswers(w http.ResponseWriter, r *http.Request) error 
 	if qm == nil || qm.Personal || !qm.Analyze || p.texts == nil {
 		return web.Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
 	}
-	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: qm.ID}}}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}}
 	for _, a := range s.Questions {
 		if a.Attribute && !a.Personal && (a.Type == survey.Single || a.Type == survey.Multi) {
 			sc.GroupBy = []int64{a.ID}
@@ -379,7 +380,7 @@ func filterOf(r *http.Request) analysis.Filter {
 }
 
 // drill lists the answers a filter selects, with the term in context.
-func (p *Pages) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
+func (p *Pages) drill(ctx context.Context, sc store.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
 	docs, lines, err := p.texts.Matching(ctx, sc, f, 30)
 	if err != nil {
 		return drillView{}, err

@@ -1,26 +1,28 @@
-package analysis
+package main
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
-// SurveyScope is the analysed free text of one survey: the question with the
-// given key, or every analysed question when key is empty, grouped by the
-// survey's first attribute question (or the attribute named by groupKey).
-func SurveyScope(s *survey.Survey, key, groupKey string) (Scope, error) {
-	return SeriesScope([]*survey.Survey{s}, key, groupKey)
-}
+// The scope `koe analyze` summarises is made here from survey definitions:
+// internal/store, which answers the query, does not import survey (survey's
+// write path imports store). It moved from analysis, which no longer knows
+// surveys.
 
-// SeriesScope is the analysed free text of the surveys of a series, each
-// survey's answers labelled with its event (EventLabels), so statistics can
-// compare events and find the issues that recur.
-func SeriesScope(surveys []*survey.Survey, key, groupKey string) (Scope, error) {
-	var sc Scope
-	labels := EventLabels(surveys)
+// seriesScope is the analysed free text of the surveys of a series (or of
+// one survey): the question with the given key, or every analysed question
+// when key is empty, each survey's answers labelled with its event
+// (eventLabels), so statistics can compare events and find the issues that
+// recur; grouped by each survey's first attribute question (or the attribute
+// named by groupKey).
+func seriesScope(surveys []*survey.Survey, key, groupKey string) (store.Scope, error) {
+	var sc store.Scope
+	labels := eventLabels(surveys)
 	var analysed []string
 	for i, s := range surveys {
 		for _, q := range s.Questions {
@@ -31,7 +33,7 @@ func SeriesScope(surveys []*survey.Survey, key, groupKey string) (Scope, error) 
 				analysed = append(analysed, q.Key)
 			}
 			if key == "" || q.Key == key {
-				sc.Questions = append(sc.Questions, ScopeQuestion{ID: q.ID, Event: labels[i]})
+				sc.Questions = append(sc.Questions, store.ScopeQuestion{ID: q.ID, Event: labels[i]})
 			}
 		}
 		for _, q := range s.Questions {
@@ -54,9 +56,9 @@ func SeriesScope(surveys []*survey.Survey, key, groupKey string) (Scope, error) 
 	return sc, nil
 }
 
-// EventLabels names each survey's event for statistics and charts: its event
+// eventLabels names each survey's event for statistics and charts: its event
 // date and title, or its slug, made unique.
-func EventLabels(surveys []*survey.Survey) []string {
+func eventLabels(surveys []*survey.Survey) []string {
 	out := make([]string, len(surveys))
 	seen := map[string]bool{}
 	for i, s := range surveys {
