@@ -429,3 +429,21 @@ func TestReanalysisBesideDeletionsKeepsTotalsExact(t *testing.T) {
 		})
 	}
 }
+
+// An import's analysed answers are tokenized a chunk at a time and their
+// term lists written while the rest is still tokenized (more than one chunk
+// here, the last one partial): every answer keeps its list, and the totals,
+// written once at the end, agree with the lists.
+func TestManyAnswersInOneTransactionKeepEveryTermList(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")
+	n := 2*analysis.PendingChunk + 500
+	answers := make([]string, n)
+	for i := range answers {
+		answers[i] = lines[i%len(lines)]
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		texts := newStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "many", 1, answers)
+		totalsAgreeWithAnswers(t, texts, s, n)
+	})
+}
