@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,7 +30,7 @@ func seriesScope(surveys []*survey.Survey, key, groupKey string) (store.Scope, e
 			if !q.Analyze || q.Personal {
 				continue
 			}
-			if !contains(analysed, q.Key) {
+			if !slices.Contains(analysed, q.Key) {
 				analysed = append(analysed, q.Key)
 			}
 			if key == "" || q.Key == key {
@@ -73,13 +74,4 @@ func eventLabels(surveys []*survey.Survey) []string {
 		out[i] = label
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
