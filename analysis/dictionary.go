@@ -5,9 +5,12 @@
 // *code syntax, judged per sentence) with cross-tabs, recurring issues
 // across the events of a series, answers that say nothing, and copies.
 //
-// The package is pure: no HTTP, no SQL, no database. Callers compute terms
-// once per answer (Analyzer.Terms, stored beside the answer together with
-// Dictionary.Version) and aggregate over stored terms with the free functions.
+// The package is pure: no HTTP, no SQL, no database, no survey. Callers
+// compute terms once per answer (Analyzer.Terms, or a Tokenizer in the
+// background for a submission or an import), internal/store stores them
+// beside the answer, in its transaction, together with Dictionary.Version,
+// and statistics are computed over stored terms with the free functions
+// (Summarize, Matching, Frequencies, ...).
 package analysis
 
 import (

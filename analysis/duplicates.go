@@ -235,8 +235,7 @@ func FindDuplicates(texts []string, opt DuplicateOptions) Duplicates {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

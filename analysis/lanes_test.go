@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/koe-project/koe/survey"
 )
 
 // Tokenizing is bounded per process, and an ordinary submission is not
@@ -15,30 +13,30 @@ import (
 // small analysis finishes, a large one waits for a slot, and one whose client
 // has gone stops without tokenizing.
 func TestTokenizingLanes(t *testing.T) {
-	s := NewStore(nil, testAnalyzer(t))
-	for range cap(s.lanes.large) {
-		s.lanes.large <- struct{}{} // the large lane is busy
+	tok := NewTokenizer(testAnalyzer(t))
+	for range cap(tok.lanes.large) {
+		tok.lanes.large <- struct{}{} // the large lane is busy
 	}
-	small := []survey.TextAnswer{{Text: "行政担当者が異動しても連携を維持することが課題です。"}}
-	large := []survey.TextAnswer{{Text: strings.Repeat("地域の支え合いについて話し合いました。", 300)}}
+	small := []string{"行政担当者が異動しても連携を維持することが課題です。"}
+	large := []string{strings.Repeat("地域の支え合いについて話し合いました。", 300)}
 
 	ctx := context.Background()
-	if err := s.AnalyzeAnswers(ctx, small).Wait(ctx); err != nil {
+	if err := tok.Start(ctx, small).Wait(ctx); err != nil {
 		t.Fatalf("small analysis with the large lane busy: %v", err)
 	}
-	pending := s.AnalyzeAnswers(ctx, large)
+	pending := tok.Start(ctx, large)
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	if err := pending.Wait(short); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("large analysis with the large lane busy: %v, want it to wait", err)
 	}
 	gone, leave := context.WithCancel(ctx)
-	abandoned := s.AnalyzeAnswers(gone, large)
+	abandoned := tok.Start(gone, large)
 	leave()
 	if err := abandoned.Wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Errorf("analysis whose client left: %v, want context.Canceled", err)
 	}
-	<-s.lanes.large // a slot frees
+	<-tok.lanes.large // a slot frees
 	if err := pending.Wait(ctx); err != nil {
 		t.Fatalf("large analysis once a slot is free: %v", err)
 	}

@@ -20,8 +20,8 @@ import (
 
 var kindLetters = map[string]byte{KindWord: 'w', KindCompound: 'c', KindPhrase: 'p', KindPart: 'i'}
 
-// encodeTerms is the stored form of an answer's terms.
-func encodeTerms(terms []Term) string {
+// EncodeTerms is the stored form of an answer's terms.
+func EncodeTerms(terms []Term) string {
 	var b strings.Builder
 	for i, t := range terms {
 		if i > 0 {
@@ -43,9 +43,9 @@ func encodeTerms(terms []Term) string {
 	return b.String()
 }
 
-// decodeTerms appends to dst the stored terms for which keep (nil: all)
+// DecodeTerms appends to dst the stored terms for which keep (nil: all)
 // returns true. The terms' texts share the memory of s.
-func decodeTerms(dst []Term, s string, keep func(string) bool) ([]Term, error) {
+func DecodeTerms(dst []Term, s string, keep func(string) bool) ([]Term, error) {
 	for s != "" {
 		line := s
 		if i := strings.IndexByte(s, '\n'); i >= 0 {

@@ -11,7 +11,7 @@ func TestTermListsRoundTrip(t *testing.T) {
 	n := 0
 	for _, line := range corpusLines(t, "chabsa-sentences.txt")[:300] {
 		terms := a.Terms(line)
-		got, err := decodeTerms(nil, encodeTerms(terms), nil)
+		got, err := DecodeTerms(nil, EncodeTerms(terms), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,11 +27,11 @@ func TestTermListsRoundTrip(t *testing.T) {
 		t.Fatal("no terms in the corpus lines")
 	}
 	keep := func(s string) bool { return s == "連携" }
-	got, _ := decodeTerms(nil, "2 w 連携\n1 c 人事異動\n3 w 担い手", keep)
+	got, _ := DecodeTerms(nil, "2 w 連携\n1 c 人事異動\n3 w 担い手", keep)
 	if len(got) != 1 || got[0] != (Term{Text: "連携", Kind: KindWord, Count: 2}) {
 		t.Errorf("kept %+v", got)
 	}
-	if _, err := decodeTerms(nil, "two w 連携", nil); err == nil {
+	if _, err := DecodeTerms(nil, "two w 連携", nil); err == nil {
 		t.Error("a malformed list decoded")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -23,7 +24,7 @@ const maxSeriesIssues = 20
 // aggregates for every non-personal question, the stored analysis for free
 // text. texts may be nil (free text is then listed, not analysed). Personal
 // questions never reach the report.
-func BuildReport(ctx context.Context, surveys *survey.Store, texts *analysis.Store, s *survey.Survey) (Report, error) {
+func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey) (Report, error) {
 	responses, err := surveys.ResponseCount(ctx, s)
 	if err != nil {
 		return Report{}, err
@@ -304,7 +305,7 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 
 // buildTextSummary lists a free text question's answers and, when it is
 // analysed, adds its stored analysis grouped by the first attribute.
-func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *analysis.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int) (*Text, *CrossTab, error) {
+func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int) (*Text, *CrossTab, error) {
 	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
 	if err != nil {
 		return nil, nil, err
@@ -313,7 +314,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *analysi
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
-	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: s.QuestionID(q.Key)}}}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 	}
@@ -370,7 +371,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *analysi
 // responses, response rate, satisfaction (the scale question keyed
 // satisfaction, else the first scale) and NPS (the first nps question), and
 // the issues that recur in the analysed question the events share.
-func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Store, key string) (Series, error) {
+func BuildSeries(ctx context.Context, surveys *survey.Store, texts *store.Store, key string) (Series, error) {
 	se, list, err := surveys.SurveysInSeries(ctx, key)
 	if err != nil {
 		return Series{}, err
@@ -380,7 +381,7 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *analysis.Sto
 
 // BuildSeriesOf is BuildSeries over the surveys of a series one reader may
 // see (survey.SeriesViewOf): the others are left out of every figure.
-func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.Store, v survey.SeriesView) (Series, error) {
+func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *store.Store, v survey.SeriesView) (Series, error) {
 	se, list := v.Series, v.Surveys
 	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
 	labels := survey.EventLabels(list)
@@ -451,7 +452,7 @@ func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *analysis.S
 // SeriesScope is the scope of the analysed question the surveys of a series
 // share (key, or the first analysed, non-personal key found in two or more
 // surveys), each survey's answers labelled with its event.
-func SeriesScope(list []*survey.Survey, key string) (analysis.Scope, string) {
+func SeriesScope(list []*survey.Survey, key string) (store.Scope, string) {
 	if key == "" {
 		seen := map[string]int{}
 		var order []string
@@ -472,7 +473,7 @@ func SeriesScope(list []*survey.Survey, key string) (analysis.Scope, string) {
 			}
 		}
 	}
-	var sc analysis.Scope
+	var sc store.Scope
 	if key == "" {
 		return sc, ""
 	}
@@ -480,7 +481,7 @@ func SeriesScope(list []*survey.Survey, key string) (analysis.Scope, string) {
 	for i, s := range list {
 		for _, qm := range s.Questions {
 			if qm.Key == key && qm.Analyze && !qm.Personal {
-				sc.Questions = append(sc.Questions, analysis.ScopeQuestion{ID: qm.ID, Event: labels[i]})
+				sc.Questions = append(sc.Questions, store.ScopeQuestion{ID: qm.ID, Event: labels[i]})
 			}
 		}
 	}

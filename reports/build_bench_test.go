@@ -14,6 +14,7 @@ import (
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -120,8 +121,8 @@ func BenchmarkBuildReport(b *testing.B) {
 			}
 			ctx := context.Background()
 			db := dbtest.Open(b, database.SQLite)
-			texts := analysis.NewStore(db, a)
-			st := survey.NewStore(db, texts)
+			texts := store.New(db, analysis.NewTokenizer(a))
+			st := survey.NewStore(db, texts.Tokenizer())
 			src := demo.File("meeting-feedback.yaml")
 			d, err := survey.ParseDefinition("meeting-feedback.yaml", src)
 			if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -27,14 +28,14 @@ var (
 )
 
 // demoStores loads the demo data into db with text analysis.
-func demoStores(t testing.TB, db *bun.DB) (*survey.Store, *analysis.Store) {
+func demoStores(t testing.TB, db *bun.DB) (*survey.Store, *store.Store) {
 	t.Helper()
 	analyzerOnce.Do(func() { analyzer, analyzerErr = analysis.New(analysis.DefaultDictionary()) })
 	if analyzerErr != nil {
 		t.Fatal(analyzerErr)
 	}
-	texts := analysis.NewStore(db, analyzer)
-	st := survey.NewStore(db, texts)
+	texts := store.New(db, analysis.NewTokenizer(analyzer))
+	st := survey.NewStore(db, texts.Tokenizer())
 	if _, err := demo.Load(context.Background(), st, auth.NewStore(db)); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestBuildReportFromDemo(t *testing.T) {
 }
 
 // buildAndWrite builds a stored survey's report and renders it.
-func buildAndWrite(t *testing.T, st *survey.Store, texts *analysis.Store, slug string) (*survey.Survey, Report, string) {
+func buildAndWrite(t *testing.T, st *survey.Store, texts *store.Store, slug string) (*survey.Survey, Report, string) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := st.SurveyBySlug(ctx, slug)

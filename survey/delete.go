@@ -9,6 +9,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // ErrNoResponse is returned when a survey has no response with the given id.
@@ -30,7 +31,7 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 		}
 		// The answers' rows are locked first, in id order, then their terms'
 		// totals: reanalysis takes its locks in the same order (see
-		// analysis.lockAnswers), so the two never deadlock on PostgreSQL, and
+		// store.lockAnswers), so the two never deadlock on PostgreSQL, and
 		// a reanalysis that stored terms for these answers has committed
 		// before they are read below. SQLite's transaction holds the write lock.
 		var rows []Answer
@@ -48,16 +49,9 @@ func (st *Store) DeleteResponse(ctx context.Context, s *Survey, id string) error
 			}
 			answers = append(answers, a.ID)
 		}
-		if st.analyzer != nil {
-			// The analysis removes the terms and their share of its per-question totals.
-			if err := st.analyzer.ForgetAnswers(ctx, tx, questions, answers); err != nil {
-				return err
-			}
-		} else if len(answers) > 0 {
-			if _, err := tx.NewDelete().TableExpr("answer_term_lists").
-				Where("question_id IN (?) AND answer_id IN (?)", bun.In(questions), bun.In(answers)).Exec(ctx); err != nil {
-				return err
-			}
+		// The terms analysis made of the answers, and their share of the totals.
+		if err := store.ForgetTerms(ctx, tx, questions, answers); err != nil {
+			return err
 		}
 		if _, err := tx.NewDelete().Model((*Answer)(nil)).Where("response_id = ?", id).Exec(ctx); err != nil {
 			return err

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/store"
 )
 
 // maxGroup bounds the submissions that share one transaction.
@@ -41,9 +43,8 @@ const smallWrite = 4 << 10
 // A goroutine writes while there is something to write and exits when the
 // queue is empty, so an idle Store holds none.
 type groupCommit struct {
-	db           *bun.DB
-	lockWrites   func() func()    // SQLite's in-process writer queue (see lockWrites)
-	newTermBatch func() TermBatch // what a transaction's writes leave to its end (nil: no analyzer)
+	db         *bun.DB
+	lockWrites func() func() // SQLite's in-process writer queue (see lockWrites)
 
 	mu       sync.Mutex
 	queue    []*groupWrite // in arrival order
@@ -55,7 +56,7 @@ type groupCommit struct {
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
 	ctx    context.Context
-	run    func(ctx context.Context, tx bun.Tx, batch TermBatch) error
+	run    func(ctx context.Context, tx bun.Tx, terms *store.TermWriter) error
 	done   chan error
 	text   int       // bytes of answer text it writes
 	queued time.Time // when it joined the queue
@@ -63,8 +64,10 @@ type groupWrite struct {
 
 // do runs fn, which writes text bytes of answers, in a transaction shared
 // with other writes and returns once that transaction has committed (or fn
-// failed).
-func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, batch TermBatch) error) error {
+// failed). fn leaves the terms of its analysed answers to terms, the
+// transaction's TermWriter, which writes them all before the commit: one
+// statement for the term lists, each total row once, in key order.
+func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, terms *store.TermWriter) error) error {
 	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1), text: text, queued: time.Now()}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
@@ -212,14 +215,14 @@ func (g *groupCommit) shared(writes []*groupWrite) (failed int, failure, err err
 	defer g.lockWrites()()
 	// The shared transaction outlives any one client's request.
 	err = g.db.RunInTx(context.WithoutCancel(writes[0].ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		batch := g.newTermBatch()
+		terms := new(store.TermWriter)
 		for i, w := range writes {
-			if err := w.run(ctx, tx, batch); err != nil {
+			if err := w.run(ctx, tx, terms); err != nil {
 				failed, failure = i, err
 				return errRollback
 			}
 		}
-		return writeTermBatch(ctx, tx, batch)
+		return terms.Flush(ctx, tx)
 	})
 	if failed >= 0 {
 		return failed, failure, nil
@@ -234,17 +237,10 @@ var errRollback = errors.New("a write of the group failed")
 func (g *groupCommit) alone(w *groupWrite) error {
 	defer g.lockWrites()()
 	return g.db.RunInTx(context.WithoutCancel(w.ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		batch := g.newTermBatch()
-		if err := w.run(ctx, tx, batch); err != nil {
+		terms := new(store.TermWriter)
+		if err := w.run(ctx, tx, terms); err != nil {
 			return err
 		}
-		return writeTermBatch(ctx, tx, batch)
+		return terms.Flush(ctx, tx)
 	})
-}
-
-func writeTermBatch(ctx context.Context, tx bun.Tx, batch TermBatch) error {
-	if batch == nil {
-		return nil
-	}
-	return batch.Write(ctx, tx)
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/store"
 )
 
 // ImportOptions says how to read a file of answers collected elsewhere.
@@ -220,7 +222,7 @@ type importer struct {
 	stopped  bool                  // reading stopped before the end of the file
 	seen     map[[16]byte]struct{} // the keys of the rows read, to find a row repeated in the file
 	batch    []importRow
-	terms    TermBatch // for the whole transaction
+	terms    *store.TermWriter // for the whole transaction
 }
 
 // importRow is a row read and checked, waiting for its batch.
@@ -238,7 +240,7 @@ type importRow struct {
 func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 	imp.seen = map[[16]byte]struct{}{}
 	if tx != nil {
-		imp.terms = imp.st.newTermBatch()
+		imp.terms = new(store.TermWriter)
 	}
 	for {
 		row, err := imp.t.rows.next()
@@ -275,10 +277,10 @@ func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 	if !imp.problems.empty() {
 		return imp.problems.err()
 	}
-	if tx == nil || imp.terms == nil {
+	if tx == nil {
 		return nil
 	}
-	return imp.terms.Write(ctx, *tx)
+	return imp.terms.Flush(ctx, *tx)
 }
 
 // read checks one row and adds it to the batch, or notes its problems.
@@ -403,7 +405,7 @@ func (imp *importer) stored(ctx context.Context, db bun.IDB, column string, valu
 	}
 	var found []string
 	err := db.NewSelect().Model((*Response)(nil)).Column(column).
-		Where("survey_id = ? AND ? IN (?)", imp.s.ID, bun.Ident(column), bun.In(values)).Scan(ctx, &found)
+		Where("survey_id = ? AND ? IN (?)", imp.s.ID, bun.Ident(column), bun.List(values)).Scan(ctx, &found)
 	out := make(map[string]bool, len(found))
 	for _, v := range found {
 		out[v] = true

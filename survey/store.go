@@ -8,83 +8,30 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/analysis"
 )
 
 // ErrNotFound is returned when no survey has the requested slug.
 var ErrNotFound = errors.New("survey not found")
 
-// TextAnswer is a free-text answer to a question marked analyze, handed to the
-// TextAnalyzer before the transaction that stores it.
-type TextAnswer struct {
-	QuestionID int64
-	ResponseID string
-	SurveyID   int64
-	Text       string
-}
-
-// TextAnalyzer turns free-text answers into stored terms. Their terms are
-// stored inside the response's transaction, so an answer is never stored
-// without its terms.
-type TextAnalyzer interface {
-	// AnalyzeAnswers starts tokenizing answers in the background with the
-	// dictionary in use now (it touches no database) and returns them as an
-	// Analysis. Tokenizing stops early when ctx ends (the client has gone).
-	AnalyzeAnswers(ctx context.Context, answers []TextAnswer) Analysis
-	// NewTermBatch returns an empty TermBatch for one transaction.
-	NewTermBatch() TermBatch
-	// ForgetAnswers removes the stored terms of answers about to be deleted
-	// (of the given questions), and their share of any totals, inside tx.
-	ForgetAnswers(ctx context.Context, tx bun.Tx, questions, answers []int64) error
-}
-
-// Analysis is answers being tokenized.
-type Analysis interface {
-	// Version names the dictionary the terms are made with; it is stored on
-	// each analysed answer.
-	Version() string
-	// Wait returns once every answer is tokenized, or with the error of
-	// ctx, or of the ctx given to AnalyzeAnswers, that ended it first.
-	Wait(ctx context.Context) error
-	// Store stores the terms inside the answers' transaction, ids[i] being
-	// the stored id of the i-th answer: it writes them, or leaves them to
-	// batch. It waits for answers not tokenized yet, so an import writes its
-	// rows while the last ones are still being tokenized.
-	Store(ctx context.Context, tx bun.Tx, ids []int64, batch TermBatch) error
-}
-
-// TermBatch gathers the terms the analysed answers of one transaction leave
-// to its end; Write stores them all at once before commit. The submissions
-// that share a transaction (group commit) share one batch: their term lists
-// go in one statement, and each per-question total row is written once, rows
-// locked in one order, so transactions of several koe processes never
-// deadlock on them.
-type TermBatch interface {
-	Write(ctx context.Context, tx bun.Tx) error
-}
-
 // Store reads and writes surveys and their responses.
 type Store struct {
-	db       *bun.DB
-	analyzer TextAnalyzer
-	now      func() time.Time
-	cache    questionCache
-	writeMu  sync.Mutex // see lockWrites
-	commits  *groupCommit
+	db        *bun.DB
+	tokenizer *analysis.Tokenizer // of analysed answers (nil: no text analysis)
+	now       func() time.Time
+	cache     questionCache
+	writeMu   sync.Mutex // see lockWrites
+	commits   *groupCommit
 }
 
-// NewStore returns a Store. analyzer may be nil (no text analysis).
-func NewStore(db *bun.DB, analyzer TextAnalyzer) *Store {
-	st := &Store{db: db, analyzer: analyzer, now: time.Now}
-	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites, newTermBatch: st.newTermBatch}
+// NewStore returns a Store. tokenizer may be nil (no text analysis): the
+// free-text answers of questions marked analyze are then stored without
+// terms.
+func NewStore(db *bun.DB, tokenizer *analysis.Tokenizer) *Store {
+	st := &Store{db: db, tokenizer: tokenizer, now: time.Now}
+	st.commits = &groupCommit{db: db, lockWrites: st.lockWrites}
 	return st
-}
-
-// newTermBatch returns an empty TermBatch, or nil without an analyzer.
-func (st *Store) newTermBatch() TermBatch {
-	if st.analyzer == nil {
-		return nil
-	}
-	return st.analyzer.NewTermBatch()
 }
 
 // DB returns the underlying database, for packages that aggregate stored answers.

@@ -10,7 +10,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // ErrFull is returned when a survey reached max_responses.
@@ -54,16 +56,16 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 	r := st.newResponse(s, sub)
 	newID := r.ID
 	rows := answerRows(s, r.ID, answers)
-	storeTerms, analysis := st.startAnalysis(ctx, s, rows)
+	analysed := st.startAnalysis(ctx, s, rows)
 	// Tokenizing ends before the submission joins the commit queue: the
 	// shared transaction only writes, so a slow analysis (the longest
 	// answers, many at once) holds up no one else's answers.
-	if analysis != nil {
-		if err := analysis.Wait(ctx); err != nil {
+	if analysed != nil {
+		if err := analysed.pending.Wait(ctx); err != nil {
 			return "", false, err
 		}
 	}
-	err = st.commits.do(ctx, textSize(answers), func(ctx context.Context, tx bun.Tx, terms TermBatch) error {
+	err = st.commits.do(ctx, textSize(answers), func(ctx context.Context, tx bun.Tx, terms *store.TermWriter) error {
 		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
@@ -97,7 +99,7 @@ func (st *Store) Submit(ctx context.Context, s *Survey, answers Answers, sub Sub
 				return err
 			}
 		}
-		return st.insertAnswers(ctx, tx, rows, storeTerms, terms)
+		return st.insertAnswers(ctx, tx, rows, analysed, terms)
 	})
 	return r.ID, replay, err
 }
@@ -140,45 +142,46 @@ func (st *Store) newResponse(s *Survey, sub Submission) *Response {
 	return r
 }
 
-// startAnalysis marks the analysed answers among rows with the dictionary
-// version and starts tokenizing them in the background. It returns what
-// stores their terms once the rows have ids, and the Analysis to wait for,
-// or nils if none is analysed.
-func (st *Store) startAnalysis(ctx context.Context, s *Survey, rows []Answer) (func(context.Context, bun.Tx, []Answer, TermBatch) error, Analysis) {
-	if st.analyzer == nil {
-		return nil, nil
+// analysedRows are the analysed answers among a submission's rows, being
+// tokenized: the text of rows[index[i]] is the i-th text of pending.
+type analysedRows struct {
+	index   []int
+	pending *analysis.Pending
+}
+
+// startAnalysis starts tokenizing the analysed answers among rows (to
+// questions marked analyze, not personal) in the background, and marks them
+// with the version of the dictionary that makes their terms. It returns nil
+// when none is analysed, or without a tokenizer.
+func (st *Store) startAnalysis(ctx context.Context, s *Survey, rows []Answer) *analysedRows {
+	if st.tokenizer == nil {
+		return nil
 	}
-	var analysed []int
-	var texts []TextAnswer
+	var index []int
+	var texts []string
 	for i := range rows {
 		a := &rows[i]
 		if q := s.questionModel(a.QuestionID); q != nil && q.Analyze && !q.Personal {
-			analysed = append(analysed, i)
-			texts = append(texts, TextAnswer{QuestionID: a.QuestionID, ResponseID: a.ResponseID, SurveyID: s.ID, Text: a.Value})
+			index = append(index, i)
+			texts = append(texts, a.Value)
 		}
 	}
 	if len(texts) == 0 {
-		return nil, nil
+		return nil
 	}
-	analysis := st.analyzer.AnalyzeAnswers(ctx, texts)
-	for _, i := range analysed {
-		rows[i].DictVersion = analysis.Version()
+	pending := st.tokenizer.Start(ctx, texts)
+	for _, i := range index {
+		rows[i].DictVersion = pending.Version()
 	}
-	store := func(ctx context.Context, tx bun.Tx, rows []Answer, terms TermBatch) error {
-		ids := make([]int64, len(analysed))
-		for k, i := range analysed {
-			ids[k] = rows[i].ID
-		}
-		return analysis.Store(ctx, tx, ids, terms)
-	}
-	return store, analysis
+	return &analysedRows{index: index, pending: pending}
 }
 
-// insertAnswers writes answer rows, then the terms of the analysed ones
-// (storeTerms, from startAnalysis, may be nil). Tokenizing needs only the
-// texts, so it has been running since startAnalysis: for an import, while the
-// rows are written, both cores stay busy.
-func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, storeTerms func(context.Context, bun.Tx, []Answer, TermBatch) error, terms TermBatch) error {
+// insertAnswers writes answer rows, then hands the terms of the analysed
+// ones (analysed, from startAnalysis, may be nil) to terms, a chunk at a
+// time as they are tokenized. Tokenizing needs only the texts, so it has
+// been running since startAnalysis: for an import, while the rows are
+// written, both cores stay busy.
+func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, analysed *analysedRows, terms *store.TermWriter) error {
 	ids, err := database.InsertWithIDs(ctx, tx, database.Rows{
 		Table:   "answers",
 		Columns: []string{"response_id", "question_id", "item", "value", "number", "other", "free_text", "position", "dict_version"},
@@ -195,10 +198,24 @@ func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []Answer, st
 	for i := range rows {
 		rows[i].ID = ids[i]
 	}
-	if storeTerms == nil {
+	if analysed == nil {
 		return nil
 	}
-	return storeTerms(ctx, tx, rows, terms)
+	for c := range analysed.pending.Chunks() {
+		first, chunk, err := analysed.pending.Chunk(c)
+		if err != nil {
+			return err
+		}
+		answers := make([]store.AnswerTerms, len(chunk))
+		for k, t := range chunk {
+			a := &rows[analysed.index[first+k]]
+			answers[k] = store.AnswerTerms{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: t}
+		}
+		if err := terms.Add(ctx, tx, answers); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Pending is one response waiting to be stored by SubmitAll.
@@ -238,11 +255,11 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 			fresh = append(fresh, p)
 		}
 		stored = len(fresh)
-		terms := st.newTermBatch()
-		if err := st.insertResponses(ctx, tx, s, fresh, terms); err != nil || terms == nil {
+		terms := new(store.TermWriter)
+		if err := st.insertResponses(ctx, tx, s, fresh, terms); err != nil {
 			return err
 		}
-		return terms.Write(ctx, tx)
+		return terms.Flush(ctx, tx)
 	})
 	if err != nil {
 		return 0, 0, err
@@ -251,8 +268,8 @@ func (st *Store) SubmitAll(ctx context.Context, s *Survey, batch []Pending) (sto
 }
 
 // insertResponses writes new responses with their answers, and leaves the
-// terms of their analysed answers to terms (nil: no analyzer), in tx.
-func (st *Store) insertResponses(ctx context.Context, tx bun.Tx, s *Survey, batch []Pending, terms TermBatch) error {
+// terms of their analysed answers to terms, in tx.
+func (st *Store) insertResponses(ctx context.Context, tx bun.Tx, s *Survey, batch []Pending, terms *store.TermWriter) error {
 	responses := make([]Response, len(batch))
 	var rows []Answer
 	for i, p := range batch {
@@ -271,8 +288,8 @@ func (st *Store) insertResponses(ctx context.Context, tx bun.Tx, s *Survey, batc
 	if err != nil {
 		return err
 	}
-	storeTerms, _ := st.startAnalysis(ctx, s, rows)
-	return st.insertAnswers(ctx, tx, rows, storeTerms, terms)
+	analysed := st.startAnalysis(ctx, s, rows)
+	return st.insertAnswers(ctx, tx, rows, analysed, terms)
 }
 
 func responseByKey(ctx context.Context, tx bun.Tx, surveyID int64, key string) (string, bool, error) {

@@ -80,7 +80,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 		}
 		list = ss
 	}
-	scope, err := analysis.SeriesScope(list, *question, *by)
+	scope, err := seriesScope(list, *question, *by)
 	if err != nil {
 		return fmt.Errorf("analyze: %w", err)
 	}
@@ -119,7 +119,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		res.Responses += n
-		stale, err := texts.Stale(ctx, s.ID)
+		stale, err := texts.StaleAnswers(ctx, s.ID)
 		if err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := demo.Load(ctx, survey.NewStore(db, texts), auth.NewStore(db)); err != nil {
+			if _, err := demo.Load(ctx, survey.NewStore(db, texts.Tokenizer()), auth.NewStore(db)); err != nil {
 				t.Fatal(err)
 			}
 			db.Close()

@@ -68,7 +68,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		st = survey.NewStore(db, texts)
+		st = survey.NewStore(db, texts.Tokenizer())
 	}
 	s, err := surveyForCommand(ctx, st, "import", *slug)
 	if err != nil {

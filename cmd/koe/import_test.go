@@ -274,7 +274,7 @@ func BenchmarkImportGoogleCSV(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			st := survey.NewStore(db, nil)
 			if bc.analysis {
-				st = survey.NewStore(db, texts)
+				st = survey.NewStore(db, texts.Tokenizer())
 			}
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()

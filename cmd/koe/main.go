@@ -18,6 +18,7 @@ import (
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/migrations"
 	"github.com/koe-project/koe/survey"
 )
@@ -129,8 +130,8 @@ func openDB(ctx context.Context, url string) (*bun.DB, error) {
 
 // openAnalysis loads the tokenizer with the dictionary in use (about a second
 // and 140 MB, once per process) and returns the store of analysed terms.
-func openAnalysis(ctx context.Context, db *bun.DB) (*analysis.Store, error) {
-	dict, _, err := analysis.ActiveDictionary(ctx, db)
+func openAnalysis(ctx context.Context, db *bun.DB) (*store.Store, error) {
+	dict, _, err := store.ActiveDictionary(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("loading the dictionary: %w", err)
 	}
@@ -138,7 +139,7 @@ func openAnalysis(ctx context.Context, db *bun.DB) (*analysis.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return analysis.NewStore(db, a), nil
+	return store.New(db, analysis.NewTokenizer(a)), nil
 }
 
 // surveyForCommand finds the survey a command names, with a one-line reason

@@ -12,7 +12,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/demo"
@@ -74,7 +73,7 @@ func TestAnswerQueriesUseIndexes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc, err := analysis.SurveyScope(s, "comments", "role")
+		sc, err := seriesScope([]*survey.Survey{s}, "comments", "role")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/progress"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -67,7 +67,7 @@ func dictionaryCmd(ctx context.Context, e *env, args []string) error {
 	}
 	defer db.Close()
 	if args[0] == "show" {
-		_, src, err := analysis.ActiveDictionary(ctx, db)
+		_, src, err := store.ActiveDictionary(ctx, db)
 		if err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func dictionaryCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("dictionary apply: %w", err)
 	}
-	d, err := analysis.SaveDictionary(ctx, db, src)
+	d, err := store.SaveDictionary(ctx, db, src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}

@@ -12,11 +12,11 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/ratelimit"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/survey"
 )
@@ -119,7 +119,7 @@ type app struct {
 	db      *bun.DB
 	log     *slog.Logger
 	surveys *survey.Store
-	texts   *analysis.Store
+	texts   *store.Store
 	users   *auth.Store
 
 	trustProxy  bool               // believe X-Forwarded-For/-Proto (--trust-proxy)
@@ -134,11 +134,11 @@ type app struct {
 // answers are stalling (the database is locked or far too slow).
 const healthStallLimit = 10 * time.Second
 
-func newApp(db *bun.DB, log *slog.Logger, texts *analysis.Store) *app {
+func newApp(db *bun.DB, log *slog.Logger, texts *store.Store) *app {
 	return &app{
 		db:      db,
 		log:     log,
-		surveys: survey.NewStore(db, texts),
+		surveys: survey.NewStore(db, texts.Tokenizer()),
 		texts:   texts,
 		users:   auth.NewStore(db),
 

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
@@ -31,7 +32,7 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 	if qm == nil || qm.Personal || !qm.Analyze || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
 	}
-	sc := analysis.Scope{Questions: []analysis.ScopeQuestion{{ID: qm.ID}}}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}}
 	for _, a := range s.Questions {
 		if a.Attribute && !a.Personal && (a.Type == survey.Single || a.Type == survey.Multi) {
 			sc.GroupBy = []int64{a.ID}
@@ -76,7 +77,7 @@ func filterOf(r *http.Request) analysis.Filter {
 }
 
 // drill lists the answers a filter selects, with the term in context.
-func (srv *Server) drill(ctx context.Context, sc analysis.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
+func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
 	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
 	if err != nil {
 		return drillView{}, err

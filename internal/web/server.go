@@ -12,19 +12,19 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/ratelimit"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
 // Config is what the web app is made of: its stores and its settings.
 type Config struct {
-	DB       *bun.DB         // pinged by /healthz
-	Surveys  *survey.Store   // surveys, responses, invitations, shares
-	Texts    *analysis.Store // analysed answers (nil: no analysis)
-	Accounts *auth.Store     // staff accounts and sessions
+	DB       *bun.DB       // pinged by /healthz
+	Surveys  *survey.Store // surveys, responses, invitations, shares
+	Texts    *store.Store  // analysed answers (nil: no analysis)
+	Accounts *auth.Store   // staff accounts and sessions
 	Log      *slog.Logger
 
 	TrustProxy  bool               // believe X-Forwarded-For/-Proto (--trust-proxy)
@@ -39,7 +39,7 @@ type Config struct {
 type Server struct {
 	db       *bun.DB
 	surveys  *survey.Store
-	texts    *analysis.Store
+	texts    *store.Store
 	accounts *auth.Store
 	log      *slog.Logger
 	pages    *Pages

@@ -1,7 +1,9 @@
-package analysis
+package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/uptrace/bun"
 
@@ -12,11 +14,14 @@ import (
 // that an interrupted run loses little and readers are never blocked for long.
 const reanalyzeBatch = 1000
 
-// Stale counts analysed answers whose terms were made with another dictionary
-// than the one in use (surveyID 0: every survey).
-func (s *Store) Stale(ctx context.Context, surveyID int64) (int, error) {
+// StaleAnswers counts analysed answers whose terms were made with another
+// dictionary than the one in use (surveyID 0: every survey).
+func (s *Store) StaleAnswers(ctx context.Context, surveyID int64) (int, error) {
 	n, err := s.staleQuery(surveyID, false).Count(ctx)
-	return int(n), err
+	if err != nil {
+		return 0, fmt.Errorf("store.StaleAnswers: %w", err)
+	}
+	return int(n), nil
 }
 
 // staleQuery selects the analysed answers to recompute. They are free texts
@@ -41,7 +46,7 @@ func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
 func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progress func(done, total int)) (int, error) {
 	total, err := s.staleQuery(surveyID, all).Count(ctx)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("store.Reanalyze: %w", err)
 	}
 	done := 0
 	var lastID int64
@@ -53,55 +58,35 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 			Value      string
 		}
 		err := s.staleQuery(surveyID, all).ColumnExpr("a.id, a.question_id, a.response_id, a.value").
-			Where("a.id > ?", lastID).OrderExpr("a.id").Limit(int64(reanalyzeBatch)).Scan(ctx, &batch)
-		if err != nil || len(batch) == 0 {
-			return done, err
+			Where("a.id > ?", lastID).OrderExpr("a.id").Limit(reanalyzeBatch).Scan(ctx, &batch)
+		if err != nil {
+			return done, fmt.Errorf("store.Reanalyze: %w", err)
+		}
+		if len(batch) == 0 {
+			return done, nil
 		}
 		texts := make([]string, len(batch))
-		ids := make([]int64, len(batch))
 		var questions []int64
 		for i, a := range batch {
-			texts[i], ids[i] = a.Value, a.ID
-			if !containsID(questions, a.QuestionID) {
+			texts[i] = a.Value
+			if !slices.Contains(questions, a.QuestionID) {
 				questions = append(questions, a.QuestionID)
 			}
 		}
 		analyzer := s.Analyzer() // one dictionary for the terms and the version stamped on them
 		terms := analyzer.TermsBatch(texts)
-		analysed := make([]analysedAnswer, len(batch))
+		fresh := make([]AnswerTerms, len(batch))
 		for i, a := range batch {
-			analysed[i] = analysedAnswer{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
+			fresh[i] = AnswerTerms{AnswerID: a.ID, QuestionID: a.QuestionID, ResponseID: a.ResponseID, Terms: terms[i]}
 		}
 		if s.tokenized != nil {
 			s.tokenized()
 		}
 		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			live, err := lockAnswers(ctx, tx, ids)
-			if err != nil {
-				return err
-			}
-			var kept []analysedAnswer
-			for _, a := range analysed {
-				if live[a.AnswerID] {
-					kept = append(kept, a)
-				}
-			}
-			if len(kept) == 0 {
-				return nil
-			}
-			keptIDs := make([]int64, len(kept))
-			for i, a := range kept {
-				keptIDs[i] = a.AnswerID
-			}
-			if err := replaceTerms(ctx, tx, questions, keptIDs, kept); err != nil {
-				return err
-			}
-			_, err = tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", analyzer.Version()).
-				Where("id IN (?)", bun.In(keptIDs)).Exec(ctx)
-			return err
+			return storeReanalysed(ctx, tx, questions, fresh, analyzer.Version())
 		})
 		if err != nil {
-			return done, err
+			return done, fmt.Errorf("store.Reanalyze: %w", err)
 		}
 		done += len(batch)
 		lastID = batch[len(batch)-1].ID
@@ -111,24 +96,48 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 	}
 }
 
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
+// storeReanalysed replaces the terms of the answers of fresh still stored
+// (of the given questions) and stamps them with the dictionary version, in
+// tx. The answers' rows are locked first (see lockAnswers).
+func storeReanalysed(ctx context.Context, tx bun.Tx, questions []int64, fresh []AnswerTerms, version string) error {
+	ids := make([]int64, len(fresh))
+	for i, a := range fresh {
+		ids[i] = a.AnswerID
+	}
+	live, err := lockAnswers(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	var kept []AnswerTerms
+	for _, a := range fresh {
+		if live[a.AnswerID] {
+			kept = append(kept, a)
 		}
 	}
-	return false
+	if len(kept) == 0 {
+		return nil
+	}
+	keptIDs := make([]int64, len(kept))
+	for i, a := range kept {
+		keptIDs[i] = a.AnswerID
+	}
+	if err := replaceTerms(ctx, tx, questions, keptIDs, kept); err != nil {
+		return err
+	}
+	_, err = tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", version).
+		Where("id IN (?)", bun.List(keptIDs)).Exec(ctx)
+	return err
 }
 
 // lockAnswers returns which of the answers ids still exist, their rows
 // locked until the end of tx. A response deleted while its answers were
 // tokenized is gone, and its answers get no terms; one deleted later waits
 // for tx and then removes the terms tx stores. On PostgreSQL the rows are
-// locked in id order, before any term total, as DeleteResponse locks its
-// answers before it forgets their terms: the two never deadlock. On SQLite
-// the transaction already holds the write lock.
+// locked in id order, before any term total, as survey's DeleteResponse
+// locks its answers before it forgets their terms (ForgetTerms): the two
+// never deadlock. On SQLite the transaction already holds the write lock.
 func lockAnswers(ctx context.Context, tx bun.Tx, ids []int64) (map[int64]bool, error) {
-	q := tx.NewSelect().TableExpr("answers").Column("id").Where("id IN (?)", bun.In(ids)).OrderExpr("id")
+	q := tx.NewSelect().TableExpr("answers").Column("id").Where("id IN (?)", bun.List(ids)).OrderExpr("id")
 	if database.KindOf(tx) == database.Postgres {
 		q = q.For("UPDATE")
 	}

@@ -1,4 +1,4 @@
-package analysis
+package store_test
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // BenchmarkStoreAnalysedAnswers is the end-to-end cost of taking in a large
@@ -14,7 +14,7 @@ import (
 // and answer rows, tokenizing with both cores, and the term rows, in one
 // transaction, on each database. Compare with MeCab tokenizing the same text:
 //
-//	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x -count 3 ./analysis/
+//	go test -run '^$' -bench StoreAnalysedAnswers -benchtime 1x -count 3 ./internal/store/
 //	KOE_BENCH_TEXT=/tmp/answers.txt ... writes the text for: time mecab < /tmp/answers.txt > /dev/null
 func BenchmarkStoreAnalysedAnswers(b *testing.B) {
 	lines := corpusLines(b, "chabsa-sentences.txt")
@@ -42,9 +42,9 @@ func BenchmarkStoreAnalysedAnswers(b *testing.B) {
 				for b.Loop() {
 					b.StopTimer()
 					db := dbtest.Open(b, kind)
-					var texts survey.TextAnalyzer
+					var texts *store.Store
 					if analyse {
-						texts = NewStore(db, testAnalyzer(b))
+						texts = newStore(db, testAnalyzer(b))
 					}
 					b.StartTimer()
 					storeWithAnswers(b, db, texts, "bench", 1, answers)

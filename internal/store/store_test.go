@@ -1,4 +1,4 @@
-package analysis
+package store_test
 
 import (
 	"context"
@@ -9,8 +9,10 @@ import (
 	"github.com/uptrace/bun"
 	"gopkg.in/yaml.v3"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/migrations"
 	"github.com/koe-project/koe/survey"
@@ -25,12 +27,20 @@ questions:
   - {key: email, type: email, label: メール, personal: true}
 `
 
+// tokenizerOf is the tokenizer of texts; nil (no analysis) without texts.
+func tokenizerOf(texts *store.Store) *analysis.Tokenizer {
+	if texts == nil {
+		return nil
+	}
+	return texts.Tokenizer()
+}
+
 // storeWithAnswers applies a survey and submits texts as its comments, half
 // from each group.
-func storeWithAnswers(t testing.TB, db *bun.DB, texts survey.TextAnalyzer, slug string, n int, lines []string) *survey.Survey {
+func storeWithAnswers(t testing.TB, db *bun.DB, texts *store.Store, slug string, n int, lines []string) *survey.Survey {
 	t.Helper()
 	ctx := context.Background()
-	st := survey.NewStore(db, texts)
+	st := survey.NewStore(db, tokenizerOf(texts))
 	src := fmt.Sprintf(feedbackYAML, slug, n, n)
 	d, err := survey.ParseDefinition(slug, []byte(src))
 	if err != nil {
@@ -64,21 +74,18 @@ func TestStoredTermsAgreeWithTheAnalyzer(t *testing.T) {
 	lines := corpusLines(t, "chabsa-sentences.txt")[:400]
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		texts := NewStore(db, testAnalyzer(t))
+		texts := newStore(db, testAnalyzer(t))
 		s := storeWithAnswers(t, db, texts, "chabsa", 1, lines)
-		sc, err := SurveyScope(s, "", "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		sc := scopeOf(s)
 		stored, err := texts.TermStats(ctx, sc, 40)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var docs []Doc
+		var docs []analysis.Doc
 		for i, l := range lines {
-			docs = append(docs, Doc{ID: int64(i), Terms: testAnalyzer(t).Terms(l)})
+			docs = append(docs, analysis.Doc{ID: int64(i), Terms: testAnalyzer(t).Terms(l)})
 		}
-		direct := Frequencies(docs)[:40]
+		direct := analysis.Frequencies(docs)[:40]
 		if len(stored) != 40 {
 			t.Fatalf("%d stored terms", len(stored))
 		}
@@ -87,7 +94,7 @@ func TestStoredTermsAgreeWithTheAnalyzer(t *testing.T) {
 				t.Errorf("rank %d: stored %+v, direct %+v", i, stored[i], direct[i])
 			}
 		}
-		if n, _ := texts.Stale(ctx, s.ID); n != 0 {
+		if n, _ := texts.StaleAnswers(ctx, s.ID); n != 0 {
 			t.Errorf("%d fresh answers counted stale", n)
 		}
 	})
@@ -96,31 +103,31 @@ func TestStoredTermsAgreeWithTheAnalyzer(t *testing.T) {
 func TestReanalyzeAfterDictionaryChange(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		texts := NewStore(db, testAnalyzer(t))
+		texts := newStore(db, testAnalyzer(t))
 		s := storeWithAnswers(t, db, texts, "m1", 1, []string{
 			"地域の担い手が不足している。", "担い手の育成が課題。", "人材の確保が難しい。",
 		})
-		sc, _ := SurveyScope(s, "comments", "")
+		sc := scopeOf(s)
 		before, _ := texts.TermStats(ctx, sc, 0)
 		if docsOf(before, "人材") != 1 || docsOf(before, "担い手") != 2 {
 			t.Fatalf("before: %v", before)
 		}
-		d := DefaultDictionary()
+		d := analysis.DefaultDictionary()
 		d.Synonyms["担い手"] = append(d.Synonyms["担い手"], "人材")
 		src := dictionaryYAML(t, d)
-		if _, err := SaveDictionary(ctx, db, src); err != nil {
+		if _, err := store.SaveDictionary(ctx, db, src); err != nil {
 			t.Fatal(err)
 		}
-		active, _, err := ActiveDictionary(ctx, db)
+		active, _, err := store.ActiveDictionary(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}
-		a2, err := New(active)
+		a2, err := analysis.New(active)
 		if err != nil {
 			t.Fatal(err)
 		}
-		texts2 := NewStore(db, a2)
-		if n, _ := texts2.Stale(ctx, s.ID); n != 3 {
+		texts2 := newStore(db, a2)
+		if n, _ := texts2.StaleAnswers(ctx, s.ID); n != 3 {
 			t.Fatalf("%d stale answers after a dictionary change, want 3", n)
 		}
 		var calls int
@@ -132,7 +139,7 @@ func TestReanalyzeAfterDictionaryChange(t *testing.T) {
 		if docsOf(after, "担い手") != 3 || docsOf(after, "人材") != 0 {
 			t.Errorf("synonym not merged after reanalyze: %v", after)
 		}
-		if n, _ := texts2.Stale(ctx, 0); n != 0 {
+		if n, _ := texts2.StaleAnswers(ctx, 0); n != 0 {
 			t.Errorf("%d answers still stale", n)
 		}
 	})
@@ -141,22 +148,19 @@ func TestReanalyzeAfterDictionaryChange(t *testing.T) {
 func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		texts := NewStore(db, testAnalyzer(t))
+		texts := newStore(db, testAnalyzer(t))
 		s1 := storeWithAnswers(t, db, texts, "m1", 1, []string{"人事異動で連携が途切れる。", "財源が足りない。", "住民の参加が少ない。"})
 		s2 := storeWithAnswers(t, db, texts, "m2", 2, []string{"異動のたびに連携が切れる。", "縦割りがひどい。"})
 		s3 := storeWithAnswers(t, db, texts, "m3", 3, []string{"異動後の引継ぎが課題。", "縦割りの解消。", "連携の仕組み。"})
-		sc, err := SeriesScope([]*survey.Survey{s1, s2, s3}, "comments", "")
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum, err := texts.Summarize(ctx, sc, Options{})
+		sc := scopeOf(s1, s2, s3)
+		sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(sum.Events) != 3 || sum.Answers != 8 {
 			t.Fatalf("events %v answers %d", sum.Events, sum.Answers)
 		}
-		status := map[string]Recurring{}
+		status := map[string]analysis.Recurring{}
 		for _, r := range sum.Recurring {
 			status[r.Term] = r
 		}
@@ -166,13 +170,13 @@ func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 		if _, ok := status["財源"]; ok {
 			t.Errorf("財源 appears in one event only but is recurring")
 		}
-		sc.Only = Filter{Event: sum.Events[1]}
-		one, err := texts.Summarize(ctx, sc, Options{})
+		sc.Only = analysis.Filter{Event: sum.Events[1]}
+		one, err := texts.Summarize(ctx, sc, analysis.Options{})
 		if err != nil || one.Answers != 2 || docsOf(one.Terms, "縦割り") != 1 || docsOf(one.Terms, "財源") != 0 {
 			t.Fatalf("filtered to the second event: %d answers, terms %v, %v", one.Answers, one.Terms, err)
 		}
-		sc.Only = Filter{}
-		docs, lines, err := texts.Matching(ctx, sc, Filter{Term: "異動"}, 10)
+		sc.Only = analysis.Filter{}
+		docs, lines, err := texts.Matching(ctx, sc, analysis.Filter{Term: "異動"}, 10)
 		if err != nil || len(docs) != 3 || len(lines) != 3 {
 			t.Fatalf("drill-down on 異動: %d docs, %d lines, %v", len(docs), len(lines), err)
 		}
@@ -181,14 +185,14 @@ func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 				t.Errorf("KWIC match %q", l.Match)
 			}
 		}
-		docs, _, _ = texts.Matching(ctx, sc, Filter{Code: "縦割り", Event: sum.Events[1]}, 10)
+		docs, _, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "縦割り", Event: sum.Events[1]}, 10)
 		if len(docs) != 1 || docs[0].Text != "縦割りがひどい。" {
 			t.Errorf("drill-down on code and event: %+v", docs)
 		}
 	})
 }
 
-func docsOf(stats []TermStat, term string) int {
+func docsOf(stats []analysis.TermStat, term string) int {
 	for _, s := range stats {
 		if s.Term == term {
 			return s.Docs
@@ -197,7 +201,7 @@ func docsOf(stats []TermStat, term string) int {
 	return 0
 }
 
-func dictionaryYAML(t *testing.T, d Dictionary) []byte {
+func dictionaryYAML(t *testing.T, d analysis.Dictionary) []byte {
 	t.Helper()
 	b, err := yaml.Marshal(d)
 	if err != nil {
@@ -213,8 +217,8 @@ func TestTermTotalsAgreeAfterDeletingImportedResponses(t *testing.T) {
 	lines := corpusLines(t, "chabsa-sentences.txt")[:200]
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		texts := NewStore(db, testAnalyzer(t))
-		st := survey.NewStore(db, texts)
+		texts := newStore(db, testAnalyzer(t))
+		st := survey.NewStore(db, texts.Tokenizer())
 		s := storeWithAnswers(t, db, texts, "deleted", 1, lines)
 		stored, err := st.ResponsesOf(ctx, s, true)
 		if err != nil {
@@ -234,13 +238,10 @@ func TestTermTotalsAgreeAfterDeletingImportedResponses(t *testing.T) {
 // totalsAgreeWithAnswers checks that a survey has the analysed answers it
 // should and that its stored term totals rank the terms exactly as counting
 // its stored answers does.
-func totalsAgreeWithAnswers(t *testing.T, texts *Store, s *survey.Survey, answers int) {
+func totalsAgreeWithAnswers(t *testing.T, texts *store.Store, s *survey.Survey, answers int) {
 	t.Helper()
 	ctx := context.Background()
-	sc, err := SurveyScope(s, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sc := scopeOf(s)
 	totals, err := texts.TermStats(ctx, sc, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +253,7 @@ func totalsAgreeWithAnswers(t *testing.T, texts *Store, s *survey.Survey, answer
 	if len(docs) != answers {
 		t.Fatalf("%d analysed answers stored, want %d", len(docs), answers)
 	}
-	direct := Frequencies(docs)
+	direct := analysis.Frequencies(docs)
 	if len(totals) != len(direct) {
 		t.Fatalf("%d terms in the totals, %d in the answers", len(totals), len(direct))
 	}
@@ -274,7 +275,7 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 			ctx := context.Background()
 			url := dbtest.URL(t, kind)
 			var stores []*survey.Store
-			var texts *Store
+			var texts *store.Store
 			for range 2 {
 				db, err := database.Open(url)
 				if err != nil {
@@ -284,8 +285,8 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 				if _, err := migrations.Apply(ctx, db); err != nil {
 					t.Fatal(err)
 				}
-				texts = NewStore(db, testAnalyzer(t))
-				stores = append(stores, survey.NewStore(db, texts))
+				texts = newStore(db, testAnalyzer(t))
+				stores = append(stores, survey.NewStore(db, texts.Tokenizer()))
 			}
 			s := storeWithAnswers(t, stores[0].DB(), texts, "burst", 1, nil)
 			d := s.Definition() // built once: a Survey is one request's, not for concurrent first use
@@ -323,7 +324,7 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 func TestLongestRunsAreStoredWithTheirTerms(t *testing.T) {
 	runs := append(hostileRuns(t), testcorpus.Prose(t, survey.MaxTextareaLen, 600))
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		texts := NewStore(db, testAnalyzer(t))
+		texts := newStore(db, testAnalyzer(t))
 		s := storeWithAnswers(t, db, texts, "runs", 1, runs)
 		totalsAgreeWithAnswers(t, texts, s, len(runs))
 	})
@@ -337,23 +338,23 @@ func TestDeletionDuringReanalysisStaysDeleted(t *testing.T) {
 	lines := corpusLines(t, "chabsa-sentences.txt")[:60]
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		texts := NewStore(db, testAnalyzer(t))
-		st := survey.NewStore(db, texts)
+		texts := newStore(db, testAnalyzer(t))
+		st := survey.NewStore(db, texts.Tokenizer())
 		s := storeWithAnswers(t, db, texts, "deleting", 1, lines)
 		stored, err := st.ResponsesOf(ctx, s, true)
 		if err != nil {
 			t.Fatal(err)
 		}
 		deleted := 0
-		texts.tokenized = func() {
-			texts.tokenized = nil // the first batch only
+		texts.SetTokenized(func() {
+			texts.SetTokenized(nil) // the first batch only
 			for _, r := range stored[10:13] {
 				if err := st.DeleteResponse(ctx, s, r.ID); err != nil {
 					t.Error(err)
 				}
 				deleted++
 			}
-		}
+		})
 		if _, err := texts.Reanalyze(ctx, s.ID, true, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -391,8 +392,8 @@ func TestReanalysisBesideDeletionsKeepsTotalsExact(t *testing.T) {
 				}
 				dbs = append(dbs, db)
 			}
-			reanalysing, deleting := NewStore(dbs[0], testAnalyzer(t)), NewStore(dbs[1], testAnalyzer(t))
-			st := survey.NewStore(dbs[1], deleting)
+			reanalysing, deleting := newStore(dbs[0], testAnalyzer(t)), newStore(dbs[1], testAnalyzer(t))
+			st := survey.NewStore(dbs[1], deleting.Tokenizer())
 			s := storeWithAnswers(t, dbs[1], deleting, "busy", 1, lines)
 			stored, err := st.ResponsesOf(ctx, s, true)
 			if err != nil {
@@ -427,4 +428,22 @@ func TestReanalysisBesideDeletionsKeepsTotalsExact(t *testing.T) {
 			totalsAgreeWithAnswers(t, reanalysing, s, len(lines)-deleted)
 		})
 	}
+}
+
+// An import's analysed answers are tokenized a chunk at a time and their
+// term lists written while the rest is still tokenized (more than one chunk
+// here, the last one partial): every answer keeps its list, and the totals,
+// written once at the end, agree with the lists.
+func TestManyAnswersInOneTransactionKeepEveryTermList(t *testing.T) {
+	lines := corpusLines(t, "chabsa-sentences.txt")
+	n := 2*analysis.PendingChunk + 500
+	answers := make([]string, n)
+	for i := range answers {
+		answers[i] = lines[i%len(lines)]
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		texts := newStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "many", 1, answers)
+		totalsAgreeWithAnswers(t, texts, s, n)
+	})
 }

@@ -1,10 +1,11 @@
-package analysis
+package store_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 )
@@ -12,7 +13,7 @@ import (
 // BenchmarkSummarize is the cost of a survey's free-text summary (terms,
 // network, codes with quotes, groups) from stored terms, at growing sizes.
 //
-//	go test -run '^$' -bench Summarize -benchtime 3x ./analysis/
+//	go test -run '^$' -bench Summarize -benchtime 3x ./internal/store/
 func BenchmarkSummarize(b *testing.B) {
 	lines := corpusLines(b, "chabsa-sentences.txt")
 	for _, n := range []int{10000, 100000} {
@@ -21,19 +22,16 @@ func BenchmarkSummarize(b *testing.B) {
 				b.Skip("100k answers take a minute to store")
 			}
 			db := dbtest.Open(b, database.SQLite)
-			texts := NewStore(db, testAnalyzer(b))
+			texts := newStore(db, testAnalyzer(b))
 			answers := make([]string, n)
 			for i := range answers {
 				answers[i] = lines[i%len(lines)]
 			}
 			s := storeWithAnswers(b, db, texts, "bench", 1, answers)
-			sc, err := SurveyScope(s, "", "")
-			if err != nil {
-				b.Fatal(err)
-			}
+			sc := scopeOf(s)
 			b.ResetTimer()
 			for b.Loop() {
-				if _, err := texts.Summarize(context.Background(), sc, Options{}); err != nil {
+				if _, err := texts.Summarize(context.Background(), sc, analysis.Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

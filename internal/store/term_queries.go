@@ -1,0 +1,292 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/analysis"
+)
+
+// ScopeQuestion is an analysed question in a scope, with the event its answers belong to.
+type ScopeQuestion struct {
+	ID    int64
+	Event string
+}
+
+// Scope selects the answers a statistic covers: one analysed question of one
+// survey, or the same question across the surveys of a series. GroupBy lists
+// attribute questions (one per survey) whose answer in the same response is
+// the answer's group.
+type Scope struct {
+	Questions []ScopeQuestion
+	GroupBy   []int64
+	// Only narrows the scope to the answers of one group (attribute value)
+	// and/or one event; its Term and Code are not used here.
+	Only analysis.Filter
+}
+
+func (sc Scope) filtered() bool { return sc.Only.Group != "" || sc.Only.Event != "" }
+
+// keepOnly drops the answers outside sc.Only.
+func (sc Scope) keepOnly(docs []analysis.Doc) []analysis.Doc {
+	if !sc.filtered() {
+		return docs
+	}
+	out := docs[:0]
+	for _, d := range docs {
+		if (sc.Only.Group == "" || d.Group == sc.Only.Group) && (sc.Only.Event == "" || d.Event == sc.Only.Event) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (sc Scope) questionIDs() []int64 {
+	ids := make([]int64, len(sc.Questions))
+	for i, q := range sc.Questions {
+		ids[i] = q.ID
+	}
+	return ids
+}
+
+// Events lists the scope's events in order, each once.
+func (sc Scope) Events() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, q := range sc.Questions {
+		if q.Event != "" && !seen[q.Event] {
+			seen[q.Event] = true
+			out = append(out, q.Event)
+		}
+	}
+	return out
+}
+
+// otherLabel is the group of every その他 answer; it is survey.OtherLabel
+// (store does not import survey; a test checks they agree).
+const otherLabel = "その他"
+
+// TermStats counts terms over the scope from the per-question totals kept
+// beside the terms: occurrences and answers containing each, most answers first.
+func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]analysis.TermStat, error) {
+	var out []analysis.TermStat
+	if len(sc.Questions) == 0 {
+		return out, nil
+	}
+	q := s.db.NewSelect().TableExpr("term_counts").
+		ColumnExpr("term, sum(count) AS count, sum(docs) AS docs").
+		Where("question_id IN (?)", bun.List(sc.questionIDs())).
+		GroupExpr("term").
+		Having("sum(docs) > 0").
+		OrderExpr("docs DESC, count DESC, term")
+	if top > 0 {
+		q = q.Limit(int64(top))
+	}
+	if err := q.Scan(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store.TermStats: %w", err)
+	}
+	return out, nil
+}
+
+// Docs loads the scope's answers with their group and event, and of their
+// terms only those in keep (all terms when keep is nil). Statistics over a few
+// terms need only those terms' rows, which keeps large surveys cheap.
+func (s *Store) Docs(ctx context.Context, sc Scope, keep []string) ([]analysis.Doc, error) {
+	docs, err := s.docs(ctx, sc, keep, true)
+	if err != nil {
+		return nil, fmt.Errorf("store.Docs: %w", err)
+	}
+	return docs, nil
+}
+
+// docs is Docs, with the answers' texts only when withText is set: most
+// statistics need only terms, and texts are most of the bytes. It reads the
+// term lists (one row per analysed answer, beside its response) and, for
+// groups, the attribute answers, both at once on separate connections: at
+// 100k answers each read takes a few hundred milliseconds. Rows are scanned by
+// hand: reflection-based scanning took most of the time.
+func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool) ([]analysis.Doc, error) {
+	if len(sc.Questions) == 0 {
+		return nil, nil
+	}
+	event := map[int64]string{}
+	for _, q := range sc.Questions {
+		event[q.ID] = q.Event
+	}
+	var groups map[string]string
+	var groupsErr error
+	var wg sync.WaitGroup
+	if len(sc.GroupBy) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			groups, groupsErr = s.groupsOf(ctx, sc.GroupBy)
+		}()
+	}
+	var kept func(string) bool
+	if keep != nil {
+		set := make(map[string]struct{}, len(keep))
+		for _, t := range keep {
+			set[t] = struct{}{}
+		}
+		kept = func(t string) bool { _, ok := set[t]; return ok }
+	}
+	q := s.db.NewSelect().TableExpr("answer_term_lists AS l").
+		ColumnExpr("l.answer_id, l.question_id, l.response_id, l.terms").
+		Where("l.question_id IN (?)", bun.List(sc.questionIDs()))
+	if withText {
+		q = q.ColumnExpr("a.value").Join("JOIN answers AS a ON a.id = l.answer_id")
+	}
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		wg.Wait()
+		return nil, err
+	}
+	var docs []analysis.Doc
+	var responses []string
+	err = eachRow(rows, func() error {
+		d := analysis.Doc{Terms: []analysis.Term{}} // analysed, even with no term kept: KWIC must not re-run on it
+		var question int64
+		var response, list string
+		dest := []any{&d.ID, &question, &response, &list}
+		if withText {
+			dest = append(dest, &d.Text)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		terms, err := analysis.DecodeTerms(d.Terms, list, kept)
+		d.Terms, d.Event = terms, event[question]
+		docs = append(docs, d)
+		responses = append(responses, response)
+		return err
+	})
+	wg.Wait()
+	if err == nil {
+		err = groupsErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i := range docs {
+		docs[i].Group = groups[responses[i]]
+	}
+	// In answer order (the table is in question order).
+	slices.SortFunc(docs, func(a, b analysis.Doc) int { return cmp.Compare(a.ID, b.ID) })
+	return docs, nil
+}
+
+// groupsOf maps each response to its answer to the attribute questions (the
+// first choice when there are several). Every その他 answer is the group
+// その他, as in the cross-tabs of choices (survey.Store.CrossCounts): what a
+// respondent typed there (a name, a phone number) never labels a group, and
+// a group is never one person. An attribute's options and its その他 texts
+// are in two partial indexes (migration 0007), each read through its own.
+func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
+	options := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.List(attributes))
+	others := s.db.NewSelect().TableExpr("answers").Column("response_id").ColumnExpr("? AS value", otherLabel).
+		Where("question_id IN (?) AND position = 0 AND free_text", bun.List(attributes))
+	rows, err := options.UnionAll(others).Rows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string]string{}
+	err = eachRow(rows, func() error {
+		var response, value string
+		err := rows.Scan(&response, &value)
+		groups[response] = value
+		return err
+	})
+	return groups, err
+}
+
+// Summarize computes the statistics of a scope from stored terms: it reads
+// what the statistics need (see analysis.SummaryInput) and leaves the
+// computing to analysis.Summarize.
+func (s *Store) Summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
+	sum, err := s.summarize(ctx, sc, opt.WithDefaults())
+	if err != nil {
+		return nil, fmt.Errorf("store.Summarize: %w", err)
+	}
+	return sum, nil
+}
+
+func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
+	cb := s.Analyzer().CodeBook()
+	var docs []analysis.Doc
+	var frequent []analysis.TermStat
+	var err error
+	if sc.filtered() {
+		// The stored totals cover whole questions: count a group's or an
+		// event's terms from its answers instead.
+		if docs, err = s.docs(ctx, sc, nil, false); err != nil {
+			return nil, err
+		}
+		docs = sc.keepOnly(docs)
+		frequent = analysis.Frequencies(docs)
+	} else if frequent, err = s.TermStats(ctx, sc, max(opt.Top, 120)); err != nil {
+		// The network takes the 80 most frequent terms and group comparison the
+		// most frequent 120; codes need only the terms their rules name.
+		return nil, err
+	}
+	if !sc.filtered() {
+		keep := map[string]bool{}
+		for _, t := range frequent {
+			keep[t.Term] = true
+		}
+		for _, c := range cb.Codes {
+			for _, t := range c.Terms() {
+				keep[t] = true
+			}
+		}
+		list := make([]string, 0, len(keep))
+		for t := range keep {
+			list = append(list, t)
+		}
+		if docs, err = s.docs(ctx, sc, list, false); err != nil {
+			return nil, err
+		}
+	}
+	return analysis.Summarize(cb, analysis.SummaryInput{
+		Docs:     docs,
+		Frequent: frequent,
+		Events:   sc.Events(),
+		Grouped:  len(sc.GroupBy) > 0,
+		Texts:    func(ids []int64) (map[int64]string, error) { return s.answerTexts(ctx, ids) },
+	}, opt)
+}
+
+// answerTexts returns the texts of answers by id.
+func (s *Store) answerTexts(ctx context.Context, ids []int64) (map[int64]string, error) {
+	var texts []struct {
+		ID    int64
+		Value string
+	}
+	if err := s.db.NewSelect().TableExpr("answers").Column("id", "value").Where("id IN (?)", bun.List(ids)).Scan(ctx, &texts); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]string, len(texts))
+	for _, t := range texts {
+		byID[t.ID] = t.Value
+	}
+	return byID, nil
+}
+
+// Matching returns the answers of a scope that a filter selects, with the
+// term in context when the filter names a term: the link from every number
+// back to the answers behind it.
+func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width int) ([]analysis.Doc, []analysis.KWICLine, error) {
+	a := s.Analyzer()
+	docs, err := s.docs(ctx, sc, a.FilterTerms(f), true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+	}
+	out, lines := a.Matching(docs, f, width)
+	return out, lines, nil
+}
