@@ -56,4 +56,3 @@ func seriesScope(surveys []*survey.Survey, key, groupKey string) (store.Scope, e
 	}
 	return sc, nil
 }
-
