@@ -72,8 +72,8 @@ func TestPackageBoundaries(t *testing.T) {
 	}
 
 	// The machinery under internal/ knows no domain package, except the store
-	// (which stores it), the web layer (which serves it) and the demo loader.
-	machineryMayUseDomain := map[string]bool{"internal/store": true, "internal/web": true, "internal/demo": true}
+	// (which stores it) and the web layer (which serves it).
+	machineryMayUseDomain := map[string]bool{"internal/store": true, "internal/web": true}
 	for name, p := range pkgs {
 		if !strings.HasPrefix(name, "internal/") || machineryMayUseDomain[name] {
 			continue

@@ -13,9 +13,9 @@ import (
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // benchSentences make up the free text answers of the benchmark.
@@ -123,7 +123,7 @@ func BenchmarkBuildReport(b *testing.B) {
 			db := dbtest.Open(b, database.SQLite)
 			texts := store.New(db, analysis.NewTokenizer(a))
 			st := survey.NewStore(db, texts.Tokenizer())
-			src := demo.File("meeting-feedback.yaml")
+			src := examples.File("meeting-feedback.yaml")
 			d, err := survey.ParseDefinition("meeting-feedback.yaml", src)
 			if err != nil {
 				b.Fatal(err)

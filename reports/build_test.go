@@ -16,9 +16,9 @@ import (
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 var (
@@ -36,7 +36,7 @@ func demoStores(t testing.TB, db *bun.DB) (*survey.Store, *store.Store) {
 	}
 	texts := store.New(db, analysis.NewTokenizer(analyzer))
 	st := survey.NewStore(db, texts.Tokenizer())
-	if _, err := demo.Load(context.Background(), st, auth.NewStore(db)); err != nil {
+	if _, err := examples.Load(context.Background(), st, auth.NewStore(db)); err != nil {
 		t.Fatal(err)
 	}
 	return st, texts

@@ -12,8 +12,8 @@ import (
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // The SQL aggregates agree with counts made in Go from ResponsesOf, on every
@@ -22,7 +22,7 @@ func TestAggregatesMatchResponses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)
-		if _, err := demo.Load(ctx, st, auth.NewStore(db)); err != nil {
+		if _, err := examples.Load(ctx, st, auth.NewStore(db)); err != nil {
 			t.Fatal(err)
 		}
 		for _, slug := range []string{"network-2020-1", "network-2020-3", "community-building-2023", "seminar-2023-02-registration"} {
@@ -205,7 +205,7 @@ func TestAnswerTextsLimit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)
-		if _, err := demo.Load(ctx, st, auth.NewStore(db)); err != nil {
+		if _, err := examples.Load(ctx, st, auth.NewStore(db)); err != nil {
 			t.Fatal(err)
 		}
 		s, err := st.SurveyBySlug(ctx, "network-2020-3")

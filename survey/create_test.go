@@ -11,8 +11,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // Staff creating the same slug at the same moment: exactly one creates it,
@@ -22,7 +22,7 @@ import (
 // creators are admins, so the series the definition names is open to each:
 // this is about the slug (TestSeriesBelongsToItsOwner is about series).
 func TestConcurrentCreatorsOfOneSlug(t *testing.T) {
-	src := string(demo.File("meeting-feedback.yaml"))
+	src := string(examples.File("meeting-feedback.yaml"))
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := survey.NewStore(db, nil)

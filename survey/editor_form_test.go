@@ -4,8 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 const everyType = `slug: every-type
@@ -38,7 +38,7 @@ questions:
 func TestEditorFormRoundTrip(t *testing.T) {
 	sources := map[string][]byte{"every-type.yaml": []byte(everyType)}
 	for _, name := range []string{"meeting-feedback.yaml", "practice-survey.yaml", "registration.yaml"} {
-		sources[name] = demo.File(name)
+		sources[name] = examples.File(name)
 	}
 	for name, src := range sources {
 		want, err := survey.ParseDefinition(name, src)

@@ -50,7 +50,7 @@ func FuzzParseDefinition(f *testing.F) {
 
 // fuzzDefinitionFiles lists the example definitions.
 func fuzzDefinitionFiles(tb testing.TB) []string {
-	files, _ := filepath.Glob("../internal/demo/*.yaml")
+	files, _ := filepath.Glob("examples/*.yaml")
 	var out []string
 	for _, p := range files {
 		if !strings.HasSuffix(p, "answers.yaml") {
@@ -58,7 +58,7 @@ func fuzzDefinitionFiles(tb testing.TB) []string {
 		}
 	}
 	if len(out) == 0 {
-		tb.Fatal("no example definitions in ../internal/demo")
+		tb.Fatal("no example definitions in examples")
 	}
 	return append(out, "testdata/import-survey.yaml")
 }

@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 func TestDemoDefinitionsParse(t *testing.T) {
-	for _, name := range demo.Definitions {
-		d, err := survey.ParseDefinition(name, demo.File(name))
+	for _, name := range examples.Definitions {
+		d, err := survey.ParseDefinition(name, examples.File(name))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -65,7 +65,7 @@ func TestDefinitionErrorsArePlaced(t *testing.T) {
 }
 
 func TestValidateAnswers(t *testing.T) {
-	d, err := survey.ParseDefinition("m.yaml", demo.File("meeting-feedback.yaml"))
+	d, err := survey.ParseDefinition("m.yaml", examples.File("meeting-feedback.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,17 +11,17 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 func applyDemo(t *testing.T, st *survey.Store, name string) *survey.Survey {
 	t.Helper()
-	d, err := survey.ParseDefinition(name, demo.File(name))
+	d, err := survey.ParseDefinition(name, examples.File(name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Apply(context.Background(), d, string(demo.File(name))); err != nil {
+	if _, err := st.Apply(context.Background(), d, string(examples.File(name))); err != nil {
 		t.Fatal(err)
 	}
 	s, err := st.SurveyBySlug(context.Background(), d.Slug)
@@ -113,7 +113,7 @@ func TestSubmissionKeyStoresOneResponseUnderConcurrency(t *testing.T) {
 func registrationLimitedTo(t *testing.T, st *survey.Store, max int) (*survey.Survey, survey.Answers) {
 	t.Helper()
 	ctx := context.Background()
-	src := strings.Replace(string(demo.File("registration.yaml")), "max_responses: 300", fmt.Sprint("max_responses: ", max), 1)
+	src := strings.Replace(string(examples.File("registration.yaml")), "max_responses: 300", fmt.Sprint("max_responses: ", max), 1)
 	d, err := survey.ParseDefinition("reg.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
 		if _, _, err := st.Submit(ctx, s, answers, survey.Submission{}); err != nil {
 			t.Fatal(err)
 		}
-		src := string(demo.File("meeting-feedback.yaml"))
+		src := string(examples.File("meeting-feedback.yaml"))
 		cases := map[string]string{
 			"removed option":    strings.Replace(src, ", 財源の確保]", "]", 1),
 			"changed type":      strings.Replace(src, "type: scale\n", "type: number\n", 1),

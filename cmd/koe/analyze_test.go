@@ -9,8 +9,8 @@ import (
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
@@ -26,7 +26,7 @@ func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := demo.Load(ctx, survey.NewStore(db, texts.Tokenizer()), auth.NewStore(db)); err != nil {
+			if _, err := examples.Load(ctx, survey.NewStore(db, texts.Tokenizer()), auth.NewStore(db)); err != nil {
 				t.Fatal(err)
 			}
 			db.Close()
@@ -88,7 +88,7 @@ func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
 func demoComments(t *testing.T, slug string) ([]string, int) {
 	t.Helper()
 	var all map[string][]map[string]any
-	if err := yaml.Unmarshal(demo.File("answers.yaml"), &all); err != nil {
+	if err := yaml.Unmarshal(examples.File("answers.yaml"), &all); err != nil {
 		t.Fatal(err)
 	}
 	var out []string

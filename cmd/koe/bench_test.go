@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // BenchmarkAPISubmit measures one JSON submission end to end: HTTP, decoding,
@@ -20,7 +20,7 @@ func BenchmarkAPISubmit(b *testing.B) {
 		b.Run(string(kind), func(b *testing.B) {
 			db := dbtest.Open(b, kind)
 			ts := newTestServer(b, db, func(a *app) { a.submitLimit = nil }) // one client posting fast is what the limit stops
-			ts.apply(string(demo.File("meeting-feedback.yaml")))
+			ts.apply(string(examples.File("meeting-feedback.yaml")))
 			client := &http.Client{}
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {

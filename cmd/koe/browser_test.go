@@ -13,7 +13,7 @@ import (
 	"github.com/koe-project/koe/internal/browsertest"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // A respondent on a phone misses a required answer, sees the message beside
@@ -29,7 +29,7 @@ func TestPhoneRespondentFillsMeetingForm(t *testing.T) {
 
 func testPhoneForm(t *testing.T, db *bun.DB, kind database.Kind) {
 	ts := newTestServer(t, db)
-	ts.apply(string(demo.File("meeting-feedback.yaml")))
+	ts.apply(string(examples.File("meeting-feedback.yaml")))
 	ctx := browsertest.New(t)
 	type css = chromedp.CSS
 	err := chromedp.Do(ctx,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // koe runs the CLI in-process and returns what it printed. A command that
@@ -41,7 +41,7 @@ func TestCLISurveyApplyUserAddExport(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			db := dbtest.URL(t, kind)
-			meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
+			meeting := writeFile(t, "meeting.yaml", examples.File("meeting-feedback.yaml"))
 			if out, err := koe(t, "", "survey", "apply", "--db", db, "-f", meeting); err != nil || !strings.Contains(out, "created survey network-2020-3") {
 				t.Fatalf("apply: %q %v", out, err)
 			}

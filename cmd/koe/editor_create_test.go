@@ -12,7 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // Eight staff members create the same slug at the same moment, through
@@ -22,7 +22,7 @@ import (
 // its owner are the winner's. Before, most were told "created" and the last
 // one's survey replaced the others' (ownership included).
 func TestConcurrentCreatorsOfOneSlugInTheEditor(t *testing.T) {
-	meeting := string(demo.File("meeting-feedback.yaml"))
+	meeting := string(examples.File("meeting-feedback.yaml"))
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
 		ts.apply(meeting) // the survey everyone may duplicate

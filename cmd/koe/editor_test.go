@@ -20,8 +20,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 const editorPassword = "エディタのテスト用の長いパスワードです二十四文字"
@@ -74,7 +74,7 @@ func postFile(t *testing.T, c *http.Client, u, name string, data []byte) (*http.
 
 func meetingAs(t *testing.T, slug string) *survey.Definition {
 	t.Helper()
-	d, err := survey.ParseDefinition("meeting-feedback.yaml", demo.File("meeting-feedback.yaml"))
+	d, err := survey.ParseDefinition("meeting-feedback.yaml", examples.File("meeting-feedback.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestQRCodeDecodesToSurveyURL(t *testing.T) {
 		srv := httptest.NewServer(mustHandler(t, a))
 		ts := &testServer{Server: srv, app: a, t: t}
 		if baseURL == "" {
-			ts.apply(string(demo.File("meeting-feedback.yaml")))
+			ts.apply(string(examples.File("meeting-feedback.yaml")))
 		}
 		c := ts.editorClient(fmt.Sprintf("qr%d@example.jp", len(baseURL)))
 		want := srv.URL + "/s/network-2020-3"

@@ -16,7 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // roundTrips are answers through the JSON API that a CSV must carry back
@@ -46,7 +46,7 @@ func TestExportCSVRoundTrip(t *testing.T) {
 			defer db.Close()
 			ts := newTestServer(t, db)
 			for file, answers := range roundTrips {
-				src := string(demo.File(file))
+				src := string(examples.File(file))
 				s := ts.apply(src)
 				for _, a := range answers {
 					if code, out := ts.postJSON("/api/v1/surveys/"+s.Slug+"/responses", "", a); code != http.StatusCreated {
@@ -133,7 +133,7 @@ func checkCSVShape(t *testing.T, file string, data []byte) {
 func TestStaffCSVDownloadIncludesPersonalFields(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		s := ts.apply(string(demo.File("registration.yaml")))
+		s := ts.apply(string(examples.File("registration.yaml")))
 		if code, _ := ts.postJSON("/api/v1/surveys/"+s.Slug+"/responses", "", roundTrips["registration.yaml"][0]); code != http.StatusCreated {
 			t.Fatalf("submit: %d", code)
 		}

@@ -13,8 +13,8 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // everyKindSurvey has a question of each kind the form draws.
@@ -172,7 +172,7 @@ func TestStrayCodeOnSurveyWithoutInvitations(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		invited := ts.apply(`slug: invited
 title: 招待者アンケート
 questions:

@@ -12,7 +12,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // A survey is shared by e-mail address, the key of its shares: an address
@@ -29,7 +29,7 @@ func TestOverlongShareAddressIsRefused(t *testing.T) {
 	long := string(local) + "@example.jp"
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		s := ts.apply(string(demo.File("meeting-feedback.yaml")))
+		s := ts.apply(string(examples.File("meeting-feedback.yaml")))
 		staff := ts.editorClient("owner@example.jp")
 		resp, body := postForm(t, staff, ts.URL+"/surveys/"+s.Slug+"/shares", url.Values{"email": {long}, "level": {"view"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "254文字まで") {
@@ -64,7 +64,7 @@ func TestLongIdempotencyKeysAreHonoured(t *testing.T) {
 	other[len(other)-1] ^= 1
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		code, first := ts.postJSON(meetingAPI, string(long), validAnswer)
 		if code != http.StatusCreated {
 			t.Fatalf("a 900 KB key: %d %v, want 201", code, first)

@@ -18,8 +18,8 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/ratelimit"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // newTestServerWith is newTestServer with the app configured before its handler is built.
@@ -64,8 +64,8 @@ func TestSubmissionRateLimit(t *testing.T) {
 			stopped := time.Now()
 			a.submitLimit.SetClock(func() time.Time { return stopped })
 		})
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
-		ts.apply(string(demo.File("practice-survey.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("practice-survey.yaml")))
 		c := formClient()
 		// Incomplete answers (422) are cheap to send and count like any submission.
 		n := 0
@@ -119,7 +119,7 @@ func TestSubmissionRateLimitBehindTrustedProxy(t *testing.T) {
 		stopped := time.Now()
 		a.submitLimit.SetClock(func() time.Time { return stopped })
 	})
-	ts.apply(string(demo.File("meeting-feedback.yaml")))
+	ts.apply(string(examples.File("meeting-feedback.yaml")))
 	c := formClient()
 	for range 300 {
 		post(t, c, ts.URL+meetingAPI, "application/json", `{"answers":{}}`, map[string]string{"X-Forwarded-For": "198.51.100.1"})
@@ -137,7 +137,7 @@ func TestSubmissionRateLimitBehindTrustedProxy(t *testing.T) {
 func TestAnonymousSurveyStoresNoAddressOrUserAgent(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServerWith(t, db, func(a *app) { a.trustProxy = true })
-		if s := ts.apply(string(demo.File("meeting-feedback.yaml"))); !s.Anonymous {
+		if s := ts.apply(string(examples.File("meeting-feedback.yaml"))); !s.Anonymous {
 			t.Fatal("the meeting questionnaire is not anonymous")
 		}
 		const addr, ua = "198.51.100.77", "KoeProbe/7f3a9c (privacy test)"
@@ -207,7 +207,7 @@ func allCells(t *testing.T, db *bun.DB, table string) []string {
 func TestStaffDeleteOneResponse(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		_, first := ts.postJSON(meetingAPI, "del-1", validAnswer)
 		_, second := ts.postJSON(meetingAPI, "del-2", strings.Replace(validAnswer, "行政担当者が異動", "社協の担当者が異動", 1))
 		id, keep := first["id"].(string), second["id"].(string)
@@ -317,7 +317,7 @@ func TestStaffDeleteOneResponse(t *testing.T) {
 func TestOtherAnswerWithUnstorableCharactersIsRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		code, out := ts.postJSON(meetingAPI, "", `{"answers":{"role":"大学\u0000","satisfaction":4}}`)
 		if code != http.StatusUnprocessableEntity {
 			t.Errorf("NUL in その他: %d %v, want 422", code, out)

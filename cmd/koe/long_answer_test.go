@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // Real prose of the longest allowed length, sent to the JSON API and typed
@@ -38,7 +38,7 @@ func TestLongestAnswersThroughAPIFormAndExports(t *testing.T) {
 			}
 			defer db.Close()
 			ts := newTestServer(t, db)
-			s := ts.apply(string(demo.File("meeting-feedback.yaml")))
+			s := ts.apply(string(examples.File("meeting-feedback.yaml")))
 
 			body, _ := json.Marshal(map[string]any{"answers": map[string]any{"role": otherText, "satisfaction": 4, "comments": apiText}})
 			if code, out := ts.postJSON(meetingAPI, "", string(body)); code != http.StatusCreated {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/internal/database"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // Two `koe serve` processes on one PostgreSQL, as behind a load balancer: the
@@ -123,7 +123,7 @@ func TestTwoProcessesOnOnePostgres(t *testing.T) {
 	}
 
 	// Close the survey through the CLI: both processes refuse at once.
-	closed := strings.Replace(string(demo.File("meeting-feedback.yaml")), "anonymous: true", "anonymous: true\ncloses_at: 2020-01-01T00:00:00+09:00", 1)
+	closed := strings.Replace(string(examples.File("meeting-feedback.yaml")), "anonymous: true", "anonymous: true\ncloses_at: 2020-01-01T00:00:00+09:00", 1)
 	if out, err := exec.Command(bin, "survey", "apply", "--db", dbURL, "-f", writeFile(t, "closed.yaml", []byte(closed))).CombinedOutput(); err != nil {
 		t.Fatalf("apply closed: %v %s", err, out)
 	}

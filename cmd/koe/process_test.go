@@ -16,7 +16,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // Tests of koe as a real process (crash, shutdown, several processes, load)
@@ -54,7 +54,7 @@ func builtKoe(t *testing.T) string {
 func meetingDatabase(t *testing.T, bin string, kind database.Kind) string {
 	t.Helper()
 	dbURL := dbtest.URL(t, kind)
-	meeting := writeFile(t, "meeting.yaml", demo.File("meeting-feedback.yaml"))
+	meeting := writeFile(t, "meeting.yaml", examples.File("meeting-feedback.yaml"))
 	ctx := dbtest.Context(t)
 	if out, err := exec.CommandContext(ctx, bin, "survey", "apply", "--db", dbURL, "-f", meeting).CombinedOutput(); err != nil {
 		t.Fatalf("koe survey apply: %v (deadline: %v) %s", err, ctx.Err(), out)

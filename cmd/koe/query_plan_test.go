@@ -14,9 +14,9 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // queryLog records the distinct statements koe sends that read or change answers.
@@ -83,7 +83,7 @@ func TestAnswerQueriesUseIndexes(t *testing.T) {
 		if _, err := texts.Reanalyze(ctx, 0, true, nil); err != nil {
 			t.Fatal(err)
 		}
-		src := string(demo.File("meeting-feedback.yaml"))
+		src := string(examples.File("meeting-feedback.yaml"))
 		d, err := survey.ParseDefinition("meeting-feedback.yaml", []byte(src))
 		if err != nil {
 			t.Fatal(err)

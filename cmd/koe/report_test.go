@@ -25,15 +25,15 @@ import (
 
 	"github.com/koe-project/koe/internal/browsertest"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // loadDemo fills the test server's database with the demo surveys and
 // returns the demo staff password.
 func (ts *testServer) loadDemo() string {
 	ts.t.Helper()
-	pw, err := demo.Load(context.Background(), ts.app.surveys, ts.app.users)
+	pw, err := examples.Load(context.Background(), ts.app.surveys, ts.app.users)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func (ts *testServer) staffClient(password string) *http.Client {
 	jar, _ := cookiejar.New(nil)
 	c := formClient()
 	c.Jar = jar
-	resp, err := c.PostForm(ts.URL+"/login", url.Values{"email": {demo.StaffEmail}, "password": {password}})
+	resp, err := c.PostForm(ts.URL+"/login", url.Values{"email": {examples.StaffEmail}, "password": {password}})
 	if err != nil {
 		ts.t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestReportCLI(t *testing.T) {
 				t.Fatal(err)
 			}
 			app := newApp(db, slog.New(slog.NewTextHandler(io.Discard, nil)), texts)
-			if _, err := demo.Load(ctx, app.surveys, app.users); err != nil {
+			if _, err := examples.Load(ctx, app.surveys, app.users); err != nil {
 				t.Fatal(err)
 			}
 			db.Close()
@@ -289,7 +289,7 @@ func signIn(t *testing.T, ctx context.Context, base, password string) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), demo.StaffEmail),
+		chromedp.SendKeys(css(`#email`), examples.StaffEmail),
 		chromedp.SendKeys(css(`#password`), password),
 		chromedp.Click(css(`button[type=submit]`)),
 		chromedp.WaitVisible(css(`header.staff-bar`)),

@@ -14,11 +14,11 @@ import (
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/web"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 func serveCmd(ctx context.Context, e *env, args []string) error {
@@ -61,11 +61,11 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if *withDemo {
-		password, err := demo.Load(ctx, app.surveys, app.users)
+		password, err := examples.Load(ctx, app.surveys, app.users)
 		if err != nil {
 			return fmt.Errorf("loading demo data: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "demo data loaded; staff login: %s / %s\n", demo.StaffEmail, password)
+		fmt.Fprintf(e.stdout, "demo data loaded; staff login: %s / %s\n", examples.StaffEmail, password)
 	}
 
 	handler, err := app.handler()

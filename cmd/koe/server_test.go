@@ -16,8 +16,8 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // testServer is koe's whole web app on a real HTTP server and a real database.
@@ -96,7 +96,7 @@ const validAnswer = `{"answers":{"role":"市町村","satisfaction":4,"useful":["
 func TestAPIStatuses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 
 		code, first := ts.postJSON(meetingAPI, "k-1", validAnswer)
 		if code != http.StatusCreated || first["id"] == nil {
@@ -187,7 +187,7 @@ func formClient() *http.Client {
 func TestFormKeepsInputOnErrorAndStoresOnceOnDoubleSubmit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		c := formClient()
 		resp, err := c.Get(ts.URL + "/s/network-2020-3")
 		if err != nil {
@@ -239,7 +239,7 @@ func TestFormKeepsInputOnErrorAndStoresOnceOnDoubleSubmit(t *testing.T) {
 func TestStaffPagesNeedSignIn(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("practice-survey.yaml")))
+		ts.apply(string(examples.File("practice-survey.yaml")))
 		code, _ := ts.postJSON("/api/v1/surveys/community-building-2023/responses", "",
 			`{"answers":{"municipality":"秘密町","population":"5万人未満","stage":"未定","challenge_detail":"担い手が足りない"}}`)
 		if code != http.StatusCreated {
@@ -358,7 +358,7 @@ func decodeJSON(resp *http.Response, v any) {
 func TestSecurityHeaders(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		for _, p := range []string{"/s/network-2020-3", "/login", "/surveys"} {
 			resp, err := http.Get(ts.URL + p)
 			if err != nil {

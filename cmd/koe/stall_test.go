@@ -20,8 +20,8 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/internal/demo"
 	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/survey/examples"
 )
 
 // aozoraProse returns n texts of size characters of real prose (consecutive
@@ -96,7 +96,7 @@ func TestSmallSubmissionStaysFastDuringFlood(t *testing.T) {
 		fields, size := 2, survey.MaxTextareaLen
 		texts := aozoraProse(t, fields*floodN, size)
 		ts := newTestServer(t, db)
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		ts.apply(floodSurvey)
 		flood, stopFlood := context.WithCancel(context.Background())
 		defer stopFlood()
@@ -166,7 +166,7 @@ func TestSmallSubmissionStaysFastDuringFlood(t *testing.T) {
 func TestHealthzReportsStalledSubmissions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServerWith(t, db, func(a *app) { a.stallLimit = 300 * time.Millisecond })
-		ts.apply(string(demo.File("meeting-feedback.yaml")))
+		ts.apply(string(examples.File("meeting-feedback.yaml")))
 		health := func() (int, string) {
 			resp, err := http.Get(ts.URL + "/healthz")
 			if err != nil {

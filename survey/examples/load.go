@@ -1,4 +1,4 @@
-package demo
+package examples
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -23,10 +22,16 @@ var earlierMeetings = []struct{ n, date, theme, attendees string }{
 	{"2", "2020-09-17", "担い手をどう育てるか", "48"},
 }
 
+// Accounts adds the demo staff account (internal/auth's Store does): the
+// examples are domain data and know nothing of how passwords are kept.
+type Accounts interface {
+	AddUser(ctx context.Context, email, password, role string) (created bool, err error)
+}
+
 // Load applies the demo surveys, adds their sample answers (once: reloading
 // adds nothing), and gives the demo staff account a fresh random password,
 // which it returns.
-func Load(ctx context.Context, st *survey.Store, users *auth.Store) (password string, err error) {
+func Load(ctx context.Context, st *survey.Store, users Accounts) (password string, err error) {
 	sources := map[string][]byte{}
 	for _, name := range Definitions {
 		sources[name] = File(name)
@@ -79,7 +84,7 @@ func Load(ctx context.Context, st *survey.Store, users *auth.Store) (password st
 	b := make([]byte, 12)
 	rand.Read(b)
 	password = base64.RawURLEncoding.EncodeToString(b)
-	if _, err := users.AddUser(ctx, StaffEmail, password, auth.RoleAdmin); err != nil {
+	if _, err := users.AddUser(ctx, StaffEmail, password, "admin"); err != nil {
 		return "", err
 	}
 	return password, nil

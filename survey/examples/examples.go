@@ -1,6 +1,6 @@
-// Package demo holds the three example questionnaires and sample answers that
+// Package examples holds the three example questionnaires and sample answers that
 // `koe serve --demo` loads, written for koe and embedded in the binary.
-package demo
+package examples
 
 import "embed"
 
