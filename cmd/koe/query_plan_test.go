@@ -25,12 +25,22 @@ type queryLog struct {
 	queries []string
 }
 
+// untagged is a statement without the /* store.Method */ tag it starts with.
+func untagged(q string) string {
+	if strings.HasPrefix(q, "/*") {
+		if _, rest, ok := strings.Cut(q, "*/"); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return q
+}
+
 var answersTable = regexp.MustCompile(`\banswers"?(\s+AS\s+"?(\w+)"?)?`)
 
 func (l *queryLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
 func (l *queryLog) AfterQuery(_ context.Context, e *bun.QueryEvent) {
-	q := strings.TrimLeft(e.Query, "(")
+	q := strings.TrimLeft(untagged(e.Query), "(")
 	if e.Err != nil || !answersTable.MatchString(q) ||
 		!(strings.HasPrefix(q, "SELECT") || strings.HasPrefix(q, "UPDATE") || strings.HasPrefix(q, "DELETE")) {
 		return

@@ -27,7 +27,7 @@ type storedDictionary struct {
 // when none was applied, with its YAML source.
 func ActiveDictionary(ctx context.Context, db bun.IDB) (analysis.Dictionary, []byte, error) {
 	var d storedDictionary
-	err := db.NewSelect().Model(&d).OrderExpr("id DESC").Limit(1).Scan(ctx)
+	err := db.NewSelect().Comment("store.ActiveDictionary").Model(&d).OrderExpr("id DESC").Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return analysis.DefaultDictionary(), analysis.DefaultDictionaryYAML(), nil
 	}
@@ -54,7 +54,7 @@ func SaveDictionary(ctx context.Context, db bun.IDB, source []byte) (analysis.Di
 		return analysis.Dictionary{}, err
 	}
 	row := &storedDictionary{Version: d.Version(), Source: string(source), CreatedAt: time.Now().UTC()}
-	if _, err = db.NewInsert().Model(row).Exec(ctx); err != nil {
+	if _, err = db.NewInsert().Comment("store.SaveDictionary").Model(row).Exec(ctx); err != nil {
 		return d, fmt.Errorf("store.SaveDictionary: %w", err)
 	}
 	return d, nil
@@ -90,7 +90,7 @@ func (s *Store) FollowDictionary(ctx context.Context, interval time.Duration, lo
 // row it looked at.
 func (s *Store) followDictionary(ctx context.Context, seen int64, log *slog.Logger) (int64, error) {
 	var newest []storedDictionary
-	err := s.db.NewSelect().Model(&newest).Column("id", "version").OrderExpr("id DESC").Limit(1).Scan(ctx)
+	err := s.db.NewSelect().Comment("store.Store.followDictionary").Model(&newest).Column("id", "version").OrderExpr("id DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		return seen, fmt.Errorf("store.FollowDictionary: %w", err)
 	}
@@ -101,7 +101,7 @@ func (s *Store) followDictionary(ctx context.Context, seen int64, log *slog.Logg
 		return newest[0].ID, nil
 	}
 	var row storedDictionary
-	if err := s.db.NewSelect().Model(&row).Where("id = ?", newest[0].ID).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Comment("store.Store.followDictionary").Model(&row).Where("id = ?", newest[0].ID).Scan(ctx); err != nil {
 		return seen, fmt.Errorf("store.FollowDictionary: %w", err)
 	}
 	dict, err := analysis.ParseDictionary([]byte(row.Source))

@@ -27,7 +27,7 @@ func (s *Store) StaleAnswers(ctx context.Context, surveyID int64) (int, error) {
 // staleQuery selects the analysed answers to recompute. They are free texts
 // (of text and textarea questions), found by question through their index.
 func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
-	q := s.db.NewSelect().TableExpr("answers AS a").
+	q := s.db.NewSelect().Comment("store.Store.staleQuery").TableExpr("answers AS a").
 		Join("JOIN questions AS q ON q.id = a.question_id").
 		Where("q.analyze_text AND NOT q.personal AND a.free_text")
 	if !all {
@@ -124,7 +124,7 @@ func storeReanalysed(ctx context.Context, tx bun.Tx, questions []int64, fresh []
 	if err := replaceTerms(ctx, tx, questions, keptIDs, kept); err != nil {
 		return err
 	}
-	_, err = tx.NewUpdate().TableExpr("answers").Set("dict_version = ?", version).
+	_, err = tx.NewUpdate().Comment("store.storeReanalysed").TableExpr("answers").Set("dict_version = ?", version).
 		Where("id IN (?)", bun.List(keptIDs)).Exec(ctx)
 	return err
 }
@@ -137,7 +137,7 @@ func storeReanalysed(ctx context.Context, tx bun.Tx, questions []int64, fresh []
 // locks its answers before it forgets their terms (ForgetTerms): the two
 // never deadlock. On SQLite the transaction already holds the write lock.
 func lockAnswers(ctx context.Context, tx bun.Tx, ids []int64) (map[int64]bool, error) {
-	q := tx.NewSelect().TableExpr("answers").Column("id").Where("id IN (?)", bun.List(ids)).OrderExpr("id")
+	q := tx.NewSelect().Comment("store.lockAnswers").TableExpr("answers").Column("id").Where("id IN (?)", bun.List(ids)).OrderExpr("id")
 	if database.KindOf(tx) == database.Postgres {
 		q = q.For("UPDATE")
 	}

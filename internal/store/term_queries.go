@@ -78,7 +78,7 @@ func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]analysis.Te
 	if len(sc.Questions) == 0 {
 		return out, nil
 	}
-	q := s.db.NewSelect().TableExpr("term_counts").
+	q := s.db.NewSelect().Comment("store.Store.TermStats").TableExpr("term_counts").
 		ColumnExpr("term, sum(count) AS count, sum(docs) AS docs").
 		Where("question_id IN (?)", bun.List(sc.questionIDs())).
 		GroupExpr("term").
@@ -136,7 +136,7 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 		}
 		kept = func(t string) bool { _, ok := set[t]; return ok }
 	}
-	q := s.db.NewSelect().TableExpr("answer_term_lists AS l").
+	q := s.db.NewSelect().Comment("store.Store.docs").TableExpr("answer_term_lists AS l").
 		ColumnExpr("l.answer_id, l.question_id, l.response_id, l.terms").
 		Where("l.question_id IN (?)", bun.List(sc.questionIDs()))
 	if withText {
@@ -188,7 +188,7 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 // a group is never one person. An attribute's options and its その他 texts
 // are in two partial indexes (migration 0007), each read through its own.
 func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
-	options := s.db.NewSelect().TableExpr("answers").Column("response_id", "value").
+	options := s.db.NewSelect().Comment("store.Store.groupsOf").TableExpr("answers").Column("response_id", "value").
 		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.List(attributes))
 	others := s.db.NewSelect().TableExpr("answers").Column("response_id").ColumnExpr("? AS value", otherLabel).
 		Where("question_id IN (?) AND position = 0 AND free_text", bun.List(attributes))
@@ -268,7 +268,7 @@ func (s *Store) answerTexts(ctx context.Context, ids []int64) (map[int64]string,
 		ID    int64
 		Value string
 	}
-	if err := s.db.NewSelect().TableExpr("answers").Column("id", "value").Where("id IN (?)", bun.List(ids)).Scan(ctx, &texts); err != nil {
+	if err := s.db.NewSelect().Comment("store.Store.answerTexts").TableExpr("answers").Column("id", "value").Where("id IN (?)", bun.List(ids)).Scan(ctx, &texts); err != nil {
 		return nil, err
 	}
 	byID := make(map[int64]string, len(texts))

@@ -110,6 +110,6 @@ func (t *termTotals) write(ctx context.Context, tx bun.Tx) error {
 			questions = append(questions, c.QuestionID)
 		}
 	}
-	_, err = tx.NewDelete().Model((*termCount)(nil)).Where("question_id IN (?) AND docs = 0 AND count = 0", bun.List(questions)).Exec(ctx)
+	_, err = tx.NewDelete().Comment("store.termTotals.write").Model((*termCount)(nil)).Where("question_id IN (?) AND docs = 0 AND count = 0", bun.List(questions)).Exec(ctx)
 	return err
 }

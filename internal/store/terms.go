@@ -83,7 +83,7 @@ func insertTermLists(ctx context.Context, tx bun.Tx, answers []AnswerTerms) erro
 
 // termListsOf reads the stored terms of some answers of some questions.
 func termListsOf(ctx context.Context, db bun.IDB, questions, answers []int64) ([]AnswerTerms, error) {
-	rows, err := db.NewSelect().TableExpr("answer_term_lists").Column("question_id", "answer_id", "terms").
+	rows, err := db.NewSelect().Comment("store.termListsOf").TableExpr("answer_term_lists").Column("question_id", "answer_id", "terms").
 		Where("question_id IN (?) AND answer_id IN (?)", bun.List(questions), bun.List(answers)).Rows(ctx)
 	if err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func replaceTerms(ctx context.Context, tx bun.Tx, questions, answers []int64, fr
 	if err != nil {
 		return err
 	}
-	_, err = tx.NewDelete().TableExpr("answer_term_lists").
+	_, err = tx.NewDelete().Comment("store.replaceTerms").TableExpr("answer_term_lists").
 		Where("question_id IN (?) AND answer_id IN (?)", bun.List(questions), bun.List(answers)).Exec(ctx)
 	if err != nil {
 		return err
