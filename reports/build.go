@@ -318,6 +318,11 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 	}
+	set, err := ComputeIssues(ctx, texts, sc, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Issues, t.Empty, t.Duplicates = set.Issues, set.Empty, set.Duplicates
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -417,9 +422,23 @@ func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *store.Stor
 	if texts == nil {
 		return out, nil
 	}
-	sc, _ := SeriesScope(list, "")
+	sc, key := SeriesScope(list, "")
 	if len(sc.Questions) < 2 {
 		return out, nil
+	}
+	// One grouping over every event's answers: an issue keeps one identity
+	// from the first meeting to the last.
+	set, err := ComputeIssues(ctx, texts, sc, 0)
+	if err != nil {
+		return Series{}, err
+	}
+	out.IssueGroups, out.IssueQuestion = set.Issues, key
+	for _, s := range list { // the latest wording of the question
+		for _, qm := range s.Questions {
+			if qm.Key == key {
+				out.IssueQuestionLabel = qm.Label
+			}
+		}
 	}
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/contact"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // The issue groups of a free-text question (主な論点): what people raise, as
@@ -26,6 +28,8 @@ const (
 )
 
 type issuesView struct {
+	Title      string // 主な論点, or 繰り返し出てくる論点 across a series
+	Question   string // the question grouped, named when it is not the section's own
 	Drill      string
 	Analysed   int
 	Unassigned int
@@ -34,6 +38,8 @@ type issuesView struct {
 	More       []issueCard // groups beyond the cards, by label and size only
 	Map        *chartView
 	Series     bool // counts per event and a trend are shown
+	Empty      int  // answers that say nothing, left out
+	Repeats    int  // copies of another answer, left out (each copied text counts once)
 }
 
 type issueCard struct {
@@ -120,7 +126,7 @@ func quoteParts(q analysis.IssueQuote) quoteView {
 }
 
 func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error) {
-	v := &issuesView{Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
+	v := &issuesView{Title: "主な論点", Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
 		UnassPct: formatPct(share(len(is.Unassigned), is.Analysed)), Series: len(is.Events) > 1}
 	for i, g := range is.Groups {
 		card := issueCard{ID: g.ID, Label: g.Label, Terms: g.Terms[:min(len(g.Terms), maxIssueTerms)],
@@ -217,3 +223,74 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// IssueSet is what the issue groups of one question (or of one question
+// across a series) were computed from, beside the groups themselves.
+type IssueSet struct {
+	Issues     *analysis.Issues // nil when no answer is left to group
+	Empty      int              // answers that say nothing (特になし), left out
+	Duplicates analysis.DuplicateCounts
+}
+
+// ComputeIssues groups the analysed answers of a scope into issues: answers
+// that say nothing are left out and counted, and each group of copied
+// answers counts once (its template stays, the repeats are left out), so a
+// pasted campaign text does not make an issue of its own size. The events
+// of the scope, in order, give the series counts and trends. mapPoints is
+// IssueOptions.MapPoints (negative: no map). About a CPU-second per 10,000
+// answers: callers cache the result (internal/web) and never call it on the
+// submission path.
+func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapPoints int) (IssueSet, error) {
+	docs, err := texts.Docs(ctx, sc, nil)
+	if err != nil {
+		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
+	}
+	a := texts.Analyzer()
+	var set IssueSet
+	said := docs[:0]
+	for _, d := range docs {
+		if a.IsEmptyAnswer(d.Text) {
+			set.Empty++
+			continue
+		}
+		said = append(said, d)
+	}
+	answers := make([]string, len(said))
+	for i, d := range said {
+		answers[i] = d.Text
+	}
+	dups := analysis.FindDuplicates(answers, analysis.DuplicateOptions{})
+	set.Duplicates = dups.Counts()
+	repeat := dups.Repeats(len(said))
+	kept := make([]analysis.Doc, 0, len(said))
+	for i, d := range said {
+		if !repeat[i] {
+			kept = append(kept, d)
+		}
+	}
+	if len(kept) == 0 {
+		return set, nil
+	}
+	set.Issues, err = analysis.GroupIssues(kept, analysis.IssueOptions{Events: sc.Events(), Variants: a.Variants, MapPoints: mapPoints})
+	if err != nil {
+		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
+	}
+	return set, nil
+}
+
+// IssueAnswers returns the answer IDs of the group with id in is, or of
+// 未分類 for "unassigned"; ok is false for an unknown id.
+func IssueAnswers(is *analysis.Issues, id string) (ids []int64, label string, ok bool) {
+	if is == nil {
+		return nil, "", false
+	}
+	if id == "unassigned" {
+		return is.Unassigned, "未分類", true
+	}
+	for _, g := range is.Groups {
+		if g.ID == id {
+			return g.Answers, g.Label, true
+		}
+	}
+	return nil, "", false
+}
