@@ -236,7 +236,8 @@ type IssueSet struct {
 // that say nothing are left out and counted, and each group of copied
 // answers counts once (its template stays, the repeats are left out), so a
 // pasted campaign text does not make an issue of its own size. The events
-// of the scope, in order, give the series counts and trends. mapPoints is
+// of the scope, in order, give the series counts and trends; sc.Only narrows
+// the answers to one attribute value or event. mapPoints is
 // IssueOptions.MapPoints (negative: no map). About a CPU-second per 10,000
 // answers: callers cache the result (internal/web) and never call it on the
 // submission path.
@@ -249,6 +250,9 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	var set IssueSet
 	said := docs[:0]
 	for _, d := range docs {
+		if (sc.Only.Group != "" && d.Group != sc.Only.Group) || (sc.Only.Event != "" && d.Event != sc.Only.Event) {
+			continue // outside the scope's filter (koe analyze --group, --event)
+		}
 		if a.IsEmptyAnswer(d.Text) {
 			set.Empty++
 			continue
@@ -271,7 +275,11 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	if len(kept) == 0 {
 		return set, nil
 	}
-	set.Issues, err = analysis.GroupIssues(kept, analysis.IssueOptions{Events: sc.Events(), Variants: a.Variants, MapPoints: mapPoints})
+	events := sc.Events()
+	if sc.Only.Event != "" {
+		events = []string{sc.Only.Event}
+	}
+	set.Issues, err = analysis.GroupIssues(kept, analysis.IssueOptions{Events: events, Variants: a.Variants, MapPoints: mapPoints})
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 	}
