@@ -302,3 +302,19 @@ func IssueAnswers(is *analysis.Issues, id string) (ids []int64, label string, ok
 	}
 	return nil, "", false
 }
+
+// NewIssueDrillList lists the answers of one issue group (label, 未分類 or a
+// group's label), narrowed as f says by attribute value and event;
+// contacts masked.
+func NewIssueDrillList(docs []analysis.Doc, label string, f analysis.Filter, byEvent bool) DrillList {
+	v := NewDrillList(docs, nil, analysis.Filter{Group: f.Group, Event: f.Event}, byEvent)
+	what := "論点「" + contact.Mask(label) + "」"
+	if label == "未分類" {
+		what = "どの論点にも入らなかった回答（未分類）"
+	}
+	if v.What != "すべて" {
+		what += "・" + v.What
+	}
+	v.What = what
+	return v
+}

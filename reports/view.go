@@ -426,7 +426,7 @@ func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
 	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
-		iv, err := buildIssues(id, Question{Label: q.Label}, t.Issues) // no drill links until the drill-down filters by issue
+		iv, err := buildIssues(id, Question{Label: q.Label, Drill: q.Drill}, t.Issues)
 		if err != nil {
 			return nil, err
 		}

@@ -39,8 +39,17 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 			break
 		}
 	}
-	v, err := srv.drill(r.Context(), sc, filterOf(r), false)
-	if err != nil {
+	var v drillView
+	if issue := r.URL.Query().Get("issue"); issue != "" {
+		n, latest, err := srv.surveys.ResponseStamp(r.Context(), s)
+		if err != nil {
+			return err
+		}
+		v, err = srv.drillIssue(r.Context(), sc, key, s.Slug, srv.surveyStamp(s, n, latest), issue, filterOf(r), false)
+		if err != nil {
+			return err
+		}
+	} else if v, err = srv.drill(r.Context(), sc, filterOf(r), false); err != nil {
 		return err
 	}
 	v.Back = "/surveys/" + url.PathEscape(s.Slug)
@@ -58,8 +67,17 @@ func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) err
 	if len(sc.Questions) == 0 || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")
 	}
-	v, err := srv.drill(r.Context(), sc, filterOf(r), true)
-	if err != nil {
+	var v drillView
+	if issue := r.URL.Query().Get("issue"); issue != "" {
+		cacheKey, stamp, err := srv.seriesStamp(r.Context(), sv)
+		if err != nil {
+			return err
+		}
+		v, err = srv.drillIssue(r.Context(), sc, key, cacheKey, stamp, issue, filterOf(r), true)
+		if err != nil {
+			return err
+		}
+	} else if v, err = srv.drill(r.Context(), sc, filterOf(r), true); err != nil {
 		return err
 	}
 	v.Back = "/series/" + url.PathEscape(r.PathValue("key"))
@@ -83,6 +101,43 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 		return drillView{}, err
 	}
 	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
+}
+
+// drillIssue lists the answers of one issue group (id, or "unassigned" for
+// 未分類) of the question key, narrowed by the filter's group and event. The
+// groups are those the dashboard shows, from its cache (cacheKey, stamp)
+// while the answers have not changed; else they are grouped again here,
+// which gives the same groups for the same answers.
+func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, f analysis.Filter, byEvent bool) (drillView, error) {
+	var is *analysis.Issues
+	if c, ok := srv.cachedBlocks(cacheKey, stamp); ok && c.issues[key] != nil {
+		is = c.issues[key]
+	} else {
+		set, err := reports.ComputeIssues(ctx, srv.texts, sc, -1)
+		if err != nil {
+			return drillView{}, err
+		}
+		is = set.Issues
+	}
+	ids, label, ok := reports.IssueAnswers(is, id)
+	if !ok {
+		return drillView{}, Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")
+	}
+	docs, err := srv.texts.Docs(ctx, sc, []string{})
+	if err != nil {
+		return drillView{}, err
+	}
+	member := make(map[int64]bool, len(ids))
+	for _, x := range ids {
+		member[x] = true
+	}
+	in := docs[:0]
+	for _, d := range docs {
+		if member[d.ID] && (f.Group == "" || d.Group == f.Group) && (f.Event == "" || d.Event == f.Event) {
+			in = append(in, d)
+		}
+	}
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewIssueDrillList(in, label, f, byEvent)}, nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's
