@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
 	"html"
 	"net/http"
 	"regexp"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/testcorpus"
 )
 
 var (
@@ -99,6 +102,34 @@ func TestIssueCardsLinkToTheirAnswers(t *testing.T) {
 					t.Errorf("%s: an unknown issue gives %d, want 404", page, resp.StatusCode)
 				}
 			}
+			// A few more answers arrive: the dashboard groups again, and its
+			// issues keep their IDs, so a link opened before still works.
+			_, before := get(t, admin, ts.URL+"/surveys/fukui-2")
+			cards, _ := issueCardLinks(t, before)
+			more := testcorpus.CSVColumn(t, "fukui-kanko/fukui-kanko-2022-2024.csv", "不便さの内容")[400:405]
+			var rows strings.Builder
+			w := csv.NewWriter(&rows)
+			w.Write([]string{"No.", "不便さの内容"})
+			for i, a := range more {
+				w.Write([]string{fmt.Sprint(1000 + i), a})
+			}
+			w.Flush()
+			if out, err := koe(t, "", "import", "--db", dbURL, "--survey", "fukui-2", "--format", "table", writeFile(t, "more.csv", []byte(rows.String()))); err != nil {
+				t.Fatalf("import: %v\n%s", err, out)
+			}
+			_, after := get(t, admin, ts.URL+"/surveys/fukui-2")
+			if after == before {
+				t.Fatal("the dashboard did not change with five more answers")
+			}
+			for _, c := range cards[:3] {
+				if !strings.Contains(after, `id="issue-`+c[0]+`"`) {
+					t.Errorf("issue %s of %s answers lost its ID when five answers arrived", c[0], c[1])
+				}
+				if resp, _ := get(t, admin, ts.URL+c[2]); resp.StatusCode != http.StatusOK {
+					t.Errorf("the link to issue %s, opened after five answers arrived: %d", c[0], resp.StatusCode)
+				}
+			}
+
 			// The series cards count per event.
 			_, body := get(t, admin, ts.URL+"/series/fukui-test")
 			if !strings.Contains(body, "繰り返し出てくる論点") || !strings.Contains(body, `class="issue-events"`) {

@@ -106,8 +106,9 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 // drillIssue lists the answers of one issue group (id, or "unassigned" for
 // 未分類) of the question key, narrowed by the filter's group and event. The
 // groups are those the dashboard shows, from its cache (cacheKey, stamp)
-// while the answers have not changed; else they are grouped again here,
-// which gives the same groups for the same answers.
+// while the answers have not changed; else they are grouped again here
+// (the same answers give the same groups), taking over the IDs of the
+// groups cached before, as the dashboard does.
 func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, f analysis.Filter, byEvent bool) (drillView, error) {
 	var is *analysis.Issues
 	if c, ok := srv.cachedBlocks(cacheKey, stamp); ok && c.issues[key] != nil {
@@ -118,6 +119,7 @@ func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey
 			return drillView{}, err
 		}
 		is = set.Issues
+		srv.adoptIssueIDs(cacheKey, map[string]*analysis.Issues{key: is})
 	}
 	ids, label, ok := reports.IssueAnswers(is, id)
 	if !ok {

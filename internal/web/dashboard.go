@@ -74,6 +74,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	srv.adoptIssueIDs(s.Slug, issuesOf(rep))
 	drill := func(q reports.Question) string {
 		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
 			return "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
@@ -95,6 +96,21 @@ func (srv *Server) surveyStamp(s *survey.Survey, responses int, latest time.Time
 		version = srv.texts.Version()
 	}
 	return fmt.Sprintf("%d|%d|%s|%s|%s", s.ID, responses, latest.UTC().Format(time.RFC3339Nano), s.UpdatedAt.UTC().Format(time.RFC3339Nano), version)
+}
+
+// adoptIssueIDs gives the groups just computed for cache key the IDs of
+// the groups they continue in the grouping cached before (whatever its
+// stamp): a card's link, opened after a few more answers arrived, still
+// finds its issue, and an issue keeps its anchor on the page.
+func (srv *Server) adoptIssueIDs(key string, fresh map[string]*analysis.Issues) {
+	srv.blocksMu.Lock()
+	prev := srv.blocks[key].issues
+	srv.blocksMu.Unlock()
+	for q, is := range fresh {
+		if old := prev[q]; old != nil && is != nil && old != is {
+			is.AdoptIDs(old.Refs())
+		}
+	}
 }
 
 // issuesOf collects the issue groups of a report's questions by key.

@@ -63,6 +63,9 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	if err != nil {
 		return cachedBlocks{}, err
 	}
+	if se.IssueGroups != nil {
+		srv.adoptIssueIDs(key, map[string]*analysis.Issues{se.IssueQuestion: se.IssueGroups})
+	}
 	body, links, err := reports.SeriesBody(se, "/series/"+url.PathEscape(se.Key)+"/answers")
 	if err != nil {
 		return cachedBlocks{}, err
