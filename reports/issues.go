@@ -154,6 +154,9 @@ func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error
 		if err != nil {
 			return nil, err
 		}
+		if q.Drill != "" { // a point opens its group's answers, its own first
+			cv.Drill, cv.DrillBy = q.Drill, "issue"
+		}
 		v.Map = &cv
 	}
 	return v, nil
@@ -186,9 +189,15 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 		charts.WithXAxisOpts(opts.XAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
 		charts.WithYAxisOpts(opts.YAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
 	)
-	for _, s := range list {
+	var ids []string // the series' group IDs, in the order they are added
+	for i, s := range list {
 		if len(s.data) == 0 {
 			continue
+		}
+		if i == unassigned {
+			ids = append(ids, "unassigned")
+		} else {
+			ids = append(ids, is.Groups[i].ID)
 		}
 		sc.AddSeries(s.name, s.data, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color, Opacity: opts.Float(0.7)}))
 	}
@@ -216,8 +225,11 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 			"data": labels,
 		}
 	}
-	for _, s := range seriesList(c.Option) {
+	for i, s := range seriesList(c.Option) {
 		s["symbolSize"] = 6
+		if i < len(ids) {
+			s["id"] = ids[i] // a click on a point drills into its group (dashboard.js)
+		}
 	}
 	return c, nil
 }
@@ -304,10 +316,21 @@ func IssueAnswers(is *analysis.Issues, id string) (ids []int64, label string, ok
 }
 
 // NewIssueDrillList lists the answers of one issue group (label, 未分類 or a
-// group's label), narrowed as f says by attribute value and event;
+// group's label), narrowed as f says by attribute value and event, the
+// answer first (chosen on the answer map; 0: none) at the top and marked;
 // contacts masked.
-func NewIssueDrillList(docs []analysis.Doc, label string, f analysis.Filter, byEvent bool) DrillList {
+func NewIssueDrillList(docs []analysis.Doc, label string, f analysis.Filter, byEvent bool, first int64) DrillList {
+	chosen := -1
+	if first != 0 {
+		chosen = slices.IndexFunc(docs, func(d analysis.Doc) bool { return d.ID == first })
+	}
+	if chosen > 0 {
+		docs = append([]analysis.Doc{docs[chosen]}, slices.Delete(slices.Clone(docs), chosen, chosen+1)...)
+	}
 	v := NewDrillList(docs, nil, analysis.Filter{Group: f.Group, Event: f.Event}, byEvent)
+	if chosen >= 0 && len(v.Answers) > 0 {
+		v.Answers[0].Note = strings.TrimPrefix(v.Answers[0].Note+"・地図で選んだ回答", "・")
+	}
 	what := "論点「" + contact.Mask(label) + "」"
 	if label == "未分類" {
 		what = "どの論点にも入らなかった回答（未分類）"

@@ -16,7 +16,9 @@ import (
 
 // In a real browser, on a dashboard of real imported answers: the issue
 // cards come above the charts of the question, the answer map draws, and a
-// click on a card's link opens the panel with exactly the card's answers.
+// click on a card's link opens the panel with exactly the card's answers; a
+// click on a point of the map (the last of the largest group) opens its
+// group's answers with its own first.
 func TestIssueCardsInBrowser(t *testing.T) {
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
@@ -80,6 +82,32 @@ func TestIssueCardsInBrowser(t *testing.T) {
 			}
 			if path := browsertest.Get(t, bctx, chromedp.Evaluate[string](`location.pathname`)); path != "/surveys/fukui-2" {
 				t.Errorf("the click left the dashboard for %s", path)
+			}
+
+			// A point of the answer map opens its group's answers, its own
+			// answer first.
+			point := browsertest.Get(t, bctx, chromedp.Evaluate[[]string](`(() => {
+				const el = document.querySelector('.issue-map .chart');
+				const s = echarts.getInstanceByDom(el).getOption().series[0];
+				document.getElementById('drill-panel').hidden = true;
+				document.getElementById('drill-panel').replaceChildren();
+				const last = s.data[s.data.length - 1].name;
+				echarts.getInstanceByDom(el).trigger('click', {name: last, seriesIndex: 0, dataType: 'node'});
+				return [s.id, last];
+			})()`))
+			if err := chromedp.Do(bctx, chromedp.WaitVisible(css(`#drill-panel .drill-answers li`))); err != nil {
+				t.Fatal(err)
+			}
+			size = browsertest.Get(t, bctx, chromedp.Evaluate[string](`document.getElementById('issue-`+point[0]+`').querySelector('.issue-size strong').textContent`))
+			notes := browsertest.Get(t, bctx, chromedp.Evaluate[[]string](
+				`[...document.querySelectorAll('#drill-panel .drill-answers li')].map(e => e.textContent)`))
+			var text string
+			if err := db.NewRaw("SELECT value FROM answers WHERE id = ?", point[1]).Scan(ctx, &text); err != nil {
+				t.Fatal(err)
+			}
+			if want, _ := strconv.Atoi(strings.TrimSuffix(size, "件")); len(notes) != want || !strings.Contains(notes[0], "地図で選んだ回答") ||
+				!strings.Contains(notes[0], strings.TrimSpace(text)) {
+				t.Errorf("a point of group %s (%s) opens %d answers (want %d), the first %q, want answer %s: %q", point[0], size, len(notes), want, notes[0], point[1], text)
 			}
 			shot := browsertest.Get(t, bctx, chromedp.CaptureScreenshot())
 			os.WriteFile(filepath.Join(browsertest.ArtifactDir(t), "issue-cards-"+string(kind)+".png"), shot, 0o644)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/store"
@@ -45,7 +46,7 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		v, err = srv.drillIssue(r.Context(), sc, key, s.Slug, srv.surveyStamp(s, n, latest), issue, filterOf(r), false)
+		v, err = srv.drillIssue(r.Context(), sc, key, s.Slug, srv.surveyStamp(s, n, latest), issue, answerOf(r), filterOf(r), false)
 		if err != nil {
 			return err
 		}
@@ -73,7 +74,7 @@ func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		v, err = srv.drillIssue(r.Context(), sc, key, cacheKey, stamp, issue, filterOf(r), true)
+		v, err = srv.drillIssue(r.Context(), sc, key, cacheKey, stamp, issue, answerOf(r), filterOf(r), true)
 		if err != nil {
 			return err
 		}
@@ -94,6 +95,12 @@ func filterOf(r *http.Request) analysis.Filter {
 	return analysis.Filter{Term: q.Get("term"), Code: q.Get("code"), Group: q.Get("group"), Event: q.Get("event")}
 }
 
+// answerOf is the answer asked to come first (?answer=ID), 0 for none.
+func answerOf(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.URL.Query().Get("answer"), 10, 64)
+	return id
+}
+
 // drill lists the answers a filter selects, with the term in context.
 func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
 	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
@@ -108,8 +115,9 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 // groups are those the dashboard shows, from its cache (cacheKey, stamp)
 // while the answers have not changed; else they are grouped again here
 // (the same answers give the same groups), taking over the IDs of the
-// groups cached before, as the dashboard does.
-func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, f analysis.Filter, byEvent bool) (drillView, error) {
+// groups cached before, as the dashboard does. The answer first (a point
+// of the answer map), when it is in the list, is listed first.
+func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
 	var is *analysis.Issues
 	if c, ok := srv.cachedBlocks(cacheKey, stamp); ok && c.issues[key] != nil {
 		is = c.issues[key]
@@ -139,7 +147,7 @@ func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey
 			in = append(in, d)
 		}
 	}
-	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewIssueDrillList(in, label, f, byEvent)}, nil
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewIssueDrillList(in, label, f, byEvent, first)}, nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's
