@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -131,6 +132,75 @@ func TestBuildSeriesGroupsAllEventsTogether(t *testing.T) {
 		}
 		if !strings.Contains(page, ">"+is.Groups[0].Label+"</h4>") {
 			t.Errorf("series report lacks the card %q", is.Groups[0].Label)
+		}
+	})
+}
+
+// A second build gives the same groups; given the groups of the first (the
+// dashboard's cache while the answers are unchanged), it takes them as they
+// are instead of grouping again, for a survey and for a series.
+func TestBuildReusesKnownIssueGroups(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st, texts := demoStores(t, db)
+		s, err := st.SurveyBySlug(ctx, "network-2020-3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := BuildReport(ctx, st, texts, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := BuildReport(ctx, st, texts, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		known := map[string]IssueSet{}
+		for i, q := range first.Questions {
+			if q.Text == nil || q.Text.Issues == nil {
+				continue
+			}
+			a := again.Questions[i].Text
+			if a.Issues == q.Text.Issues || !reflect.DeepEqual(a.Issues, q.Text.Issues) {
+				t.Errorf("%s: a second build did not group again, or grouped otherwise", q.Key)
+			}
+			known[q.Key] = IssueSet{Issues: q.Text.Issues, Empty: q.Text.Empty, Duplicates: q.Text.Duplicates}
+		}
+		if len(known) == 0 {
+			t.Fatal("no issue groups")
+		}
+		reused, err := BuildReportReusing(ctx, st, texts, s, known)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range reused.Questions {
+			if k, ok := known[q.Key]; ok && q.Text.Issues != k.Issues {
+				t.Errorf("%s: grouped again though its groups were given", q.Key)
+			}
+		}
+
+		se, err := BuildSeries(ctx, st, texts, "network-meetings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		series, list, err := st.SurveysInSeries(ctx, "network-meetings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := survey.SeriesView{Series: series, Surveys: list}
+		again2, err := BuildSeriesOf(ctx, st, texts, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if se.IssueGroups == nil || again2.IssueGroups == se.IssueGroups || !reflect.DeepEqual(again2.IssueGroups, se.IssueGroups) {
+			t.Errorf("series: a second build did not group again, or grouped otherwise")
+		}
+		reusedSeries, err := BuildSeriesReusing(ctx, st, texts, v, &IssueSet{Issues: se.IssueGroups})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reusedSeries.IssueGroups != se.IssueGroups {
+			t.Errorf("series: grouped again though its groups were given")
 		}
 	})
 }

@@ -112,22 +112,21 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 
 // drillIssue lists the answers of one issue group (id, or "unassigned" for
 // 未分類) of the question key, narrowed by the filter's group and event. The
-// groups are those the dashboard shows, from its cache (cacheKey, stamp)
-// while the answers have not changed; else they are grouped again here
+// groups are those the dashboard shows, from its cache (cacheKey) while
+// the answers have not changed (stamp); else they are grouped again here
 // (the same answers give the same groups), taking over the IDs of the
 // groups cached before, as the dashboard does. The answer first (a point
 // of the answer map), when it is in the list, is listed first.
 func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
-	var is *analysis.Issues
-	if c, ok := srv.cachedBlocks(cacheKey, stamp); ok && c.issues[key] != nil {
-		is = c.issues[key]
-	} else {
+	prev := srv.lastBlocks(cacheKey)
+	is := prev.issues[key].Issues
+	if prev.stamp != stamp || is == nil {
 		set, err := reports.ComputeIssues(ctx, srv.texts, sc, -1)
 		if err != nil {
 			return drillView{}, err
 		}
 		is = set.Issues
-		srv.adoptIssueIDs(cacheKey, map[string]*analysis.Issues{key: is})
+		adoptIssueIDs(prev.issues, map[string]reports.IssueSet{key: set})
 	}
 	ids, label, ok := reports.IssueAnswers(is, id)
 	if !ok {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
@@ -36,7 +35,7 @@ type cachedBlocks struct {
 	blocks    template.HTML
 	drillable bool
 	built     time.Time
-	issues    map[string]*analysis.Issues
+	issues    map[string]reports.IssueSet
 	series    reports.Series      // a series dashboard's model
 	links     []reports.IssueLink // a series dashboard's recurring words
 }
@@ -70,11 +69,21 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		v.Blocks, v.Drillable = c.blocks, c.drillable
 		return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 	}
-	rep, err := reports.BuildReport(ctx, srv.surveys, srv.texts, s)
+	// Past its time to live with the same stamp, the blocks are rendered
+	// again but the answers are not grouped again.
+	prev := srv.lastBlocks(s.Slug)
+	var known map[string]reports.IssueSet
+	if prev.stamp == stamp {
+		known = prev.issues
+	}
+	rep, err := reports.BuildReportReusing(ctx, srv.surveys, srv.texts, s, known)
 	if err != nil {
 		return err
 	}
-	srv.adoptIssueIDs(s.Slug, issuesOf(rep))
+	issues := issuesOf(rep)
+	if known == nil {
+		adoptIssueIDs(prev.issues, issues)
+	}
 	drill := func(q reports.Question) string {
 		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
 			return "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
@@ -84,7 +93,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Blocks, v.Drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return err
 	}
-	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now(), issues: issuesOf(rep)})
+	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now(), issues: issues})
 	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 
@@ -98,30 +107,34 @@ func (srv *Server) surveyStamp(s *survey.Survey, responses int, latest time.Time
 	return fmt.Sprintf("%d|%d|%s|%s|%s", s.ID, responses, latest.UTC().Format(time.RFC3339Nano), s.UpdatedAt.UTC().Format(time.RFC3339Nano), version)
 }
 
-// adoptIssueIDs gives the groups just computed for cache key the IDs of
-// the groups they continue in the grouping cached before (whatever its
-// stamp): a card's link, opened after a few more answers arrived, still
-// finds its issue, and an issue keeps its anchor on the page.
-func (srv *Server) adoptIssueIDs(key string, fresh map[string]*analysis.Issues) {
-	srv.blocksMu.Lock()
-	prev := srv.blocks[key].issues
-	srv.blocksMu.Unlock()
-	for q, is := range fresh {
-		if old := prev[q]; old != nil && is != nil && old != is {
-			is.AdoptIDs(old.Refs())
+// adoptIssueIDs gives the groups just computed (fresh) the IDs of the groups
+// they continue in the grouping cached before (prev, whatever its stamp): a
+// card's link, opened after a few more answers arrived, still finds its
+// issue, and an issue keeps its anchor on the page.
+func adoptIssueIDs(prev, fresh map[string]reports.IssueSet) {
+	for q, set := range fresh {
+		if old := prev[q].Issues; old != nil && set.Issues != nil && old != set.Issues {
+			set.Issues.AdoptIDs(old.Refs())
 		}
 	}
 }
 
 // issuesOf collects the issue groups of a report's questions by key.
-func issuesOf(rep reports.Report) map[string]*analysis.Issues {
-	out := map[string]*analysis.Issues{}
+func issuesOf(rep reports.Report) map[string]reports.IssueSet {
+	out := map[string]reports.IssueSet{}
 	for _, q := range rep.Questions {
-		if q.Text != nil && q.Text.Issues != nil {
-			out[q.Key] = q.Text.Issues
+		if t := q.Text; t != nil && t.Issues != nil {
+			out[q.Key] = reports.IssueSet{Issues: t.Issues, Empty: t.Empty, Duplicates: t.Duplicates}
 		}
 	}
 	return out
+}
+
+// lastBlocks returns what is cached under key, however old.
+func (srv *Server) lastBlocks(key string) cachedBlocks {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	return srv.blocks[key]
 }
 
 func (srv *Server) cachedBlocks(slug, stamp string) (cachedBlocks, bool) {

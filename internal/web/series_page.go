@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
@@ -59,21 +58,30 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	if c, ok := srv.cachedBlocks(key, stamp); ok {
 		return c, nil
 	}
-	se, err := reports.BuildSeriesOf(ctx, srv.surveys, srv.texts, visible)
+	// Past its time to live with the same stamp, the body is rendered again
+	// but the answers are not grouped again.
+	prev := srv.lastBlocks(key)
+	var known *reports.IssueSet
+	if prev.stamp == stamp {
+		set := prev.issues[prev.series.IssueQuestion]
+		known = &set
+	}
+	se, err := reports.BuildSeriesReusing(ctx, srv.surveys, srv.texts, visible, known)
 	if err != nil {
 		return cachedBlocks{}, err
 	}
+	var issues map[string]reports.IssueSet
 	if se.IssueGroups != nil {
-		srv.adoptIssueIDs(key, map[string]*analysis.Issues{se.IssueQuestion: se.IssueGroups})
+		issues = map[string]reports.IssueSet{se.IssueQuestion: {Issues: se.IssueGroups}}
+		if known == nil {
+			adoptIssueIDs(prev.issues, issues)
+		}
 	}
 	body, links, err := reports.SeriesBody(se, "/series/"+url.PathEscape(se.Key)+"/answers")
 	if err != nil {
 		return cachedBlocks{}, err
 	}
-	c := cachedBlocks{stamp: stamp, blocks: body, built: time.Now(), series: se, links: links}
-	if se.IssueGroups != nil {
-		c.issues = map[string]*analysis.Issues{se.IssueQuestion: se.IssueGroups}
-	}
+	c := cachedBlocks{stamp: stamp, blocks: body, built: time.Now(), series: se, links: links, issues: issues}
 	srv.keepBlocks(key, c)
 	return c, nil
 }
