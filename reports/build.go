@@ -25,6 +25,13 @@ const maxSeriesIssues = 20
 // text. texts may be nil (free text is then listed, not analysed). Personal
 // questions never reach the report.
 func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey) (Report, error) {
+	return BuildReportReusing(ctx, surveys, texts, s, nil)
+}
+
+// BuildReportReusing is BuildReport taking the issue groups of a question
+// from known (by question key) when it has them: a dashboard rebuilt while
+// its answers are unchanged does not group them again.
+func BuildReportReusing(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, known map[string]IssueSet) (Report, error) {
 	responses, err := surveys.ResponseCount(ctx, s)
 	if err != nil {
 		return Report{}, err
@@ -108,7 +115,7 @@ func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store,
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
 		default: // text, textarea and a non-personal email
 			var ct *CrossTab
-			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered); err != nil {
+			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered, known); err != nil {
 				return Report{}, err
 			}
 			if ct != nil {
@@ -305,7 +312,7 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 
 // buildTextSummary lists a free text question's answers and, when it is
 // analysed, adds its stored analysis grouped by the first attribute.
-func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int) (*Text, *CrossTab, error) {
+func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet) (*Text, *CrossTab, error) {
 	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
 	if err != nil {
 		return nil, nil, err
@@ -318,6 +325,13 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 	}
+	set, ok := known[q.Key]
+	if !ok {
+		if set, err = ComputeIssues(ctx, texts, sc, 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	t.Issues, t.Empty, t.Duplicates = set.Issues, set.Empty, set.Duplicates
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -382,6 +396,13 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *store.Store,
 // BuildSeriesOf is BuildSeries over the surveys of a series one reader may
 // see (survey.SeriesViewOf): the others are left out of every figure.
 func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *store.Store, v survey.SeriesView) (Series, error) {
+	return BuildSeriesReusing(ctx, surveys, texts, v, nil)
+}
+
+// BuildSeriesReusing is BuildSeriesOf taking the series' issue groups from
+// known when it is not nil: a dashboard rebuilt while the answers of its
+// events are unchanged does not group them again.
+func BuildSeriesReusing(ctx context.Context, surveys *survey.Store, texts *store.Store, v survey.SeriesView, known *IssueSet) (Series, error) {
 	se, list := v.Series, v.Surveys
 	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
 	labels := survey.EventLabels(list)
@@ -417,9 +438,28 @@ func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *store.Stor
 	if texts == nil {
 		return out, nil
 	}
-	sc, _ := SeriesScope(list, "")
+	sc, key := SeriesScope(list, "")
 	if len(sc.Questions) < 2 {
 		return out, nil
+	}
+	// One grouping over every event's answers: an issue keeps one identity
+	// from the first meeting to the last.
+	var set IssueSet
+	if known != nil {
+		set = *known
+	} else {
+		var err error
+		if set, err = ComputeIssues(ctx, texts, sc, 0); err != nil {
+			return Series{}, err
+		}
+	}
+	out.IssueGroups, out.IssueQuestion = set.Issues, key
+	for _, s := range list { // the latest wording of the question
+		for _, qm := range s.Questions {
+			if qm.Key == key {
+				out.IssueQuestionLabel = qm.Label
+			}
+		}
 	}
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {

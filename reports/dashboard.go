@@ -44,6 +44,9 @@ func SeriesBody(se Series, answersURL string) (template.HTML, []IssueLink, error
 	if err != nil {
 		return "", nil, err
 	}
+	if g := sv.Series.Groups; g != nil {
+		g.Drill = drillURL(answersURL, "question", se.IssueQuestion)
+	}
 	var body bytes.Buffer
 	if err := execute(&body, "series-body", sv.Series); err != nil {
 		return "", nil, err

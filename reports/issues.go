@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/contact"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // The issue groups of a free-text question (主な論点): what people raise, as
@@ -26,6 +28,8 @@ const (
 )
 
 type issuesView struct {
+	Title      string // 主な論点, or 繰り返し出てくる論点 across a series
+	Question   string // the question grouped, named when it is not the section's own
 	Drill      string
 	Analysed   int
 	Unassigned int
@@ -34,6 +38,8 @@ type issuesView struct {
 	More       []issueCard // groups beyond the cards, by label and size only
 	Map        *chartView
 	Series     bool // counts per event and a trend are shown
+	Empty      int  // answers that say nothing, left out
+	Repeats    int  // copies of another answer, left out (each copied text counts once)
 }
 
 type issueCard struct {
@@ -120,7 +126,7 @@ func quoteParts(q analysis.IssueQuote) quoteView {
 }
 
 func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error) {
-	v := &issuesView{Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
+	v := &issuesView{Title: "主な論点", Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
 		UnassPct: formatPct(share(len(is.Unassigned), is.Analysed)), Series: len(is.Events) > 1}
 	for i, g := range is.Groups {
 		card := issueCard{ID: g.ID, Label: g.Label, Terms: g.Terms[:min(len(g.Terms), maxIssueTerms)],
@@ -147,6 +153,9 @@ func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error
 		cv, err := toChartView(c)
 		if err != nil {
 			return nil, err
+		}
+		if q.Drill != "" { // a point opens its group's answers, its own first
+			cv.Drill, cv.DrillBy = q.Drill, "issue"
 		}
 		v.Map = &cv
 	}
@@ -180,9 +189,15 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 		charts.WithXAxisOpts(opts.XAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
 		charts.WithYAxisOpts(opts.YAxis{Show: opts.Bool(false), Scale: opts.Bool(true)}),
 	)
-	for _, s := range list {
+	var ids []string // the series' group IDs, in the order they are added
+	for i, s := range list {
 		if len(s.data) == 0 {
 			continue
+		}
+		if i == unassigned {
+			ids = append(ids, "unassigned")
+		} else {
+			ids = append(ids, is.Groups[i].ID)
 		}
 		sc.AddSeries(s.name, s.data, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color, Opacity: opts.Float(0.7)}))
 	}
@@ -210,10 +225,119 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 			"data": labels,
 		}
 	}
-	for _, s := range seriesList(c.Option) {
+	for i, s := range seriesList(c.Option) {
 		s["symbolSize"] = 6
+		if i < len(ids) {
+			s["id"] = ids[i] // a click on a point drills into its group (dashboard.js)
+		}
 	}
 	return c, nil
 }
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// IssueSet is what the issue groups of one question (or of one question
+// across a series) were computed from, beside the groups themselves.
+type IssueSet struct {
+	Issues     *analysis.Issues // nil when no answer is left to group
+	Empty      int              // answers that say nothing (特になし), left out
+	Duplicates analysis.DuplicateCounts
+}
+
+// ComputeIssues groups the analysed answers of a scope into issues: answers
+// that say nothing are left out and counted, and each group of copied
+// answers counts once (its template stays, the repeats are left out), so a
+// pasted campaign text does not make an issue of its own size. The events
+// of the scope, in order, give the series counts and trends; sc.Only narrows
+// the answers to one attribute value or event. mapPoints is
+// IssueOptions.MapPoints (negative: no map). About a CPU-second per 10,000
+// answers: callers cache the result (internal/web) and never call it on the
+// submission path.
+func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapPoints int) (IssueSet, error) {
+	docs, err := texts.Docs(ctx, sc, nil)
+	if err != nil {
+		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
+	}
+	a := texts.Analyzer()
+	var set IssueSet
+	said := docs[:0]
+	for _, d := range docs {
+		if (sc.Only.Group != "" && d.Group != sc.Only.Group) || (sc.Only.Event != "" && d.Event != sc.Only.Event) {
+			continue // outside the scope's filter (koe analyze --group, --event)
+		}
+		if a.IsEmptyAnswer(d.Text) {
+			set.Empty++
+			continue
+		}
+		said = append(said, d)
+	}
+	answers := make([]string, len(said))
+	for i, d := range said {
+		answers[i] = d.Text
+	}
+	dups := analysis.FindDuplicates(answers, analysis.DuplicateOptions{})
+	set.Duplicates = dups.Counts()
+	repeat := dups.Repeats(len(said))
+	kept := make([]analysis.Doc, 0, len(said))
+	for i, d := range said {
+		if !repeat[i] {
+			kept = append(kept, d)
+		}
+	}
+	if len(kept) == 0 {
+		return set, nil
+	}
+	events := sc.Events()
+	if sc.Only.Event != "" {
+		events = []string{sc.Only.Event}
+	}
+	set.Issues, err = analysis.GroupIssues(kept, analysis.IssueOptions{Events: events, Variants: a.Variants, MapPoints: mapPoints})
+	if err != nil {
+		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
+	}
+	return set, nil
+}
+
+// IssueAnswers returns the answer IDs of the group with id in is, or of
+// 未分類 for "unassigned"; ok is false for an unknown id.
+func IssueAnswers(is *analysis.Issues, id string) (ids []int64, label string, ok bool) {
+	if is == nil {
+		return nil, "", false
+	}
+	if id == "unassigned" {
+		return is.Unassigned, "未分類", true
+	}
+	for _, g := range is.Groups {
+		if g.ID == id {
+			return g.Answers, g.Label, true
+		}
+	}
+	return nil, "", false
+}
+
+// NewIssueDrillList lists the answers of one issue group (label, 未分類 or a
+// group's label), narrowed as f says by attribute value and event, the
+// answer first (chosen on the answer map; 0: none) at the top and marked;
+// contacts masked.
+func NewIssueDrillList(docs []analysis.Doc, label string, f analysis.Filter, byEvent bool, first int64) DrillList {
+	chosen := -1
+	if first != 0 {
+		chosen = slices.IndexFunc(docs, func(d analysis.Doc) bool { return d.ID == first })
+	}
+	if chosen > 0 {
+		docs = append([]analysis.Doc{docs[chosen]}, slices.Delete(slices.Clone(docs), chosen, chosen+1)...)
+	}
+	v := NewDrillList(docs, nil, analysis.Filter{Group: f.Group, Event: f.Event}, byEvent)
+	if chosen >= 0 && len(v.Answers) > 0 {
+		v.Answers[0].Note = strings.TrimPrefix(v.Answers[0].Note+"・地図で選んだ回答", "・")
+	}
+	what := "論点「" + contact.Mask(label) + "」"
+	if label == "未分類" {
+		what = "どの論点にも入らなかった回答（未分類）"
+	}
+	if v.What != "すべて" {
+		what += "・" + v.What
+	}
+	v.What = what
+	return v
+}

@@ -62,6 +62,7 @@ func maskedQuestion(q Question) Question {
 
 // maskedSeries returns s with its recurring issues masked; s is not changed.
 func maskedSeries(s Series) Series {
+	s.IssueGroups = maskedIssues(s.IssueGroups)
 	s.Issues = slices.Clone(s.Issues)
 	for i := range s.Issues {
 		s.Issues[i].Term = contact.Mask(s.Issues[i].Term)

@@ -95,13 +95,17 @@ type NumberSummary struct {
 
 // Text holds the analysis of a free text question.
 type Text struct {
-	Issues  *analysis.Issues // issue groups (主な論点), the headline; nil: not computed
-	Terms   []TermCount      // frequent words, most frequent first
-	Network Network          // co-occurrence network
-	Codes   []Code           // issue categories
-	Groups  []GroupWords     // characteristic words per attribute group
-	Answers []string         // every answer (contacts are masked on output), or the first ones
-	Total   int              // answers in all; more than len(Answers) when the list is cut
+	Issues *analysis.Issues // issue groups (主な論点), the headline; nil: not computed
+	// Left out of the issue groups: answers that say nothing (特になし) and
+	// the repeats of copied answers (each copy group counted once).
+	Empty      int
+	Duplicates analysis.DuplicateCounts
+	Terms      []TermCount  // frequent words, most frequent first
+	Network    Network      // co-occurrence network
+	Codes      []Code       // issue categories
+	Groups     []GroupWords // characteristic words per attribute group
+	Answers    []string     // every answer (contacts are masked on output), or the first ones
+	Total      int          // answers in all; more than len(Answers) when the list is cut
 }
 
 // TermCount is a word with how often it occurs and in how many answers.
@@ -158,8 +162,14 @@ type Series struct {
 	GeneratedAt time.Time
 	Events      []SeriesEvent // in chronological order
 	Issues      []Issue
-	Lang        string // "" means "ja"
-	Hidden      int    // events left out: surveys the reader may not view
+	// IssueGroups are the issue groups of the analysed question the events
+	// share (IssueQuestion, labelled IssueQuestionLabel), grouped over all
+	// events at once so an issue keeps one identity (繰り返し出てくる論点).
+	IssueGroups        *analysis.Issues
+	IssueQuestion      string
+	IssueQuestionLabel string
+	Lang               string // "" means "ja"
+	Hidden             int    // events left out: surveys the reader may not view
 }
 
 // SeriesEvent is one event of a series.

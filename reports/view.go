@@ -426,10 +426,11 @@ func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
 	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
-		iv, err := buildIssues(id, Question{Label: q.Label}, t.Issues) // no drill links until the drill-down filters by issue
+		iv, err := buildIssues(id, Question{Label: q.Label, Drill: q.Drill}, t.Issues)
 		if err != nil {
 			return nil, err
 		}
+		iv.Empty, iv.Repeats = t.Empty, t.Duplicates.Exact+t.Duplicates.Near
 		v.Issues = iv
 	}
 	terms := t.Terms
@@ -522,6 +523,7 @@ type seriesHeader struct {
 }
 
 type seriesBody struct {
+	Groups     *issuesView // 繰り返し出てくる論点, the headline
 	Trends     []chartView
 	IssueChart *chartView
 	Events     []seriesEventRow
@@ -561,6 +563,14 @@ func buildSeries(s Series) (seriesView, error) {
 		if first != "" && last != "" && first != last {
 			v.Header.Span = first + "〜" + last
 		}
+	}
+	if is := s.IssueGroups; is != nil && len(is.Groups) > 0 {
+		iv, err := buildIssues("series", Question{Label: s.IssueQuestionLabel}, is)
+		if err != nil {
+			return v, err
+		}
+		iv.Title, iv.Question, iv.Series = "繰り返し出てくる論点", s.IssueQuestionLabel, true
+		v.Series.Groups = iv
 	}
 	cs, err := seriesCharts(s)
 	if err != nil {

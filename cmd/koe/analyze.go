@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/contact"
+	"github.com/koe-project/koe/internal/store"
+	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -32,6 +35,56 @@ type analyzeResult struct {
 	Events         []string                `json:"events,omitempty"`
 	Recurring      []analysis.Recurring    `json:"recurring"`
 	RecurringCodes []analysis.Recurring    `json:"recurring_codes,omitempty"`
+
+	// Issue groups of one analysed question (DESIGN.md "Issue groups"): the
+	// one named with --question, else the first analysed one.
+	IssueQuestion string                   `json:"issue_question"`
+	Grouped       int                      `json:"grouped"` // answers grouped: analysed, less empty answers and repeated copies
+	Issues        []issueJSON              `json:"issues"`
+	Unassigned    int                      `json:"unassigned"`
+	Duplicates    analysis.DuplicateCounts `json:"duplicates"`
+	Empty         int                      `json:"empty"`
+}
+
+// issueJSON is one issue group as DESIGN.md shows it.
+type issueJSON struct {
+	ID      string                    `json:"id"`
+	Label   string                    `json:"label"`
+	Terms   []string                  `json:"terms"`
+	Answers int                       `json:"answers"`
+	Share   float64                   `json:"share"`
+	Quotes  []string                  `json:"quotes"`
+	Events  map[string]issueEventJSON `json:"events,omitempty"`
+	Trend   string                    `json:"trend,omitempty"`
+}
+
+type issueEventJSON struct {
+	Answers int     `json:"answers"`
+	Share   float64 `json:"share"`
+}
+
+// issueGroups groups the answers to the question of scope (filtered as
+// scope.Only says) and returns them in the JSON shape, largest first.
+func issueGroups(ctx context.Context, texts *store.Store, scope store.Scope) ([]issueJSON, reports.IssueSet, error) {
+	set, err := reports.ComputeIssues(ctx, texts, scope, -1)
+	if err != nil || set.Issues == nil {
+		return []issueJSON{}, set, err
+	}
+	out := make([]issueJSON, 0, len(set.Issues.Groups))
+	for _, g := range set.Issues.Groups {
+		is := issueJSON{ID: g.ID, Label: g.Label, Terms: g.Terms, Answers: g.Size, Share: g.Share, Quotes: []string{}, Trend: g.Trend}
+		for _, q := range g.Quotes {
+			is.Quotes = append(is.Quotes, q.Text)
+		}
+		if len(g.Events) > 1 {
+			is.Events = map[string]issueEventJSON{}
+			for _, e := range g.Events {
+				is.Events[e.Event] = issueEventJSON{Answers: e.Answers, Share: e.Share}
+			}
+		}
+		out = append(out, is)
+	}
+	return out, set, nil
 }
 
 func analyzeCmd(ctx context.Context, e *env, args []string) error {
@@ -125,6 +178,19 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 		}
 		res.Stale += stale
 	}
+	issueScope, err := seriesScope(list, firstAnalysed(list, *question), *by)
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	issueScope.Only = scope.Only
+	var set reports.IssueSet
+	if res.Issues, set, err = issueGroups(ctx, texts, issueScope); err != nil {
+		return err
+	}
+	res.IssueQuestion, res.Empty, res.Duplicates = firstAnalysed(list, *question), set.Empty, set.Duplicates
+	if set.Issues != nil {
+		res.Grouped, res.Unassigned = set.Issues.Analysed, len(set.Issues.Unassigned)
+	}
 	if res.Terms == nil {
 		res.Terms = []analysis.TermStat{}
 	}
@@ -172,6 +238,16 @@ func (r *analyzeResult) maskContacts() {
 			r.CrossTab.Groups[i] = mask(g)
 		}
 	}
+	for i, is := range r.Issues {
+		r.Issues[i].Label = mask(is.Label)
+		r.Issues[i].Terms = slices.Clone(is.Terms)
+		for j, t := range is.Terms {
+			r.Issues[i].Terms[j] = mask(t)
+		}
+		for j, q := range is.Quotes {
+			is.Quotes[j] = mask(q)
+		}
+	}
 	for _, rs := range [][]analysis.Recurring{r.Recurring, r.RecurringCodes} {
 		for i := range rs {
 			rs[i].Term = mask(rs[i].Term)
@@ -185,6 +261,7 @@ func writeAnalysis(w io.Writer, r analyzeResult) {
 	if r.Stale > 0 {
 		fmt.Fprintf(w, "note: %d answers were analysed with another dictionary; run koe reanalyze\n", r.Stale)
 	}
+	writeIssues(w, r)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "\nFrequent words")
 	fmt.Fprintln(tw, "answers\tcount\t\tterm\t")
@@ -237,4 +314,52 @@ func oneLine(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// maxIssueLines caps the issue groups the table lists; --json has them all.
+const maxIssueLines = 15
+
+// writeIssues prints the issue groups (主な論点) of the question: size,
+// share, trend across a series, label and the first quote.
+func writeIssues(w io.Writer, r analyzeResult) {
+	fmt.Fprintf(w, "\n主な論点 (issue groups of %s: %d answers grouped", r.IssueQuestion, r.Grouped)
+	if r.Empty > 0 {
+		fmt.Fprintf(w, ", %d empty left out", r.Empty)
+	}
+	if d := r.Duplicates; d.Exact+d.Near > 0 {
+		fmt.Fprintf(w, ", %d copies of another answer counted once", d.Exact+d.Near)
+	}
+	fmt.Fprintln(w, ")")
+	for _, is := range r.Issues[:min(len(r.Issues), maxIssueLines)] {
+		trend := ""
+		if is.Trend != "" {
+			trend = " [" + is.Trend + "]"
+		}
+		fmt.Fprintf(w, "  %4d  %5.1f%%  %s%s\n", is.Answers, is.Share*100, is.Label, trend)
+		if len(is.Quotes) > 0 {
+			fmt.Fprintf(w, "               「%s」\n", oneLine(is.Quotes[0], 60))
+		}
+	}
+	if n := len(r.Issues) - maxIssueLines; n > 0 {
+		fmt.Fprintf(w, "  … %d more groups (--json lists them all)\n", n)
+	}
+	if r.Grouped > 0 {
+		fmt.Fprintf(w, "  %4d  %5.1f%%  未分類 (in no group)\n", r.Unassigned, float64(r.Unassigned)*100/float64(r.Grouped))
+	}
+}
+
+// firstAnalysed is key, or else the key of the first analysed,
+// non-personal question of the surveys.
+func firstAnalysed(list []*survey.Survey, key string) string {
+	if key != "" {
+		return key
+	}
+	for _, s := range list {
+		for _, q := range s.Questions {
+			if q.Analyze && !q.Personal {
+				return q.Key
+			}
+		}
+	}
+	return ""
 }

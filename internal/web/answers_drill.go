@@ -5,6 +5,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/store"
@@ -39,8 +40,17 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 			break
 		}
 	}
-	v, err := srv.drill(r.Context(), sc, filterOf(r), false)
-	if err != nil {
+	var v drillView
+	if issue := r.URL.Query().Get("issue"); issue != "" {
+		n, latest, err := srv.surveys.ResponseStamp(r.Context(), s)
+		if err != nil {
+			return err
+		}
+		v, err = srv.drillIssue(r.Context(), sc, key, s.Slug, srv.surveyStamp(s, n, latest), issue, answerOf(r), filterOf(r), false)
+		if err != nil {
+			return err
+		}
+	} else if v, err = srv.drill(r.Context(), sc, filterOf(r), false); err != nil {
 		return err
 	}
 	v.Back = "/surveys/" + url.PathEscape(s.Slug)
@@ -58,8 +68,17 @@ func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) err
 	if len(sc.Questions) == 0 || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "このシリーズには一覧できる自由記述がありません。")
 	}
-	v, err := srv.drill(r.Context(), sc, filterOf(r), true)
-	if err != nil {
+	var v drillView
+	if issue := r.URL.Query().Get("issue"); issue != "" {
+		cacheKey, stamp, err := srv.seriesStamp(r.Context(), sv)
+		if err != nil {
+			return err
+		}
+		v, err = srv.drillIssue(r.Context(), sc, key, cacheKey, stamp, issue, answerOf(r), filterOf(r), true)
+		if err != nil {
+			return err
+		}
+	} else if v, err = srv.drill(r.Context(), sc, filterOf(r), true); err != nil {
 		return err
 	}
 	v.Back = "/series/" + url.PathEscape(r.PathValue("key"))
@@ -76,6 +95,12 @@ func filterOf(r *http.Request) analysis.Filter {
 	return analysis.Filter{Term: q.Get("term"), Code: q.Get("code"), Group: q.Get("group"), Event: q.Get("event")}
 }
 
+// answerOf is the answer asked to come first (?answer=ID), 0 for none.
+func answerOf(r *http.Request) int64 {
+	id, _ := strconv.ParseInt(r.URL.Query().Get("answer"), 10, 64)
+	return id
+}
+
 // drill lists the answers a filter selects, with the term in context.
 func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
 	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
@@ -83,6 +108,45 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 		return drillView{}, err
 	}
 	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
+}
+
+// drillIssue lists the answers of one issue group (id, or "unassigned" for
+// 未分類) of the question key, narrowed by the filter's group and event. The
+// groups are those the dashboard shows, from its cache (cacheKey) while
+// the answers have not changed (stamp); else they are grouped again here
+// (the same answers give the same groups), taking over the IDs of the
+// groups cached before, as the dashboard does. The answer first (a point
+// of the answer map), when it is in the list, is listed first.
+func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
+	prev := srv.lastBlocks(cacheKey)
+	is := prev.issues[key].Issues
+	if prev.stamp != stamp || is == nil {
+		set, err := reports.ComputeIssues(ctx, srv.texts, sc, -1)
+		if err != nil {
+			return drillView{}, err
+		}
+		is = set.Issues
+		adoptIssueIDs(prev.issues, map[string]reports.IssueSet{key: set})
+	}
+	ids, label, ok := reports.IssueAnswers(is, id)
+	if !ok {
+		return drillView{}, Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")
+	}
+	docs, err := srv.texts.Docs(ctx, sc, []string{})
+	if err != nil {
+		return drillView{}, err
+	}
+	member := make(map[int64]bool, len(ids))
+	for _, x := range ids {
+		member[x] = true
+	}
+	in := docs[:0]
+	for _, d := range docs {
+		if member[d.ID] && (f.Group == "" || d.Group == f.Group) && (f.Event == "" || d.Event == f.Event) {
+			in = append(in, d)
+		}
+	}
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewIssueDrillList(in, label, f, byEvent, first)}, nil
 }
 
 // writeDrill writes the full page, or only the list when the dashboard's

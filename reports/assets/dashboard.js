@@ -1,6 +1,7 @@
 /* koe dashboards: drill-down. Links marked .drill work without JavaScript
  * (they open the list of answers); here they open it in a panel instead, and
- * clicking a word, a category or a cross-tab bar of a chart does the same.
+ * clicking a word, a category, a cross-tab bar or a point of the answer map
+ * does the same.
  * The panel shows server-rendered, escaped HTML parsed inertly. */
 (function () {
   'use strict';
@@ -74,6 +75,14 @@
             show(withParam(base, 'term', p.name));
           } else if (by === 'code') {
             show(withParam(base, 'code', p.name));
+          } else if (by === 'issue') {
+            // The answer map: a point is an answer (its name is the answer's
+            // id) in the group its series is; the list of the group opens
+            // with that answer first.
+            var series = (chart.getOption().series || [])[p.seriesIndex];
+            if (series && typeof series.id === 'string') {
+              show(withParam(withParam(base, 'issue', series.id), 'answer', p.name));
+            }
           } else if (by === 'cell' && typeof p.seriesName === 'string') {
             show(withParam(withParam(base, 'code', p.name), 'group', p.seriesName));
           }
