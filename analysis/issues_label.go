@@ -18,6 +18,10 @@ const (
 	// nothing about the group however rare it is elsewhere.
 	minTermShare   = 0.05
 	quotesPerGroup = 3
+	// quoteCandidates is how far from the centre a quote that says more
+	// than the label may be sought; minQuoteContext is how much more.
+	quoteCandidates = 200
+	minQuoteContext = 5
 	// maxQuoteRunes caps a quote: a longer sentence is cut around the
 	// group's words, with … where it was cut.
 	maxQuoteRunes = 120
@@ -172,24 +176,40 @@ func quotes(p *prepared, units []int32, cen centroid, terms []string, labelTerms
 	out := []IssueQuote{}
 	usedAnswer := map[int32]bool{}
 	usedText := map[string]bool{}
-	for _, r := range ranked {
-		if len(out) == quotesPerGroup {
-			break
+	// Two passes: first the nearest passages that say something beyond the
+	// label's words (駐車場が狭くて停めにくい rather than 駐車場 alone, which
+	// sits nearest the centre but tells a reader nothing), among the
+	// quoteCandidates nearest; then, if slots are left, any.
+	for pass := 0; pass < 2 && len(out) < quotesPerGroup; pass++ {
+		for i, r := range ranked {
+			if len(out) == quotesPerGroup || (pass == 0 && i == quoteCandidates) {
+				break
+			}
+			un := p.units[r.u]
+			if usedAnswer[un.answer] {
+				continue
+			}
+			q, ok := quoteOf(p.norm[un.answer], un.span, asTerms, labelTerms, variants)
+			if !ok || usedText[q.Text] || (pass == 0 && !saysMore(q)) {
+				continue
+			}
+			q.Answer = p.docs[un.answer].ID
+			usedAnswer[un.answer] = true
+			usedText[q.Text] = true
+			out = append(out, q)
 		}
-		un := p.units[r.u]
-		if usedAnswer[un.answer] {
-			continue
-		}
-		q, ok := quoteOf(p.norm[un.answer], un.span, asTerms, labelTerms, variants)
-		if !ok || usedText[q.Text] {
-			continue
-		}
-		q.Answer = p.docs[un.answer].ID
-		usedAnswer[un.answer] = true
-		usedText[q.Text] = true
-		out = append(out, q)
 	}
 	return out
+}
+
+// saysMore reports whether a quote has at least minQuoteContext runes
+// besides its highlighted words.
+func saysMore(q IssueQuote) bool {
+	rest := utf8.RuneCountInString(q.Text)
+	for _, h := range q.Highlights {
+		rest -= utf8.RuneCountInString(q.Text[h.Start:h.End])
+	}
+	return rest >= minQuoteContext
 }
 
 // quoteOf finds, in passage sp of a normalised answer, the sentence that

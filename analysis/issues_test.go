@@ -154,6 +154,13 @@ func TestIssueGroupsQuotesHoldLabelTerms(t *testing.T) {
 			}
 			label := strings.Split(g.Label, "・")
 			seen := map[int64]bool{}
+			// Quotes that say more than the group's words come first: a bare
+			// 駐車場 may stand nearest the centre but tells a reader nothing.
+			for i := 1; i < len(g.Quotes); i++ {
+				if saysMore(g.Quotes[i]) && !saysMore(g.Quotes[i-1]) {
+					t.Errorf("%s: group %s quotes %q before %q", column, g.Label, g.Quotes[i-1].Text, g.Quotes[i].Text)
+				}
+			}
 			for _, q := range g.Quotes {
 				if !slices.Contains(g.Answers, q.Answer) || seen[q.Answer] {
 					t.Fatalf("%s: group %s quotes answer %d twice or outside the group", column, g.Label, q.Answer)
