@@ -18,6 +18,11 @@ import (
 // whether any block got one.
 func SurveyBlocks(rep Report, drill func(q Question) string) (blocks template.HTML, drillable bool, err error) {
 	var buf bytes.Buffer
+	if sv := buildSummary(rep); sv != nil {
+		if err := execute(&buf, "summary", sv); err != nil {
+			return "", false, err
+		}
+	}
 	for i, q := range rep.Questions {
 		if link := drill(q); link != "" {
 			q.Drill, drillable = link, true

@@ -95,6 +95,7 @@ func WriteReport(w io.Writer, r Report) error {
 		Responses: r.Responses, Rate: rateText(r.Responses, r.Event.Attendees),
 		Generated: formatGenerated(r.GeneratedAt),
 	}}
+	v.Summary = buildSummary(r)
 	for i, q := range r.Questions {
 		qv, err := buildQuestion(i+1, q)
 		if err != nil {

@@ -20,6 +20,7 @@ type pageView struct {
 }
 
 type reportView struct {
+	Summary *summaryView
 	pageView
 	Header    reportHeader
 	Questions []questionView

@@ -1,0 +1,93 @@
+package reports
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/koe-project/koe/internal/contact"
+)
+
+// The summary that opens a report and a dashboard: what happened, on one
+// screen. Responses and the response rate, each scale's mean and top-2 share,
+// each NPS, the main issues across the analysed questions (largest first,
+// each with its size and one quote), and the list of questions to jump to.
+// Everything in it comes from the same model as the sections below it.
+
+// maxSummaryIssues is how many issues the summary lists across questions.
+const maxSummaryIssues = 6
+
+type summaryView struct {
+	Responses int
+	Rate      string
+	Figures   []summaryFigure
+	Issues    []summaryIssue
+	Contents  []summaryEntry
+}
+
+type summaryFigure struct {
+	Value, What, Href string
+}
+
+type summaryIssue struct {
+	Label, Question, Href string
+	Answers               int
+	Pct                   string
+	Quote                 quoteView
+}
+
+type summaryEntry struct {
+	Num         int
+	ID, Label   string
+	Answered    int
+	HasAnalysis bool
+}
+
+// buildSummary summarises a report; nil when it has no question.
+func buildSummary(r Report) *summaryView {
+	if len(r.Questions) == 0 {
+		return nil
+	}
+	v := &summaryView{Responses: r.Responses, Rate: rateText(r.Responses, r.Event.Attendees)}
+	for i, q := range r.Questions {
+		id := fmt.Sprintf("q%d", i+1)
+		v.Contents = append(v.Contents, summaryEntry{Num: i + 1, ID: id, Label: q.Label, Answered: q.Answered,
+			HasAnalysis: q.Text != nil && q.Text.Issues != nil && len(q.Text.Issues.Groups) > 0})
+		switch {
+		case q.Scale != nil && q.Answered > 0:
+			v.Figures = append(v.Figures,
+				summaryFigure{Value: formatNum(q.Scale.Mean), What: fmt.Sprintf("%s の平均（%d〜%d）", q.Label, q.Scale.Min, q.Scale.Max), Href: "#" + id},
+				summaryFigure{Value: formatPct(round1(q.Scale.Top2Box * 100)), What: q.Label + " 上位2段階の割合", Href: "#" + id})
+		case q.NPS != nil && q.Answered > 0:
+			v.Figures = append(v.Figures, summaryFigure{Value: formatSigned(q.NPS.Score), What: q.Label + " の NPS", Href: "#" + id})
+		}
+		if q.Text == nil || q.Text.Issues == nil {
+			continue
+		}
+		is := maskedIssues(q.Text.Issues)
+		for _, g := range is.Groups {
+			si := summaryIssue{Label: g.Label, Question: q.Label, Href: "#" + id, Answers: g.Size, Pct: formatPct(round1(g.Share * 100))}
+			if len(g.Quotes) > 0 {
+				si.Quote = quoteParts(g.Quotes[0])
+			}
+			v.Issues = append(v.Issues, si)
+		}
+	}
+	// Largest first across questions; a stable sort keeps each question's own
+	// order among equals.
+	slices.SortStableFunc(v.Issues, func(a, b summaryIssue) int { return cmp.Compare(b.Answers, a.Answers) })
+	v.Issues = v.Issues[:min(len(v.Issues), maxSummaryIssues)]
+	for i := range v.Issues {
+		v.Issues[i].Label = contact.Mask(v.Issues[i].Label)
+	}
+	return v
+}
+
+// formatSigned formats an NPS: a sign and one decimal.
+func formatSigned(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%+.1f", v)
+}
