@@ -49,14 +49,13 @@ func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store,
 		if q.Personal || !q.Answerable() {
 			continue
 		}
-		switch q.Type {
-		case survey.Single, survey.Multi, survey.Scale, survey.NPS, survey.Matrix, survey.Consent, survey.Date:
+		switch q.Kind().Aggregate() {
+		case survey.ValueCountsAggregate:
 			counted = append(counted, q.Key)
-		}
-		if q.Type == survey.Number {
+		case survey.NumberStatsAggregate:
 			numbers = append(numbers, q.Key)
 		}
-		if q.Attribute && (q.Type == survey.Single || q.Type == survey.Multi) {
+		if q.Attribute && q.Kind().HasOptions() {
 			attrs = append(attrs, q)
 		}
 	}
@@ -90,20 +89,20 @@ func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store,
 		}
 		rq := Question{Key: q.Key, Label: q.Label, Type: q.Type, Answered: answered[q.Key], CrossTabs: cross[q.Key]}
 		vs := values[q.Key]
-		switch q.Type {
-		case survey.Single, survey.Multi:
+		switch q.Kind().Block() {
+		case survey.ChoicesBlock:
 			rq.Choices = choices(q, vs)
-		case survey.Consent:
+		case survey.ConsentBlock:
 			rq.Choices = &Choices{Options: []Count{{Label: "同意する", Count: total(vs)}}}
-		case survey.Date:
+		case survey.DatesBlock:
 			rq.Choices = dates(vs)
-		case survey.Scale:
+		case survey.ScaleBlock:
 			rq.Scale = scale(q, vs)
-		case survey.NPS:
+		case survey.NPSBlock:
 			rq.NPS = nps(vs)
-		case survey.Matrix:
+		case survey.MatrixBlock:
 			rq.Matrix = matrix(q, vs)
-		case survey.Number:
+		case survey.NumberBlock:
 			ns := stats[q.Key]
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
 		default: // text, textarea and a non-personal email
@@ -251,15 +250,10 @@ func matrix(q *survey.Question, vs []survey.ValueCount) *Matrix {
 }
 
 // columnsOf returns the answer categories of a question as CrossCounts
-// names them.
+// names them: a scale's points, else its choices.
 func columnsOf(q *survey.Question) []string {
-	if q.Type == survey.Scale {
-		lo, hi, _, _ := q.Bounds()
-		var out []string
-		for v := int(lo); v <= int(hi); v++ {
-			out = append(out, strconv.Itoa(v))
-		}
-		return out
+	if points := q.Points(); points != nil {
+		return points
 	}
 	return slices.Clone(q.Choices())
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // The view types below are what the templates see: every text already
@@ -179,19 +181,6 @@ const (
 	maxGroupRows = 10
 )
 
-var typeNames = map[string]string{
-	"single":   "単一回答",
-	"multi":    "複数回答",
-	"scale":    "評価",
-	"nps":      "推奨度（NPS）",
-	"matrix":   "マトリクス",
-	"text":     "自由記述",
-	"textarea": "自由記述",
-	"number":   "数値",
-	"date":     "日付",
-	"consent":  "同意",
-}
-
 func toChartView(c Chart) (chartView, error) {
 	j, err := c.OptionJSON()
 	if err != nil {
@@ -224,7 +213,7 @@ func rateText(responses, attendees int) string {
 func buildQuestion(num int, q Question) (questionView, error) {
 	q = maskedQuestion(q)
 	id := fmt.Sprintf("q%d", num)
-	v := questionView{Num: num, ID: id, Label: q.Label, Kind: typeNames[q.Type], Answered: q.Answered, Class: "compact"}
+	v := questionView{Num: num, ID: id, Label: q.Label, Kind: survey.KindOf(q.Type).ReportLabel(), Answered: q.Answered, Class: "compact"}
 	var err error
 	switch {
 	case q.Choices != nil:

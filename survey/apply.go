@@ -202,26 +202,5 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 }
 
 func stillValid(q *Question, item, value string, num sql.NullFloat64, other bool) string {
-	switch q.Type {
-	case Single, Multi:
-		if other && !q.Other {
-			return fmt.Sprintf("other: false would orphan stored その他 answers such as %q", value)
-		}
-		if !other && !contains(q.Options, value) {
-			return fmt.Sprintf("option %q has stored answers and is no longer an option", value)
-		}
-	case Matrix:
-		if !contains(q.Rows, item) {
-			return fmt.Sprintf("row %q has stored answers and is no longer a row", item)
-		}
-		if !contains(q.Columns, value) {
-			return fmt.Sprintf("column %q has stored answers and is no longer a column", value)
-		}
-	case Scale, NPS, Number:
-		lo, hi, hasLo, hasHi := q.Bounds()
-		if num.Valid && ((hasLo && num.Float64 < lo) || (hasHi && num.Float64 > hi)) {
-			return fmt.Sprintf("stored answer %s is outside the new range", formatNumber(num.Float64))
-		}
-	}
-	return ""
+	return q.Kind().orphan(q, item, value, num, other)
 }

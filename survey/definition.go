@@ -7,25 +7,6 @@ import (
 	"time"
 )
 
-// Question types, as written in a definition's `type` field.
-const (
-	Single   = "single"
-	Multi    = "multi"
-	Scale    = "scale"
-	NPS      = "nps"
-	Matrix   = "matrix"
-	Text     = "text"
-	Textarea = "textarea"
-	Number   = "number"
-	Date     = "date"
-	Email    = "email"
-	Consent  = "consent"
-	Section  = "section"
-)
-
-// Types lists every valid question type, in the order error messages name them.
-var Types = []string{Single, Multi, Scale, NPS, Matrix, Text, Textarea, Number, Date, Email, Consent, Section}
-
 // OtherLabel is the choice that carries a free "other" answer.
 const OtherLabel = "その他"
 
@@ -80,7 +61,7 @@ type ShowIf struct {
 }
 
 // Answerable reports whether the question takes an answer (a section does not).
-func (q *Question) Answerable() bool { return q.Type != Section }
+func (q *Question) Answerable() bool { return q.Kind().Answerable() }
 
 // Choices lists the options a respondent picks from, with その他 last when Other is set.
 func (q *Question) Choices() []string {
@@ -107,31 +88,6 @@ func (q *Question) IsOption(s string) bool {
 		}
 	}
 	return false
-}
-
-// Bounds returns the allowed range of a scale, nps or number question.
-// ok is false when the question has no bound on that side.
-func (q *Question) Bounds() (lo, hi float64, hasLo, hasHi bool) {
-	switch q.Type {
-	case NPS:
-		return 0, 10, true, true
-	case Scale:
-		lo, hi = 1, 5
-		if q.Min != nil {
-			lo = *q.Min
-		}
-		if q.Max != nil {
-			hi = *q.Max
-		}
-		return lo, hi, true, true
-	}
-	if q.Min != nil {
-		lo, hasLo = *q.Min, true
-	}
-	if q.Max != nil {
-		hi, hasHi = *q.Max, true
-	}
-	return lo, hi, hasLo, hasHi
 }
 
 // Question returns the question with the given key, or nil.

@@ -145,7 +145,7 @@ func checkRows(t *testing.T, s *Survey, answers Answers) {
 		if !r.FreeText && len(r.Value) > maxIndexedValue {
 			t.Fatalf("question %d: a value of %d bytes would go into the index of values", r.QuestionID, len(r.Value))
 		}
-		if qm := s.questionModel(r.QuestionID); r.FreeText != (freeTextType(qm.Type) || r.Other) {
+		if qm := s.questionModel(r.QuestionID); r.FreeText != (KindOf(qm.Type).FreeText() || r.Other) {
 			t.Fatalf("question %s: %q marked free text %v", qm.Key, r.Value, r.FreeText)
 		}
 	}
