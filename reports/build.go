@@ -339,7 +339,8 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	}
 	if ct := sum.CrossTab; ct != nil && len(ct.Groups) > 0 && len(attrs) > 0 {
 		// Issue categories by the attribute: only codes some answer has.
-		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups))}
+		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)),
+			Test: &CrossTest{ChiSquare: ct.ChiSquare, DF: ct.DF, P: ct.P, Residuals: make([][]float64, len(ct.Groups))}}
 		for c, code := range ct.Codes {
 			n := 0
 			for g := range ct.Groups {
@@ -351,6 +352,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 			x.Columns = append(x.Columns, code)
 			for g := range ct.Groups {
 				x.Counts[g] = append(x.Counts[g], ct.Counts[g][c])
+				x.Test.Residuals[g] = append(x.Test.Residuals[g], ct.Residuals[g][c])
 			}
 		}
 		if len(x.Columns) > 0 {

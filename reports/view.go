@@ -101,6 +101,7 @@ type cell struct {
 	Count int
 	Pct   string
 	Href  string // drill-down link, dashboards only
+	Mark  string // ▲ or ▼: the row names this column notably more or less often than the others
 }
 
 type tableRow struct {
@@ -113,7 +114,8 @@ type countTable struct {
 	Caption, Corner string
 	Columns         []string
 	Rows            []tableRow
-	Drill           bool // cells link to the answers behind them
+	Drill           bool   // cells link to the answers behind them
+	Note            string // what the marks and the test say, "" without a test
 }
 
 type matrixView struct {
@@ -252,6 +254,7 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
 		}
 		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
+		markResiduals(&table, ct)
 		if ct.Codes && q.Drill != "" {
 			cv.Drill, cv.DrillBy = q.Drill, "cell"
 			table.Drill = true
@@ -388,6 +391,43 @@ func buildCountTable(caption, corner string, rows, cols []string, counts [][]int
 		t.Rows = append(t.Rows, tr)
 	}
 	return t
+}
+
+// notableResidual is the adjusted residual beyond which a cell differs
+// from the other groups at p < .05.
+const notableResidual = 1.96
+
+// markResiduals marks the cells of a tested cross table whose group differs
+// notably from the others, and says in one line what the marks and the
+// test of the whole table mean.
+func markResiduals(t *countTable, ct CrossTab) {
+	test := ct.Test
+	if test == nil {
+		return
+	}
+	for g := range t.Rows {
+		for c := range t.Rows[g].Cells {
+			if g >= len(test.Residuals) || c >= len(test.Residuals[g]) {
+				continue
+			}
+			switch r := test.Residuals[g][c]; {
+			case r >= notableResidual:
+				t.Rows[g].Cells[c].Mark = "▲"
+			case r <= -notableResidual:
+				t.Rows[g].Cells[c].Mark = "▼"
+			}
+		}
+	}
+	p := fmt.Sprintf("p = %.3f", test.P)
+	if test.P < 0.001 {
+		p = "p < 0.001"
+	}
+	verdict := "偶然の範囲を超える差は見られません"
+	if test.P < 0.05 {
+		verdict = ct.Attribute + "によって挙がる課題に差があります"
+	}
+	t.Note = fmt.Sprintf("▲は他の%[1]sより多く、▼は少なく挙がった組み合わせです（偶然では20回に1回も起きない差）。表全体では%[2]s（χ² = %.1[3]f、自由度 %[4]d、%[5]s）。",
+		ct.Attribute, verdict, test.ChiSquare, test.DF, p)
 }
 
 func buildMatrix(id string, q Question) (*matrixView, error) {
