@@ -60,7 +60,7 @@ func (s *Survey) aggregatable(keys []string) ([]*QuestionModel, error) {
 	if len(keys) == 0 {
 		var out []*QuestionModel
 		for _, qm := range s.Questions {
-			if !qm.Personal && KindOf(qm.Type).Answerable() {
+			if !qm.Personal && qm.Kind().Answerable() {
 				out = append(out, qm)
 			}
 		}
@@ -115,7 +115,7 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *Survey, keys ...string) 
 	// Only multi and matrix store several rows per response.
 	var single, several []*QuestionModel
 	for _, q := range qs {
-		if KindOf(q.Type).SeveralRows() {
+		if q.Kind().SeveralRows() {
 			several = append(several, q)
 		} else {
 			single = append(single, q)
@@ -162,7 +162,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 	// when the answer was stored.
 	var plain, matrix []*QuestionModel
 	for _, q := range qs {
-		if KindOf(q.Type).Grid() {
+		if q.Kind().Grid() {
 			matrix = append(matrix, q)
 		} else {
 			plain = append(plain, q)
@@ -233,7 +233,7 @@ func (st *Store) NumberStats(ctx context.Context, s *Survey, keys ...string) (ma
 	}
 	var numeric []*QuestionModel
 	for _, q := range qs {
-		if KindOf(q.Type).Numeric() {
+		if q.Kind().Numeric() {
 			numeric = append(numeric, q)
 		}
 	}
@@ -299,7 +299,7 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 	}
 	var targets []*QuestionModel
 	for _, q := range qs {
-		if q.ID != attr[0].ID && (len(keys) > 0 || KindOf(q.Type).CrossTabbed()) {
+		if q.ID != attr[0].ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
 			targets = append(targets, q)
 		}
 	}

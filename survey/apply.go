@@ -123,11 +123,10 @@ func syncQuestions(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 		qm := existing[q.Key]
 		if qm == nil {
-			qm = &QuestionModel{SurveyID: s.ID, Key: q.Key}
+			qm = &QuestionModel{SurveyID: s.ID}
 		}
 		delete(existing, q.Key)
-		qm.Position, qm.Type, qm.Label, qm.Required = i, q.Type, q.Label, q.Required
-		qm.Attribute, qm.Personal, qm.Analyze, qm.Spec = q.Attribute, q.Personal, q.Analyze, string(spec)
+		qm.Position, qm.Question, qm.Spec = i, *q, string(spec)
 		if qm.ID == 0 {
 			_, err = tx.NewInsert().Model(qm).Exec(ctx)
 		} else {
@@ -190,7 +189,7 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 		var bad []string
 		for _, v := range values {
-			if msg := stillValid(q, v.Item, v.Value, v.Number, v.Other); msg != "" && !contains(bad, msg) {
+			if msg := q.Kind().orphan(q, v.Item, v.Value, v.Number, v.Other); msg != "" && !contains(bad, msg) {
 				bad = append(bad, msg)
 			}
 		}
@@ -199,8 +198,4 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 	}
 	return nil
-}
-
-func stillValid(q *Question, item, value string, num sql.NullFloat64, other bool) string {
-	return q.Kind().orphan(q, item, value, num, other)
 }

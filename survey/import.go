@@ -498,7 +498,7 @@ func readRow(d *Definition, t *table, cm columnMap, row tableRow, sep byte, loc 
 			m[c.row] = v
 			continue
 		}
-		v, msg := cellValue(c.q, cell, sep)
+		v, msg := c.q.Kind().fromCell(c.q, cell, sep) // the raw answer Validate takes, or why not
 		if msg != "" {
 			bad(c.header, msg)
 			failed[c.q.Key] = true

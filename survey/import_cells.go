@@ -6,12 +6,6 @@ import (
 	"strings"
 )
 
-// cellValue turns one cell of an imported file into the raw answer Validate
-// takes, or says why it cannot. sep is how the file joins checkbox answers.
-func cellValue(q *Question, cell string, sep byte) (any, string) {
-	return q.Kind().fromCell(q, cell, sep)
-}
-
 // gridValue reads one row of a grid question: one of its columns.
 func gridValue(q *Question, cell string) (string, string) {
 	s := strings.TrimSpace(cell)

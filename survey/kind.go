@@ -46,16 +46,32 @@ type Kind interface {
 	// Block names the report block that shows the kind.
 	Block() Block
 
+	// bounds is the allowed range of a numeric answer (Question.Bounds).
 	bounds(q *Question) (lo, hi float64, hasLo, hasHi bool)
+	// points lists the values a respondent picks from (Question.Points).
 	points(q *Question) []string
+	// check reports what is wrong with the kind's own fields of a definition.
 	check(q *Question, fail func(field, format string, args ...any))
+	// requiredMessage is what a respondent reads when a required answer is missing.
 	requiredMessage() string
-	fromForm(q *Question, form url.Values) (any, bool)
+	// fromForm reads the question's fields of a posted form as the raw
+	// answer Validate takes; ok is false when nothing was answered.
+	fromForm(q *Question, form url.Values) (raw any, ok bool)
+	// fromCell turns one cell of an imported file into the raw answer
+	// Validate takes, or says why it cannot; sep is how the file joins
+	// checkbox answers.
 	fromCell(q *Question, cell string, sep byte) (any, string)
+	// normalise validates a raw answer (JSON, form or cell) and returns it
+	// in the shape Answers documents, or the message a respondent reads.
 	normalise(q *Question, v any) (any, string)
+	// rows flattens a validated answer into stored rows, filled in from base.
 	rows(q *Question, base Answer, v any) []Answer
+	// rebuild adds one stored row back to out, in the shape Answers documents.
 	rebuild(out Answers, key string, a Answer)
+	// orphan says why a stored answer would not fit q, the question's new
+	// definition ("" when it fits).
 	orphan(q *Question, item, value string, num sql.NullFloat64, other bool) string
+	// fromEditor sets the kind's own fields of q from the editor's form.
 	fromEditor(q *Question, eq *EditorQuestion)
 }
 

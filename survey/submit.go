@@ -372,7 +372,7 @@ func (s *Survey) answersFromRows(rows []Answer, withPersonal bool) Answers {
 		if qm == nil || (qm.Personal && !withPersonal) {
 			continue
 		}
-		KindOf(qm.Type).rebuild(out, qm.Key, a)
+		qm.Kind().rebuild(out, qm.Key, a)
 	}
 	return out
 }
