@@ -64,8 +64,8 @@ type Kind interface {
 	// normalise validates a raw answer (JSON, form or cell) and returns it
 	// in the shape Answers documents, or the message a respondent reads.
 	normalise(q *Question, v any) (any, string)
-	// rows flattens a validated answer into stored rows, filled in from base.
-	rows(q *Question, base Answer, v any) []Answer
+	// rows appends a validated answer to dst as stored rows, filled in from base.
+	rows(dst []Answer, q *Question, base Answer, v any) []Answer
 	// rebuild adds one stored row back to out, in the shape Answers documents.
 	rebuild(out Answers, key string, a Answer)
 	// orphan says why a stored answer would not fit q, the question's new
@@ -203,13 +203,13 @@ func (baseKind) normalise(*Question, any) (any, string) {
 	return nil, "この質問には回答できません"
 }
 
-func (baseKind) rows(_ *Question, base Answer, v any) []Answer {
+func (baseKind) rows(dst []Answer, _ *Question, base Answer, v any) []Answer {
 	s, ok := v.(string)
 	if !ok {
-		return nil
+		return dst
 	}
 	base.Value = s
-	return []Answer{base}
+	return append(dst, base)
 }
 
 func (baseKind) rebuild(out Answers, key string, a Answer) { out[key] = a.Value }

@@ -49,12 +49,12 @@ func (consentKind) normalise(_ *Question, v any) (any, string) {
 	return nil, "同意する場合は true で回答してください"
 }
 
-func (consentKind) rows(_ *Question, base Answer, v any) []Answer {
+func (consentKind) rows(dst []Answer, _ *Question, base Answer, v any) []Answer {
 	if _, ok := v.(bool); !ok {
-		return nil
+		return dst
 	}
 	base.Value = "true"
-	return []Answer{base}
+	return append(dst, base)
 }
 
 func (consentKind) rebuild(out Answers, key string, _ Answer) { out[key] = true }

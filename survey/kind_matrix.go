@@ -75,17 +75,16 @@ func (matrixKind) normalise(q *Question, v any) (any, string) {
 }
 
 // rows: one per answered matrix row, in the definition's row order.
-func (matrixKind) rows(q *Question, base Answer, v any) []Answer {
+func (matrixKind) rows(dst []Answer, q *Question, base Answer, v any) []Answer {
 	m, _ := v.(map[string]string)
-	var rows []Answer
 	for pos, row := range q.Rows {
 		if col, ok := m[row]; ok {
 			a := base
 			a.Item, a.Value, a.Position = row, col, pos
-			rows = append(rows, a)
+			dst = append(dst, a)
 		}
 	}
-	return rows
+	return dst
 }
 
 func (matrixKind) rebuild(out Answers, key string, a Answer) {

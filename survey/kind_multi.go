@@ -70,16 +70,15 @@ func (multiKind) normalise(q *Question, v any) (any, string) {
 }
 
 // rows: one per ticked option, in the order given.
-func (multiKind) rows(q *Question, base Answer, v any) []Answer {
+func (multiKind) rows(dst []Answer, q *Question, base Answer, v any) []Answer {
 	list, _ := v.([]string)
-	rows := make([]Answer, 0, len(list))
 	for pos, x := range list {
 		a := base
 		a.Value, a.Other, a.Position = x, q.otherText(x), pos
 		a.FreeText = a.Other
-		rows = append(rows, a)
+		dst = append(dst, a)
 	}
-	return rows
+	return dst
 }
 
 func (multiKind) rebuild(out Answers, key string, a Answer) {

@@ -21,13 +21,13 @@ func (numericKind) fromCell(_ *Question, cell string, _ byte) (any, string) {
 	return strings.TrimSpace(norm.NFKC.String(cell)), ""
 }
 
-func (numericKind) rows(_ *Question, base Answer, v any) []Answer {
+func (numericKind) rows(dst []Answer, _ *Question, base Answer, v any) []Answer {
 	f, ok := v.(float64)
 	if !ok {
-		return nil
+		return dst
 	}
 	base.Number, base.Value = &f, formatNumber(f)
-	return []Answer{base}
+	return append(dst, base)
 }
 
 func (numericKind) rebuild(out Answers, key string, a Answer) {

@@ -45,12 +45,12 @@ func (singleKind) normalise(q *Question, v any) (any, string) {
 	return choice(q, strings.TrimSpace(s))
 }
 
-func (singleKind) rows(q *Question, base Answer, v any) []Answer {
+func (singleKind) rows(dst []Answer, q *Question, base Answer, v any) []Answer {
 	s, ok := v.(string)
 	if !ok {
-		return nil
+		return dst
 	}
 	base.Value, base.Other = s, q.otherText(s)
 	base.FreeText = base.Other
-	return []Answer{base}
+	return append(dst, base)
 }

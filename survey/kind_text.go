@@ -40,13 +40,13 @@ func (typedKind) FreeText() bool       { return true }
 func (typedKind) Aggregate() Aggregate { return TextsAggregate }
 func (typedKind) Block() Block         { return TextBlock }
 
-func (typedKind) rows(_ *Question, base Answer, v any) []Answer {
+func (typedKind) rows(dst []Answer, _ *Question, base Answer, v any) []Answer {
 	s, ok := v.(string)
 	if !ok {
-		return nil
+		return dst
 	}
 	base.Value, base.FreeText = s, true
-	return []Answer{base}
+	return append(dst, base)
 }
 
 // typedText is a typed answer trimmed, with Windows line ends made plain,

@@ -325,7 +325,7 @@ func answerRows(s *Survey, responseID string, answers Answers) []Answer {
 			continue
 		}
 		base := Answer{ResponseID: responseID, QuestionID: s.QuestionID(q.Key)}
-		rows = append(rows, q.Kind().rows(q, base, v)...)
+		rows = q.Kind().rows(rows, q, base, v)
 	}
 	return rows
 }
