@@ -56,14 +56,13 @@ func BuildReportReusing(ctx context.Context, surveys *survey.Store, texts *store
 		if q.Personal || !q.Answerable() {
 			continue
 		}
-		switch q.Type {
-		case survey.Single, survey.Multi, survey.Scale, survey.NPS, survey.Matrix, survey.Consent, survey.Date:
+		switch q.Kind().Aggregate() {
+		case survey.ValueCountsAggregate:
 			counted = append(counted, q.Key)
-		}
-		if q.Type == survey.Number {
+		case survey.NumberStatsAggregate:
 			numbers = append(numbers, q.Key)
 		}
-		if q.Attribute && (q.Type == survey.Single || q.Type == survey.Multi) {
+		if q.Attribute && q.Kind().HasOptions() {
 			attrs = append(attrs, q)
 		}
 	}
@@ -97,20 +96,20 @@ func BuildReportReusing(ctx context.Context, surveys *survey.Store, texts *store
 		}
 		rq := Question{Key: q.Key, Label: q.Label, Type: q.Type, Answered: answered[q.Key], CrossTabs: cross[q.Key]}
 		vs := values[q.Key]
-		switch q.Type {
-		case survey.Single, survey.Multi:
+		switch q.Kind().Block() {
+		case survey.ChoicesBlock:
 			rq.Choices = choices(q, vs)
-		case survey.Consent:
+		case survey.ConsentBlock:
 			rq.Choices = &Choices{Options: []Count{{Label: "同意する", Count: total(vs)}}}
-		case survey.Date:
+		case survey.DatesBlock:
 			rq.Choices = dates(vs)
-		case survey.Scale:
+		case survey.ScaleBlock:
 			rq.Scale = scale(q, vs)
-		case survey.NPS:
+		case survey.NPSBlock:
 			rq.NPS = nps(vs)
-		case survey.Matrix:
+		case survey.MatrixBlock:
 			rq.Matrix = matrix(q, vs)
-		case survey.Number:
+		case survey.NumberBlock:
 			ns := stats[q.Key]
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
 		default: // text, textarea and a non-personal email
@@ -258,15 +257,10 @@ func matrix(q *survey.Question, vs []survey.ValueCount) *Matrix {
 }
 
 // columnsOf returns the answer categories of a question as CrossCounts
-// names them.
+// names them: a scale's points, else its choices.
 func columnsOf(q *survey.Question) []string {
-	if q.Type == survey.Scale {
-		lo, hi, _, _ := q.Bounds()
-		var out []string
-		for v := int(lo); v <= int(hi); v++ {
-			out = append(out, strconv.Itoa(v))
-		}
-		return out
+	if points := q.Points(); points != nil {
+		return points
 	}
 	return slices.Clone(q.Choices())
 }
@@ -359,7 +353,8 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	}
 	if ct := sum.CrossTab; ct != nil && len(ct.Groups) > 0 && len(attrs) > 0 {
 		// Issue categories by the attribute: only codes some answer has.
-		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups))}
+		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)),
+			Test: &CrossTest{ChiSquare: ct.ChiSquare, DF: ct.DF, P: ct.P, Residuals: make([][]float64, len(ct.Groups))}}
 		for c, code := range ct.Codes {
 			n := 0
 			for g := range ct.Groups {
@@ -371,6 +366,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 			x.Columns = append(x.Columns, code)
 			for g := range ct.Groups {
 				x.Counts[g] = append(x.Counts[g], ct.Counts[g][c])
+				x.Test.Residuals[g] = append(x.Test.Residuals[g], ct.Residuals[g][c])
 			}
 		}
 		if len(x.Columns) > 0 {

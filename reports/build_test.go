@@ -50,9 +50,14 @@ var demoSurveys = []string{"network-2020-1", "network-2020-2", "network-2020-3",
 func TestBuildReportFromDemo(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		st, texts := demoStores(t, db)
+		tested := 0
 		for _, slug := range demoSurveys {
 			s, r, page := buildAndWrite(t, st, texts, slug)
 			checkReport(t, st, s, r, page)
+			tested += checkCrossTests(t, slug, r, page)
+		}
+		if tested == 0 {
+			t.Error("no demo report has a tested table of issue categories by attribute")
 		}
 	})
 }
@@ -204,6 +209,41 @@ func checkReport(t *testing.T, st *survey.Store, s *survey.Survey, r Report, pag
 			t.Errorf("%s/%s: counts %v, want %v", s.Slug, q.Key, gotCounts, counts)
 		}
 	}
+}
+
+// checkCrossTests checks that every table of issue categories by attribute
+// carries analysis' χ² test, one residual per cell, and that the page says
+// what the test found; it returns how many such tables there are.
+func checkCrossTests(t *testing.T, slug string, r Report, page string) int {
+	t.Helper()
+	n := 0
+	for _, q := range r.Questions {
+		for _, ct := range q.CrossTabs {
+			if !ct.Codes {
+				if ct.Test != nil {
+					t.Errorf("%s/%s: attribute cross table by %s has a test it was not given", slug, q.Key, ct.Attribute)
+				}
+				continue
+			}
+			n++
+			if ct.Test == nil {
+				t.Errorf("%s/%s: issue categories by %s without their χ² test", slug, q.Key, ct.Attribute)
+				continue
+			}
+			if len(ct.Test.Residuals) != len(ct.Groups) {
+				t.Errorf("%s/%s: %d rows of residuals for %d groups", slug, q.Key, len(ct.Test.Residuals), len(ct.Groups))
+			}
+			for g, row := range ct.Test.Residuals {
+				if len(row) != len(ct.Columns) {
+					t.Errorf("%s/%s: group %d has %d residuals for %d categories", slug, q.Key, g, len(row), len(ct.Columns))
+				}
+			}
+			if want := fmt.Sprintf("自由度 %d", ct.Test.DF); !strings.Contains(page, want) {
+				t.Errorf("%s/%s: the page does not say %q", slug, q.Key, want)
+			}
+		}
+	}
+	return n
 }
 
 // jsonEscaped is how a string looks inside the JSON of a chart option.

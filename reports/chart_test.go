@@ -445,6 +445,49 @@ func TestWriteQuestion(t *testing.T) {
 	}
 }
 
+// A tested cross table marks the cells whose group differs notably from the
+// others and says in one line what the test of the whole table found; an
+// untested one (an attribute cross table, a matrix) says nothing of the kind.
+func TestCrossTabShowsItsTest(t *testing.T) {
+	tested := CrossTab{Attribute: "立場", Groups: []string{"保護者", "教員"}, Columns: []string{"送迎", "給食", "連絡"},
+		Counts: [][]int{{30, 2, 10}, {3, 25, 9}}, Codes: true,
+		Test: &CrossTest{ChiSquare: 51.25, DF: 2, P: 0.0004, Residuals: [][]float64{{5.1, -4.6, 0.3}, {-5.1, 4.6, -1.95}}}}
+	plain := tested
+	plain.Test = nil
+	q := Question{Key: "why", Label: "理由", Text: &Text{}, CrossTabs: []CrossTab{tested, plain}}
+	var buf bytes.Buffer
+	if err := WriteQuestion(&buf, q, 1); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	tables := strings.Split(page, "<table>")
+	if len(tables) != 3 {
+		t.Fatalf("%d tables, want 2", len(tables)-1)
+	}
+	first, second := tables[1], tables[2]
+	for _, want := range []string{"30 ▲<br>", "2 ▼<br>", "3 ▼<br>", "25 ▲<br>", "10<br>", "9<br>",
+		"立場によって挙がる課題に差があります", "χ² = 51.2", "自由度 2", "p &lt; 0.001"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("tested table lacks %q:\n%s", want, first)
+		}
+	}
+	for _, unwanted := range []string{"▲", "▼", "自由度"} {
+		if strings.Contains(second, unwanted) {
+			t.Errorf("untested table shows %q:\n%s", unwanted, second)
+		}
+	}
+
+	tested.Test.P = 0.2
+	q.CrossTabs = []CrossTab{tested}
+	buf.Reset()
+	if err := WriteQuestion(&buf, q, 1); err != nil {
+		t.Fatal(err)
+	}
+	if s := buf.String(); !strings.Contains(s, "偶然の範囲を超える差は見られません") || !strings.Contains(s, "p = 0.200") {
+		t.Errorf("a table without a notable difference should say so:\n%s", s)
+	}
+}
+
 func TestEmptyAndOddData(t *testing.T) {
 	r := Report{Title: "空", Questions: []Question{
 		{Key: "s", Label: "評価", Scale: &Scale{Min: 1, Max: 5, Mean: math.NaN(), Top2Box: math.NaN()}},

@@ -153,6 +153,20 @@ type CrossTab struct {
 	Columns   []string // answer options of the question
 	Counts    [][]int  // [group][column]
 	Codes     bool     // columns are issue categories of a free text question
+	// Test is the χ² test analysis made of the table, nil when none was
+	// made (only issue categories are tested: analysis.CrossTab).
+	Test *CrossTest
+}
+
+// CrossTest is a cross table's χ² test and each cell's adjusted residual.
+type CrossTest struct {
+	ChiSquare float64
+	DF        int
+	P         float64
+	// Residuals[g][c] is the adjusted residual of cell (g, c): above
+	// +1.96 (below -1.96) group g names column c more (less) often than
+	// the other groups, a difference chance explains less than 1 time in 20.
+	Residuals [][]float64
 }
 
 // Series is the view model of a series report: the events of a series

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // The view types below are what the templates see: every text already
@@ -100,6 +102,7 @@ type cell struct {
 	Count int
 	Pct   string
 	Href  string // drill-down link, dashboards only
+	Mark  string // ▲ or ▼: the row names this column notably more or less often than the others
 }
 
 type tableRow struct {
@@ -112,7 +115,8 @@ type countTable struct {
 	Caption, Corner string
 	Columns         []string
 	Rows            []tableRow
-	Drill           bool // cells link to the answers behind them
+	Drill           bool   // cells link to the answers behind them
+	Note            string // what the marks and the test say, "" without a test
 }
 
 type matrixView struct {
@@ -180,19 +184,6 @@ const (
 	maxGroupRows = 10
 )
 
-var typeNames = map[string]string{
-	"single":   "単一回答",
-	"multi":    "複数回答",
-	"scale":    "評価",
-	"nps":      "推奨度（NPS）",
-	"matrix":   "マトリクス",
-	"text":     "自由記述",
-	"textarea": "自由記述",
-	"number":   "数値",
-	"date":     "日付",
-	"consent":  "同意",
-}
-
 func toChartView(c Chart) (chartView, error) {
 	j, err := c.OptionJSON()
 	if err != nil {
@@ -225,7 +216,7 @@ func rateText(responses, attendees int) string {
 func buildQuestion(num int, q Question) (questionView, error) {
 	q = maskedQuestion(q)
 	id := fmt.Sprintf("q%d", num)
-	v := questionView{Num: num, ID: id, Label: q.Label, Kind: typeNames[q.Type], Answered: q.Answered, Class: "compact"}
+	v := questionView{Num: num, ID: id, Label: q.Label, Kind: survey.KindOf(q.Type).ReportLabel(), Answered: q.Answered, Class: "compact"}
 	var err error
 	switch {
 	case q.Choices != nil:
@@ -264,6 +255,7 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
 		}
 		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
+		markResiduals(&table, ct)
 		if ct.Codes && q.Drill != "" {
 			cv.Drill, cv.DrillBy = q.Drill, "cell"
 			table.Drill = true
@@ -400,6 +392,43 @@ func buildCountTable(caption, corner string, rows, cols []string, counts [][]int
 		t.Rows = append(t.Rows, tr)
 	}
 	return t
+}
+
+// notableResidual is the adjusted residual beyond which a cell differs
+// from the other groups at p < .05.
+const notableResidual = 1.96
+
+// markResiduals marks the cells of a tested cross table whose group differs
+// notably from the others, and says in one line what the marks and the
+// test of the whole table mean.
+func markResiduals(t *countTable, ct CrossTab) {
+	test := ct.Test
+	if test == nil {
+		return
+	}
+	for g := range t.Rows {
+		for c := range t.Rows[g].Cells {
+			if g >= len(test.Residuals) || c >= len(test.Residuals[g]) {
+				continue
+			}
+			switch r := test.Residuals[g][c]; {
+			case r >= notableResidual:
+				t.Rows[g].Cells[c].Mark = "▲"
+			case r <= -notableResidual:
+				t.Rows[g].Cells[c].Mark = "▼"
+			}
+		}
+	}
+	p := fmt.Sprintf("p = %.3f", test.P)
+	if test.P < 0.001 {
+		p = "p < 0.001"
+	}
+	verdict := "偶然の範囲を超える差は見られません"
+	if test.P < 0.05 {
+		verdict = ct.Attribute + "によって挙がる課題に差があります"
+	}
+	t.Note = fmt.Sprintf("▲は他の%[1]sより多く、▼は少なく挙がった組み合わせです（偶然では20回に1回も起きない差）。表全体では%[2]s（χ² = %.1[3]f、自由度 %[4]d、%[5]s）。",
+		ct.Attribute, verdict, test.ChiSquare, test.DF, p)
 }
 
 func buildMatrix(id string, q Question) (*matrixView, error) {

@@ -20,10 +20,6 @@ import (
 // index's term (SQLite matches it literally), so every query below names
 // free_text or NOT free_text, and one that needs both reads everyAnswer.
 
-// freeTextType reports whether every answer to a question of type t is
-// free text; a choice's その他 texts are free text too (Answer.FreeText).
-func freeTextType(t string) bool { return t == Text || t == Textarea || t == Email }
-
 // everyAnswer selects columns of every answer to the questions ids: those
 // in the index of values and the free texts, each through its index.
 func everyAnswer(db bun.IDB, ids []int64, columns string) *bun.SelectQuery {
@@ -64,7 +60,7 @@ func (s *Survey) aggregatable(keys []string) ([]*QuestionModel, error) {
 	if len(keys) == 0 {
 		var out []*QuestionModel
 		for _, qm := range s.Questions {
-			if !qm.Personal && qm.Type != Section {
+			if !qm.Personal && qm.Kind().Answerable() {
 				out = append(out, qm)
 			}
 		}
@@ -119,7 +115,7 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *Survey, keys ...string) 
 	// Only multi and matrix store several rows per response.
 	var single, several []*QuestionModel
 	for _, q := range qs {
-		if q.Type == Multi || q.Type == Matrix {
+		if q.Kind().SeveralRows() {
 			several = append(several, q)
 		} else {
 			single = append(single, q)
@@ -166,7 +162,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 	// when the answer was stored.
 	var plain, matrix []*QuestionModel
 	for _, q := range qs {
-		if q.Type == Matrix {
+		if q.Kind().Grid() {
 			matrix = append(matrix, q)
 		} else {
 			plain = append(plain, q)
@@ -211,7 +207,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *Survey, keys ...string) (ma
 	for _, r := range rows {
 		k := byID[r.QuestionID]
 		q := d.Question(k)
-		other := q != nil && (q.Type == Single || q.Type == Multi) && q.otherText(r.Value)
+		other := q != nil && q.Kind().HasOptions() && q.otherText(r.Value)
 		out[k] = append(out[k], ValueCount{Item: r.Item, Value: r.Value, Other: other, Count: r.N})
 	}
 	for _, vs := range out {
@@ -237,7 +233,7 @@ func (st *Store) NumberStats(ctx context.Context, s *Survey, keys ...string) (ma
 	}
 	var numeric []*QuestionModel
 	for _, q := range qs {
-		if q.Type == Scale || q.Type == NPS || q.Type == Number {
+		if q.Kind().Numeric() {
 			numeric = append(numeric, q)
 		}
 	}
@@ -303,7 +299,7 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 	}
 	var targets []*QuestionModel
 	for _, q := range qs {
-		if q.ID != attr[0].ID && (len(keys) > 0 || q.Type == Single || q.Type == Multi || q.Type == Scale) {
+		if q.ID != attr[0].ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
 			targets = append(targets, q)
 		}
 	}

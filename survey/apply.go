@@ -123,11 +123,10 @@ func syncQuestions(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 		qm := existing[q.Key]
 		if qm == nil {
-			qm = &QuestionModel{SurveyID: s.ID, Key: q.Key}
+			qm = &QuestionModel{SurveyID: s.ID}
 		}
 		delete(existing, q.Key)
-		qm.Position, qm.Type, qm.Label, qm.Required = i, q.Type, q.Label, q.Required
-		qm.Attribute, qm.Personal, qm.Analyze, qm.Spec = q.Attribute, q.Personal, q.Analyze, string(spec)
+		qm.Position, qm.Question, qm.Spec = i, *q, string(spec)
 		if qm.ID == 0 {
 			_, err = tx.NewInsert().Model(qm).Exec(ctx)
 		} else {
@@ -190,7 +189,7 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 		var bad []string
 		for _, v := range values {
-			if msg := stillValid(q, v.Item, v.Value, v.Number, v.Other); msg != "" && !contains(bad, msg) {
+			if msg := q.Kind().orphan(q, v.Item, v.Value, v.Number, v.Other); msg != "" && !contains(bad, msg) {
 				bad = append(bad, msg)
 			}
 		}
@@ -199,29 +198,4 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *Survey, d *Definition) err
 		}
 	}
 	return nil
-}
-
-func stillValid(q *Question, item, value string, num sql.NullFloat64, other bool) string {
-	switch q.Type {
-	case Single, Multi:
-		if other && !q.Other {
-			return fmt.Sprintf("other: false would orphan stored その他 answers such as %q", value)
-		}
-		if !other && !contains(q.Options, value) {
-			return fmt.Sprintf("option %q has stored answers and is no longer an option", value)
-		}
-	case Matrix:
-		if !contains(q.Rows, item) {
-			return fmt.Sprintf("row %q has stored answers and is no longer a row", item)
-		}
-		if !contains(q.Columns, value) {
-			return fmt.Sprintf("column %q has stored answers and is no longer a column", value)
-		}
-	case Scale, NPS, Number:
-		lo, hi, hasLo, hasHi := q.Bounds()
-		if num.Valid && ((hasLo && num.Float64 < lo) || (hasHi && num.Float64 > hi)) {
-			return fmt.Sprintf("stored answer %s is outside the new range", formatNumber(num.Float64))
-		}
-	}
-	return ""
 }

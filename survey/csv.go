@@ -22,7 +22,7 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 		q := &d.Questions[i]
 		switch {
 		case !q.Answerable():
-		case q.Type == Matrix:
+		case q.Kind().Grid():
 			for _, row := range q.Rows {
 				header = append(header, q.Label+" ["+row+"]")
 			}
@@ -39,7 +39,7 @@ func WriteCSV(w io.Writer, s *Survey, responses []StoredResponse) error {
 			q := &d.Questions[i]
 			switch {
 			case !q.Answerable():
-			case q.Type == Matrix:
+			case q.Kind().Grid():
 				m, _ := r.Answers[q.Key].(map[string]string)
 				for _, row := range q.Rows {
 					rec = append(rec, defuseCell(m[row]))

@@ -7,25 +7,6 @@ import (
 	"time"
 )
 
-// Question types, as written in a definition's `type` field.
-const (
-	Single   = "single"
-	Multi    = "multi"
-	Scale    = "scale"
-	NPS      = "nps"
-	Matrix   = "matrix"
-	Text     = "text"
-	Textarea = "textarea"
-	Number   = "number"
-	Date     = "date"
-	Email    = "email"
-	Consent  = "consent"
-	Section  = "section"
-)
-
-// Types lists every valid question type, in the order error messages name them.
-var Types = []string{Single, Multi, Scale, NPS, Matrix, Text, Textarea, Number, Date, Email, Consent, Section}
-
 // OtherLabel is the choice that carries a free "other" answer.
 const OtherLabel = "その他"
 
@@ -51,25 +32,28 @@ type Event struct {
 	Attendees   int    `yaml:"attendees,omitempty" json:"attendees,omitempty"`
 }
 
-// Question is one item of a survey.
+// Question is one item of a survey, as a definition writes it and as it is
+// stored (QuestionModel embeds it): the bun tags name the columns of the
+// questions table that repeat what queries filter on; the whole question
+// is stored as JSON in QuestionModel.Spec.
 type Question struct {
-	Key       string   `yaml:"key" json:"key"`
-	Type      string   `yaml:"type" json:"type"`
-	Label     string   `yaml:"label" json:"label"`
-	Help      string   `yaml:"help,omitempty" json:"help,omitempty"`
-	Required  bool     `yaml:"required,omitempty" json:"required,omitempty"`
-	Options   []string `yaml:"options,omitempty" json:"options,omitempty"`
-	Other     bool     `yaml:"other,omitempty" json:"other,omitempty"`
-	Attribute bool     `yaml:"attribute,omitempty" json:"attribute,omitempty"`
-	Personal  bool     `yaml:"personal,omitempty" json:"personal,omitempty"`
-	Analyze   bool     `yaml:"analyze,omitempty" json:"analyze,omitempty"`
-	ShowIf    *ShowIf  `yaml:"show_if,omitempty" json:"show_if,omitempty"`
-	Min       *float64 `yaml:"min,omitempty" json:"min,omitempty"`
-	Max       *float64 `yaml:"max,omitempty" json:"max,omitempty"`
-	MinLabel  string   `yaml:"min_label,omitempty" json:"min_label,omitempty"`
-	MaxLabel  string   `yaml:"max_label,omitempty" json:"max_label,omitempty"`
-	Rows      []string `yaml:"rows,omitempty" json:"rows,omitempty"`
-	Columns   []string `yaml:"columns,omitempty" json:"columns,omitempty"`
+	Key       string   `yaml:"key" json:"key" bun:"key"`
+	Type      string   `yaml:"type" json:"type" bun:"type"`
+	Label     string   `yaml:"label" json:"label" bun:"label"`
+	Help      string   `yaml:"help,omitempty" json:"help,omitempty" bun:"-"`
+	Required  bool     `yaml:"required,omitempty" json:"required,omitempty" bun:"required"`
+	Options   []string `yaml:"options,omitempty" json:"options,omitempty" bun:"-"`
+	Other     bool     `yaml:"other,omitempty" json:"other,omitempty" bun:"-"`
+	Attribute bool     `yaml:"attribute,omitempty" json:"attribute,omitempty" bun:"attribute"`
+	Personal  bool     `yaml:"personal,omitempty" json:"personal,omitempty" bun:"personal"`
+	Analyze   bool     `yaml:"analyze,omitempty" json:"analyze,omitempty" bun:"analyze_text"`
+	ShowIf    *ShowIf  `yaml:"show_if,omitempty" json:"show_if,omitempty" bun:"-"`
+	Min       *float64 `yaml:"min,omitempty" json:"min,omitempty" bun:"-"`
+	Max       *float64 `yaml:"max,omitempty" json:"max,omitempty" bun:"-"`
+	MinLabel  string   `yaml:"min_label,omitempty" json:"min_label,omitempty" bun:"-"`
+	MaxLabel  string   `yaml:"max_label,omitempty" json:"max_label,omitempty" bun:"-"`
+	Rows      []string `yaml:"rows,omitempty" json:"rows,omitempty" bun:"-"`
+	Columns   []string `yaml:"columns,omitempty" json:"columns,omitempty" bun:"-"`
 }
 
 // ShowIf shows a question only when an earlier answer equals a value or is one of several.
@@ -80,7 +64,7 @@ type ShowIf struct {
 }
 
 // Answerable reports whether the question takes an answer (a section does not).
-func (q *Question) Answerable() bool { return q.Type != Section }
+func (q *Question) Answerable() bool { return q.Kind().Answerable() }
 
 // Choices lists the options a respondent picks from, with その他 last when Other is set.
 func (q *Question) Choices() []string {
@@ -107,31 +91,6 @@ func (q *Question) IsOption(s string) bool {
 		}
 	}
 	return false
-}
-
-// Bounds returns the allowed range of a scale, nps or number question.
-// ok is false when the question has no bound on that side.
-func (q *Question) Bounds() (lo, hi float64, hasLo, hasHi bool) {
-	switch q.Type {
-	case NPS:
-		return 0, 10, true, true
-	case Scale:
-		lo, hi = 1, 5
-		if q.Min != nil {
-			lo = *q.Min
-		}
-		if q.Max != nil {
-			hi = *q.Max
-		}
-		return lo, hi, true, true
-	}
-	if q.Min != nil {
-		lo, hasLo = *q.Min, true
-	}
-	if q.Max != nil {
-		hi, hasHi = *q.Max, true
-	}
-	return lo, hi, hasLo, hasHi
 }
 
 // Question returns the question with the given key, or nil.

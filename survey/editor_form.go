@@ -248,32 +248,7 @@ func (f *EditorForm) definition() (*Definition, []byte) {
 		eq := &f.Questions[i]
 		q := Question{Key: eq.Key, Type: eq.Type, Label: eq.Label, Help: eq.Help, Required: eq.Required,
 			Attribute: eq.Attribute, Personal: eq.Personal, Analyze: eq.Analyze, MinLabel: eq.MinLabel, MaxLabel: eq.MaxLabel}
-		switch eq.Type {
-		case Single, Multi:
-			q.Options, q.Other = splitLines(eq.Options), eq.Other
-		case Matrix:
-			q.Rows, q.Columns = splitLines(eq.Rows), splitLines(eq.Columns)
-		}
-		if eq.Type != Scale {
-			q.MinLabel, q.MaxLabel = "", ""
-		}
-		if eq.Type == Scale || eq.Type == Number {
-			for _, b := range []struct {
-				s     string
-				dst   **float64
-				field string
-			}{{eq.Min, &q.Min, "min"}, {eq.Max, &q.Max, "max"}} {
-				if b.s == "" {
-					continue
-				}
-				x, err := strconv.ParseFloat(b.s, 64)
-				if err != nil {
-					eq.Fail(b.field, "数値で入力してください")
-					continue
-				}
-				*b.dst = &x
-			}
-		}
+		KindOf(eq.Type).fromEditor(&q, eq)
 		if eq.ShowIfQuestion != "" {
 			vals := splitLines(eq.ShowIfValues)
 			q.ShowIf = &ShowIf{Question: eq.ShowIfQuestion}

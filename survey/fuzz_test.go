@@ -83,7 +83,7 @@ func fuzzDefinitions(tb testing.TB) []*Definition {
 func fuzzSurvey(d *Definition) *Survey {
 	s := &Survey{Slug: d.Slug, def: d}
 	for i := range d.Questions {
-		s.Questions = append(s.Questions, &QuestionModel{ID: int64(i + 1), Key: d.Questions[i].Key, Type: d.Questions[i].Type})
+		s.Questions = append(s.Questions, &QuestionModel{ID: int64(i + 1), Question: Question{Key: d.Questions[i].Key, Type: d.Questions[i].Type}})
 	}
 	return s
 }
@@ -145,7 +145,7 @@ func checkRows(t *testing.T, s *Survey, answers Answers) {
 		if !r.FreeText && len(r.Value) > maxIndexedValue {
 			t.Fatalf("question %d: a value of %d bytes would go into the index of values", r.QuestionID, len(r.Value))
 		}
-		if qm := s.questionModel(r.QuestionID); r.FreeText != (freeTextType(qm.Type) || r.Other) {
+		if qm := s.questionModel(r.QuestionID); r.FreeText != (qm.Kind().FreeText() || r.Other) {
 			t.Fatalf("question %s: %q marked free text %v", qm.Key, r.Value, r.FreeText)
 		}
 	}

@@ -477,13 +477,13 @@ func readRow(d *Definition, t *table, cm columnMap, row tableRow, sep byte, loc 
 			cell = "" // Microsoft's placeholder for a respondent who did not sign in
 		}
 		header[c.q.Key] = c.header
-		if c.q.Type == Matrix {
+		if c.q.Kind().Grid() {
 			header[c.q.Key] = c.q.Label // Validate speaks of the whole grid
 		}
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
-		if c.q.Type == Matrix {
+		if c.q.Kind().Grid() {
 			v, msg := gridValue(c.q, cell)
 			if msg != "" {
 				bad(c.header, msg)
@@ -498,7 +498,7 @@ func readRow(d *Definition, t *table, cm columnMap, row tableRow, sep byte, loc 
 			m[c.row] = v
 			continue
 		}
-		v, msg := cellValue(c.q, cell, sep)
+		v, msg := c.q.Kind().fromCell(c.q, cell, sep) // the raw answer Validate takes, or why not
 		if msg != "" {
 			bad(c.header, msg)
 			failed[c.q.Key] = true

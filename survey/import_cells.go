@@ -4,45 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	"golang.org/x/text/unicode/norm"
 )
-
-// cellValue turns one cell of an imported file into the raw answer Validate
-// takes, or says why it cannot. sep is how the file joins checkbox answers.
-func cellValue(q *Question, cell string, sep byte) (any, string) {
-	switch q.Type {
-	case Single:
-		s := strings.TrimSpace(cell)
-		if o, ok := matchOption(q, s); ok {
-			return o, ""
-		}
-		if q.Other {
-			return s, "" // Google and Microsoft write the typed その他 text itself
-		}
-		return nil, notAnOption(q, s)
-	case Multi:
-		items, others := splitChoices(q, cell, sep)
-		if len(others) > 0 && !q.Other {
-			return nil, notAnOption(q, others[0])
-		}
-		return items, ""
-	case Scale, NPS, Number:
-		return strings.TrimSpace(norm.NFKC.String(cell)), ""
-	case Date:
-		if s, ok := parseDate(cell); ok {
-			return s, ""
-		}
-		return strings.TrimSpace(cell), "" // Validate names the expected shape
-	case Consent:
-		switch strings.ToLower(strings.TrimSpace(norm.NFKC.String(cell))) {
-		case "false", "0", "no", "いいえ", "同意しない", "同意しません":
-			return nil, ""
-		}
-		return true, "" // a ticked box comes as its text, e.g. 同意します
-	}
-	return cell, ""
-}
 
 // gridValue reads one row of a grid question: one of its columns.
 func gridValue(q *Question, cell string) (string, string) {

@@ -103,7 +103,7 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 		q := &d.Questions[i]
 		switch {
 		case !q.Answerable():
-		case q.Type == Matrix:
+		case q.Kind().Grid():
 			for _, row := range q.Rows {
 				if !mapped[q.Key+"\x00"+row] {
 					missing = append(missing, q.Label+" ["+row+"]")
@@ -152,7 +152,7 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 func findQuestion(d *Definition, label string, mapped map[string]bool) (*Question, string) {
 	for i := range d.Questions {
 		q := &d.Questions[i]
-		if q.Answerable() && q.Type != Matrix && !mapped[q.Key] && normLabel(q.Label) == label {
+		if q.Answerable() && !q.Kind().Grid() && !mapped[q.Key] && normLabel(q.Label) == label {
 			return q, ""
 		}
 	}
@@ -166,7 +166,7 @@ func findQuestion(d *Definition, label string, mapped map[string]bool) (*Questio
 	base, row := normLabel(label[:open]), normLabel(label[open+1:len(label)-1])
 	for i := range d.Questions {
 		q := &d.Questions[i]
-		if q.Type != Matrix || normLabel(q.Label) != base {
+		if !q.Kind().Grid() || normLabel(q.Label) != base {
 			continue
 		}
 		for _, r := range q.Rows {

@@ -44,22 +44,19 @@ type Survey struct {
 	def *Definition
 }
 
-// QuestionModel is a stored question. Spec holds the whole definition of the
-// question; the other columns repeat what queries filter on.
+// QuestionModel is a stored question: its id, its place in the survey and
+// the Question itself. Spec holds the whole question as JSON; of the
+// embedded Question, read from its columns, only the fields queries filter
+// on are set (key, type, label, required, attribute, personal, analyze):
+// Survey.Definition has the whole questions.
 type QuestionModel struct {
 	bun.BaseModel `bun:"table:questions"`
 
-	ID        int64  `bun:"id,pk,autoincrement"`
-	SurveyID  int64  `bun:"survey_id"`
-	Key       string `bun:"key"`
-	Position  int    `bun:"position"`
-	Type      string `bun:"type"`
-	Label     string `bun:"label"`
-	Required  bool   `bun:"required"`
-	Attribute bool   `bun:"attribute"`
-	Personal  bool   `bun:"personal"`
-	Analyze   bool   `bun:"analyze_text"`
-	Spec      string `bun:"spec"`
+	ID       int64  `bun:"id,pk,autoincrement"`
+	SurveyID int64  `bun:"survey_id"`
+	Position int    `bun:"position"`
+	Spec     string `bun:"spec"`
+	Question
 }
 
 // Response is one submission.
@@ -122,10 +119,8 @@ func (s *Survey) Definition() *Definition {
 
 // QuestionID returns the stored id of the question with the given key.
 func (s *Survey) QuestionID(key string) int64 {
-	for _, qm := range s.Questions {
-		if qm.Key == key {
-			return qm.ID
-		}
+	if qm := s.questionByKey(key); qm != nil {
+		return qm.ID
 	}
 	return 0
 }

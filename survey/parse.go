@@ -243,7 +243,8 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 	if strings.TrimSpace(q.Label) == "" {
 		fail("label", "missing (the question as respondents read it)")
 	}
-	choice := q.Type == Single || q.Type == Multi
+	kind := q.Kind()
+	choice := kind.HasOptions()
 	if choice {
 		if len(q.Options) == 0 {
 			fail("options", "a %s question needs options (a list of choices)", q.Type)
@@ -262,7 +263,7 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 	if q.Attribute && !choice {
 		fail("attribute", "only single and multi questions can be attributes (used to compare groups)")
 	}
-	if q.Analyze && q.Type != Text && q.Type != Textarea {
+	if q.Analyze && !kind.Analysable() {
 		fail("analyze", "only text and textarea answers can be analysed")
 	}
 	if q.Analyze && q.Personal {
@@ -271,41 +272,8 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 	if q.Personal && q.Attribute {
 		fail("attribute", "a personal field is never charted; remove attribute or personal")
 	}
-	switch q.Type {
-	case Scale:
-		lo, hi, _, _ := q.Bounds()
-		if lo != float64(int(lo)) || hi != float64(int(hi)) {
-			fail("min", "scale bounds must be whole numbers")
-		} else if hi <= lo || hi-lo > 10 {
-			fail("max", "a scale runs from min to max, with max above min and at most 11 points (e.g. min: 1, max: 5)")
-		}
-	case NPS:
-		if q.Min != nil || q.Max != nil {
-			fail("min", "nps is always 0–10; remove min and max")
-		}
-	case Number:
-		if q.Min != nil && q.Max != nil && *q.Max < *q.Min {
-			fail("max", "must not be below min")
-		}
-	case Matrix:
-		if len(q.Rows) == 0 {
-			fail("rows", "a matrix question needs rows (the items rated)")
-		}
-		if len(q.Columns) == 0 {
-			fail("columns", "a matrix question needs columns (the choices for each row)")
-		}
-		if dup := duplicate(q.Rows); dup != "" {
-			fail("rows", "row %q is listed twice", dup)
-		}
-		if dup := duplicate(q.Columns); dup != "" {
-			fail("columns", "column %q is listed twice", dup)
-		}
-	case Section:
-		if q.Required {
-			fail("required", "a section is a heading and takes no answer")
-		}
-	}
-	if q.Type != Matrix && (len(q.Rows) > 0 || len(q.Columns) > 0) {
+	kind.check(q, fail)
+	if !kind.Grid() && (len(q.Rows) > 0 || len(q.Columns) > 0) {
 		fail("rows", "only matrix questions have rows and columns")
 	}
 	for _, field := range []struct {
@@ -333,7 +301,7 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 			if s.Equals != nil {
 				values = []string{*s.Equals}
 			}
-			if target.Type == Single || target.Type == Multi {
+			if target.Kind().HasOptions() {
 				for _, val := range values {
 					if !contains(target.Choices(), val) {
 						fail("show_if", "%q is not an option of %s (options: %s)", val, target.Key, strings.Join(target.Choices(), ", "))
@@ -344,7 +312,7 @@ func (v *validator) checkQuestion(d *Definition, i int, q *Question, earlier map
 	}
 }
 
-func validType(t string) bool { return contains(Types, t) }
+func validType(t string) bool { _, ok := kindByName[t]; return ok }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -325,38 +325,7 @@ func answerRows(s *Survey, responseID string, answers Answers) []Answer {
 			continue
 		}
 		base := Answer{ResponseID: responseID, QuestionID: s.QuestionID(q.Key)}
-		switch v := v.(type) {
-		case string:
-			a := base
-			a.Value = v
-			a.Other = (q.Type == Single) && q.otherText(v)
-			a.FreeText = freeTextType(q.Type) || a.Other
-			rows = append(rows, a)
-		case []string:
-			for pos, x := range v {
-				a := base
-				a.Value, a.Other, a.Position = x, q.otherText(x), pos
-				a.FreeText = a.Other
-				rows = append(rows, a)
-			}
-		case float64:
-			a := base
-			n := v
-			a.Number, a.Value = &n, formatNumber(v)
-			rows = append(rows, a)
-		case bool:
-			a := base
-			a.Value = "true"
-			rows = append(rows, a)
-		case map[string]string:
-			for pos, row := range q.Rows {
-				if col, ok := v[row]; ok {
-					a := base
-					a.Item, a.Value, a.Position = row, col, pos
-					rows = append(rows, a)
-				}
-			}
-		}
+		rows = q.Kind().rows(rows, q, base, v)
 	}
 	return rows
 }
@@ -403,26 +372,7 @@ func (s *Survey) answersFromRows(rows []Answer, withPersonal bool) Answers {
 		if qm == nil || (qm.Personal && !withPersonal) {
 			continue
 		}
-		switch qm.Type {
-		case Multi:
-			list, _ := out[qm.Key].([]string)
-			out[qm.Key] = append(list, a.Value)
-		case Matrix:
-			m, _ := out[qm.Key].(map[string]string)
-			if m == nil {
-				m = map[string]string{}
-			}
-			m[a.Item] = a.Value
-			out[qm.Key] = m
-		case Scale, NPS, Number:
-			if a.Number != nil {
-				out[qm.Key] = *a.Number
-			}
-		case Consent:
-			out[qm.Key] = true
-		default:
-			out[qm.Key] = a.Value
-		}
+		qm.Kind().rebuild(out, qm.Key, a)
 	}
 	return out
 }

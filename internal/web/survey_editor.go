@@ -160,10 +160,7 @@ func (v *editorView) QField(i int, name, label, value string) editField {
 	return editField{ID: fmt.Sprintf("q%d-%s", i, name), Name: fmt.Sprintf("q%d.%s", i, name), Label: label, Value: value, Error: msg}
 }
 
-var typeLabels = map[string]string{
-	survey.Single: "単一選択", survey.Multi: "複数選択", survey.Scale: "尺度（1〜5など）", survey.NPS: "推奨度（0〜10）", survey.Matrix: "マトリクス",
-	survey.Text: "短い文章", survey.Textarea: "長い文章", survey.Number: "数値", survey.Date: "日付", survey.Email: "メールアドレス", survey.Consent: "同意", survey.Section: "見出し（回答なし）",
-}
-
 // TypeLabel names a question type in Japanese, with its YAML name.
-func (v *editorView) TypeLabel(t string) string { return typeLabels[t] + " (" + t + ")" }
+func (v *editorView) TypeLabel(t string) string {
+	return survey.KindOf(t).EditorLabel() + " (" + t + ")"
+}

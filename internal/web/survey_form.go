@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"github.com/koe-project/koe/survey"
 )
@@ -98,17 +97,12 @@ func formViewOf(r *http.Request, s *survey.Survey, posted url.Values, errs surve
 		for _, x := range posted[survey.FieldName(q.Key)] {
 			f.Selected[x] = true
 		}
-		switch q.Type {
-		case survey.Matrix:
+		if q.Kind().Grid() {
 			for j, row := range q.Rows {
 				f.Rows = append(f.Rows, matrixRow{Label: row, Name: survey.RowFieldName(q.Key, j), Value: posted.Get(survey.RowFieldName(q.Key, j)), Index: j})
 			}
-		case survey.Scale, survey.NPS:
-			lo, hi, _, _ := q.Bounds()
-			for x := int(lo); x <= int(hi); x++ {
-				f.Points = append(f.Points, strconv.Itoa(x))
-			}
 		}
+		f.Points = q.Points()
 		if c := q.ShowIf; c != nil {
 			values := c.In
 			if c.Equals != nil {
