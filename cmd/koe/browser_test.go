@@ -63,6 +63,18 @@ func testPhoneForm(t *testing.T, db *bun.DB, kind database.Kind) {
 	otherText := browsertest.Get(t, ctx, chromedp.Value(css(`input[name="q.role.other"]`)))
 	roleChecked := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name="q.role"][value="その他"]').checked`))
 	usefulChecked := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.querySelector('input[name="q.useful"][value="財源の確保"]').checked`))
+	// The error shows as a red border on the radio question too, and the list
+	// of errors has the focus.
+	border := browsertest.Get(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById('q-satisfaction')).borderTopWidth`))
+	focused := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement ? document.activeElement.id : ''`))
+	if border != "2px" || focused != "errors" {
+		t.Errorf("errored radio question border %q (want 2px), focus on %q (want errors)", border, focused)
+	}
+	// NPS 0–10 on one row of a phone, not 6 + 5.
+	rows := browsertest.Get(t, ctx, chromedp.Evaluate[int](`new Set(Array.from(document.querySelectorAll('input[name="q.recommend"]')).map(i => Math.round(i.closest('label').getBoundingClientRect().top))).size`))
+	if rows != 1 {
+		t.Errorf("the NPS buttons sit on %d rows of a phone, want 1", rows)
+	}
 	shot1 := browsertest.Get(t, ctx, chromedp.FullScreenshot(100))
 	err = chromedp.Do(ctx,
 		chromedp.Click(css(`input[name="q.satisfaction"][value="4"]`)),

@@ -11,6 +11,10 @@
   }
   var form = document.querySelector('form.survey');
   if (!form) return;
+  // A form sent back with errors: take keyboard and screen-reader users to
+  // the list of what to fix.
+  var errors = document.getElementById('errors');
+  if (errors) errors.focus();
   var key = 'koe-draft:' + form.getAttribute('action');
   function values(key) {
     var out = [];
