@@ -37,9 +37,13 @@ type issuesView struct {
 	Cards      []issueCard
 	More       []issueCard // groups beyond the cards, by label and size only
 	Map        *chartView
-	Series     bool // counts per event and a trend are shown
-	Empty      int  // answers that say nothing, left out
-	Repeats    int  // copies of another answer, left out (each copied text counts once)
+	Series     bool        // counts per event and a trend are shown
+	Empty      int         // answers that say nothing, left out
+	Repeats    int         // copies of another answer, left out (each copied text counts once)
+	Hidden     []issueCard // groups staff hid (非表示), by label and size only
+	// Edit, on a dashboard, is where each card's form posts (Edit+ID), with
+	// EditQuestion as the question; "" (reports): no forms.
+	Edit, EditQuestion string
 }
 
 type issueCard struct {
@@ -125,13 +129,22 @@ func quoteParts(q analysis.IssueQuote) quoteView {
 	return v
 }
 
-func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error) {
+// buildIssues makes the issue section of a question (q.IssueEdit: with the
+// staff's forms), the groups staff hid (hidden) listed apart.
+func buildIssues(id string, q Question, is *analysis.Issues, hidden map[string]bool) (*issuesView, error) {
 	v := &issuesView{Title: "主な論点", Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
 		UnassPct: formatPct(share(len(is.Unassigned), is.Analysed)), Series: len(is.Events) > 1}
-	for i, g := range is.Groups {
+	if q.IssueEdit != "" {
+		v.Edit, v.EditQuestion = q.IssueEdit, q.Key
+	}
+	for _, g := range is.Groups {
 		card := issueCard{ID: g.ID, Label: g.Label, Terms: g.Terms[:min(len(g.Terms), maxIssueTerms)],
 			Answers: g.Size, Pct: formatPct(round1(g.Share * 100)), Trend: g.Trend, TrendLabel: trendLabels[g.Trend]}
-		if i >= maxIssueCards {
+		if hidden[g.ID] {
+			v.Hidden = append(v.Hidden, card)
+			continue
+		}
+		if len(v.Cards) >= maxIssueCards {
 			v.More = append(v.More, card)
 			continue
 		}
@@ -239,9 +252,103 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 // IssueSet is what the issue groups of one question (or of one question
 // across a series) were computed from, beside the groups themselves.
 type IssueSet struct {
-	Issues     *analysis.Issues // nil when no answer is left to group
-	Empty      int              // answers that say nothing (特になし), left out
+	Issues *analysis.Issues // as shown: staff names in place of labels; nil when no answer is left to group
+	// Grouped are the groups as computed (ComputeIssues), with the IDs of
+	// the stored groups they continue (KeepIssues); Issues is made from it.
+	Grouped    *analysis.Issues
+	Hidden     map[string]bool // groups staff hid from the cards, by ID
+	Empty      int             // answers that say nothing (特になし), left out
 	Duplicates analysis.DuplicateCounts
+}
+
+// KeepIssues ties groups just computed to the groups stored under scope
+// (store.IssueScope, store.SeriesIssueScope): each takes the ID of the
+// stored group it continues (analysis.Issues.AdoptIDs), so that IDs, and
+// the names staff gave, outlive new answers and restarts. When save is set
+// the stored groups become these; a grouping of part of the scope (koe
+// analyze --group, a reader's partial view of a series) adopts but does not
+// save. The staff names and hidden flags are then applied (NameIssues).
+func KeepIssues(ctx context.Context, texts *store.Store, scope string, set IssueSet, save bool) (IssueSet, error) {
+	states, err := texts.IssueGroupStates(ctx, scope)
+	if err != nil {
+		return set, fmt.Errorf("reports.KeepIssues: %w", err)
+	}
+	if set.Grouped == nil {
+		set.Grouped = set.Issues
+	}
+	if set.Grouped != nil && len(states) > 0 {
+		refs := make([]analysis.IssueRef, len(states))
+		for i, st := range states {
+			refs[i] = st.IssueRef
+		}
+		set.Grouped.AdoptIDs(refs)
+	}
+	if save {
+		var refs []analysis.IssueRef
+		if set.Grouped != nil {
+			refs = set.Grouped.Refs()
+		}
+		if err := texts.SaveIssueRefs(ctx, scope, refs); err != nil {
+			return set, fmt.Errorf("reports.KeepIssues: %w", err)
+		}
+	}
+	return withStaffChoices(set, states), nil
+}
+
+// NameIssues applies the staff names and hidden flags stored under scope to
+// groups already tied to the stored ones (KeepIssues), such as a
+// dashboard's cached grouping: a name given since shows without grouping
+// the answers again.
+func NameIssues(ctx context.Context, texts *store.Store, scope string, set IssueSet) (IssueSet, error) {
+	states, err := texts.IssueGroupStates(ctx, scope)
+	if err != nil {
+		return set, fmt.Errorf("reports.NameIssues: %w", err)
+	}
+	if set.Grouped == nil {
+		set.Grouped = set.Issues
+	}
+	return withStaffChoices(set, states), nil
+}
+
+// withStaffChoices makes set.Issues from set.Grouped with the staff names in
+// place of the computed labels (cards, map, summary, koe analyze: a staff
+// name once given, else the defining terms), and set.Hidden. Grouped is
+// left as computed, so a name taken back shows the computed label again.
+func withStaffChoices(set IssueSet, states []store.IssueGroupState) IssueSet {
+	set.Issues, set.Hidden = set.Grouped, nil
+	if set.Grouped == nil {
+		return set
+	}
+	names := map[string]string{}
+	for _, st := range states {
+		if st.StaffLabel != "" {
+			names[st.ID] = st.StaffLabel
+		}
+		if st.Hidden {
+			if set.Hidden == nil {
+				set.Hidden = map[string]bool{}
+			}
+			set.Hidden[st.ID] = true
+		}
+	}
+	if len(names) == 0 {
+		return set
+	}
+	named := *set.Grouped
+	named.Groups = slices.Clone(named.Groups)
+	for i, g := range named.Groups {
+		if name, ok := names[g.ID]; ok {
+			named.Groups[i].Label = name
+		}
+	}
+	named.Map.Labels = slices.Clone(named.Map.Labels)
+	for i, l := range named.Map.Labels {
+		if name, ok := names[l.ID]; ok {
+			named.Map.Labels[i].Label = name
+		}
+	}
+	set.Issues = &named
+	return set
 }
 
 // ComputeIssues groups the analysed answers of a scope into issues: answers
@@ -295,6 +402,7 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 	}
+	set.Grouped = set.Issues
 	return set, nil
 }
 
