@@ -331,7 +331,8 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	if err != nil {
 		return nil, nil, err
 	}
-	t.Issues, t.IssuesGrouped, t.HiddenIssues, t.Empty, t.Duplicates = set.Issues, set.Grouped, set.Hidden, set.Empty, set.Duplicates
+	t.Issues, t.IssuesGrouped, t.HiddenIssues, t.MergedIssues = set.Issues, set.Grouped, set.Hidden, set.Merged
+	t.Empty, t.Duplicates = set.Empty, set.Duplicates
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -460,7 +461,8 @@ func BuildSeriesReusing(ctx context.Context, surveys *survey.Store, texts *store
 	if err != nil {
 		return Series{}, err
 	}
-	out.IssueGroups, out.IssueGroupsGrouped, out.IssueHidden, out.IssueQuestion = set.Issues, set.Grouped, set.Hidden, key
+	out.IssueGroups, out.IssueGroupsGrouped, out.IssueHidden, out.IssueMerged = set.Issues, set.Grouped, set.Hidden, set.Merged
+	out.IssueQuestion = key
 	for _, s := range list { // the latest wording of the question
 		for _, qm := range s.Questions {
 			if qm.Key == key {

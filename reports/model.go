@@ -99,10 +99,13 @@ type NumberSummary struct {
 // Text holds the analysis of a free text question.
 type Text struct {
 	Issues *analysis.Issues // issue groups (主な論点), the headline, staff names in place; nil: not computed
-	// IssuesGrouped are the groups as computed, before staff names (what a
-	// dashboard keeps); HiddenIssues are the groups staff hid, by ID.
+	// IssuesGrouped are the groups as computed, before staff names and
+	// merges (what a dashboard keeps); HiddenIssues are the groups staff
+	// hid, by ID; MergedIssues the groups staff merged into another, by the
+	// ID of the group shown.
 	IssuesGrouped *analysis.Issues
 	HiddenIssues  map[string]bool
+	MergedIssues  map[string][]MergedIssue
 	// Left out of the issue groups: answers that say nothing (特になし) and
 	// the repeats of copied answers (each copy group counted once).
 	Empty      int
@@ -189,6 +192,7 @@ type Series struct {
 	IssueGroups        *analysis.Issues
 	IssueGroupsGrouped *analysis.Issues // IssueGroups before staff names
 	IssueHidden        map[string]bool  // groups staff hid, by ID
+	IssueMerged        map[string][]MergedIssue
 	IssueQuestion      string
 	IssueQuestionLabel string
 	Lang               string // "" means "ja"

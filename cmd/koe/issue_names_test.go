@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,7 +111,7 @@ func TestStaffNameAnIssueGroupAndItStays(t *testing.T) {
 			}{
 				{named, url.Values{"op": {"rename"}, "label": {"名前\x00"}}, http.StatusUnprocessableEntity},
 				{named, url.Values{"op": {"rename"}, "label": {strings.Repeat("長", 81)}}, http.StatusUnprocessableEntity},
-				{named, url.Values{"op": {"merge"}}, http.StatusUnprocessableEntity},
+				{named, url.Values{"op": {"split"}}, http.StatusUnprocessableEntity},
 				{"no-such-issue", url.Values{"op": {"rename"}, "label": {"x"}}, http.StatusNotFound},
 			} {
 				if resp, _ := change(admin, bad.id, bad.form); resp.StatusCode != bad.want {
@@ -171,6 +172,60 @@ func TestStaffNameAnIssueGroupAndItStays(t *testing.T) {
 			}
 			if _, page = get(t, admin, ts.URL+dashboard); cardLabel(page, hidden) == "" || strings.Contains(page, "非表示の論点") {
 				t.Errorf("a group shown again is not a card again")
+			}
+
+			// Two groups merged show as one card of their answers, each
+			// counted once, until taken apart again.
+			_, page = get(t, admin, ts.URL+dashboard)
+			cards, _ := issueCardLinks(t, page)
+			part := before[2]
+			if resp, _ := change(admin, named, url.Values{"op": {"merge"}, "into": {named}}); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("merging a group into itself: %d, want 422", resp.StatusCode)
+			}
+			if resp, _ := change(admin, named, url.Values{"op": {"merge"}, "into": {"no-such-issue"}}); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("merging into an unknown group: %d, want 404", resp.StatusCode)
+			}
+			if resp, body := change(admin, part, url.Values{"op": {"merge"}, "into": {named}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("merge: %d\n%s", resp.StatusCode, body)
+			}
+			if resp, _ := change(admin, named, url.Values{"op": {"merge"}, "into": {part}}); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("merging a group into one merged into it: %d, want 422", resp.StatusCode)
+			}
+			sizeOf := func(cards [][3]string, id string) (n int, link string) {
+				for _, c := range cards {
+					if c[0] == id {
+						n, _ = strconv.Atoi(c[1])
+						return n, c[2]
+					}
+				}
+				return 0, ""
+			}
+			namedSize, _ := sizeOf(cards, named)
+			partSize, _ := sizeOf(cards, part)
+			_, page = get(t, admin, ts.URL+dashboard)
+			merged, _ := issueCardLinks(t, page)
+			size, link := sizeOf(merged, named)
+			if cardLabel(page, part) != "" || cardLabel(page, named) != name || !strings.Contains(page, "まとめた論点") {
+				t.Errorf("after the merge: card %s still shown, or %s not headed %q, or the merge not named", part, named, name)
+			}
+			if size < max(namedSize, partSize) || size > namedSize+partSize {
+				t.Errorf("merged group of %d and %d answers has %d", namedSize, partSize, size)
+			}
+			if said, listed := drillCount(t, admin, ts.URL, link); said != size || listed != size {
+				t.Errorf("the merged group's link says %d and lists %d, the card %d", said, listed, size)
+			}
+			res, _ := analyzeJSON(t, "--db", dbURL, "--survey", "fukui-2")
+			for _, is := range res.Issues {
+				if is.ID == part || (is.ID == named && (is.Answers != size || is.Label != name)) {
+					t.Errorf("koe analyze --json after the merge: %s %q %d answers", is.ID, is.Label, is.Answers)
+				}
+			}
+			if resp, body := change(admin, part, url.Values{"op": {"merge"}, "into": {""}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("unmerge: %d\n%s", resp.StatusCode, body)
+			}
+			_, page = get(t, admin, ts.URL+dashboard)
+			if after := cardIDs(t, page); strings.Join(after, " ") != strings.Join(before, " ") {
+				t.Errorf("taken apart again, the cards are\n%v\nwere\n%v", after, before)
 			}
 
 			// A view-only share may look but not rename (a survey made from

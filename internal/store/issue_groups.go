@@ -24,6 +24,7 @@ type IssueGroupState struct {
 	analysis.IssueRef
 	StaffLabel string // "" keeps the computed label
 	Hidden     bool
+	MergedInto string // the group this one is shown as part of, "" for none
 }
 
 type issueGroupRow struct {
@@ -34,6 +35,7 @@ type issueGroupRow struct {
 	AnswerIDs  string    `bun:"answer_ids"`
 	StaffLabel string    `bun:"staff_label"`
 	Hidden     bool      `bun:"hidden"`
+	MergedInto string    `bun:"merged_into"`
 	UpdatedAt  time.Time `bun:"updated_at"`
 }
 
@@ -53,7 +55,7 @@ func (s *Store) IssueGroupStates(ctx context.Context, scope string) ([]IssueGrou
 	}
 	out := make([]IssueGroupState, len(rows))
 	for i, r := range rows {
-		out[i] = IssueGroupState{IssueRef: analysis.IssueRef{ID: r.ID}, StaffLabel: r.StaffLabel, Hidden: r.Hidden}
+		out[i] = IssueGroupState{IssueRef: analysis.IssueRef{ID: r.ID}, StaffLabel: r.StaffLabel, Hidden: r.Hidden, MergedInto: r.MergedInto}
 		if err := json.Unmarshal([]byte(r.AnswerIDs), &out[i].Answers); err != nil {
 			return nil, fmt.Errorf("store.IssueGroupStates: group %s of %s: %w", r.ID, scope, err)
 		}
@@ -62,7 +64,7 @@ func (s *Store) IssueGroupStates(ctx context.Context, scope string) ([]IssueGrou
 }
 
 // SaveIssueRefs makes refs the groups of scope: a group that continues
-// (same ID) keeps its staff label and hidden flag, with its answers updated;
+// (same ID) keeps its staff label, hidden flag and merge, with its answers updated;
 // groups no longer there are dropped, with whatever staff gave them.
 func (s *Store) SaveIssueRefs(ctx context.Context, scope string, refs []analysis.IssueRef) error {
 	now := time.Now().UTC()
@@ -114,6 +116,15 @@ func (s *Store) SetIssueHidden(ctx context.Context, scope, id string, hidden boo
 	q := s.db.NewUpdate().Comment("store.Store.SetIssueHidden").Model((*issueGroupRow)(nil)).
 		Set("hidden = ?", hidden).Set("updated_at = ?", time.Now().UTC())
 	return s.changeIssueGroup(ctx, "store.SetIssueHidden", q, scope, id)
+}
+
+// SetIssueMerge shows the group id of scope as part of the group into
+// (another group of scope), or on its own again when into is "". Merging
+// into a group merged itself, or into id, is the caller's to refuse.
+func (s *Store) SetIssueMerge(ctx context.Context, scope, id, into string) error {
+	q := s.db.NewUpdate().Comment("store.Store.SetIssueMerge").Model((*issueGroupRow)(nil)).
+		Set("merged_into = ?", into).Set("updated_at = ?", time.Now().UTC())
+	return s.changeIssueGroup(ctx, "store.SetIssueMerge", q, scope, id)
 }
 
 func (s *Store) changeIssueGroup(ctx context.Context, method string, q *bun.UpdateQuery, scope, id string) error {

@@ -34,6 +34,9 @@ func TestIssueGroupsKeepStaffChoicesWhileTheyContinue(t *testing.T) {
 		if err := texts.SetIssueHidden(ctx, scope, "b", true); err != nil {
 			t.Fatal(err)
 		}
+		if err := texts.SetIssueMerge(ctx, scope, "b", "a"); err != nil {
+			t.Fatal(err)
+		}
 		if err := texts.SetIssueLabel(ctx, scope, "zz", "x"); !errors.Is(err, store.ErrNoIssueGroup) {
 			t.Fatalf("renaming an unknown group: %v, want ErrNoIssueGroup", err)
 		}
@@ -42,8 +45,18 @@ func TestIssueGroupsKeepStaffChoicesWhileTheyContinue(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(got) != 2 || got[0].ID != "a" || got[0].StaffLabel != "駐車場の不足" || got[0].Hidden ||
-			got[1].ID != "b" || !got[1].Hidden || !slices.Equal(got[1].Answers, []int64{4, 5}) {
+			got[1].ID != "b" || !got[1].Hidden || got[1].MergedInto != "a" || !slices.Equal(got[1].Answers, []int64{4, 5}) {
 			t.Fatalf("stored: %+v", got)
+		}
+		// Regrouped: b continues, still merged into a.
+		if err := texts.SaveIssueRefs(ctx, scope, []analysis.IssueRef{{ID: "a", Answers: []int64{1, 2, 3}}, {ID: "b", Answers: []int64{4, 5, 8}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := texts.IssueGroupStates(ctx, scope); err != nil || len(got) != 2 || got[1].MergedInto != "a" || !got[1].Hidden {
+			t.Fatalf("after b continued: %+v, %v", got, err)
+		}
+		if err := texts.SetIssueMerge(ctx, scope, "b", ""); err != nil {
+			t.Fatal(err)
 		}
 		// Regrouped: a continues with more answers, b is gone, c is new.
 		if err := texts.SaveIssueRefs(ctx, scope, []analysis.IssueRef{{ID: "a", Answers: []int64{1, 2, 3, 6}}, {ID: "c", Answers: []int64{7}}}); err != nil {

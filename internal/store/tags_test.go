@@ -67,6 +67,9 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 		if err := texts.SetIssueHidden(ctx, store.IssueScope(s.ID, "q"), "a", true); err != nil {
 			t.Fatal(err)
 		}
+		if err := texts.SetIssueMerge(ctx, store.IssueScope(s.ID, "q"), "a", ""); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := texts.IssueGroupStates(ctx, store.IssueScope(s.ID, "q")); err != nil {
 			t.Fatal(err)
 		}

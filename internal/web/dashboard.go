@@ -114,7 +114,7 @@ func issuesOf(rep reports.Report) map[string]reports.IssueSet {
 	out := map[string]reports.IssueSet{}
 	for _, q := range rep.Questions {
 		if t := q.Text; t != nil && t.Issues != nil {
-			out[q.Key] = reports.IssueSet{Issues: t.Issues, Grouped: t.IssuesGrouped, Hidden: t.HiddenIssues, Empty: t.Empty, Duplicates: t.Duplicates}
+			out[q.Key] = reports.IssueSet{Issues: t.Issues, Grouped: t.IssuesGrouped, Hidden: t.HiddenIssues, Merged: t.MergedIssues, Empty: t.Empty, Duplicates: t.Duplicates}
 		}
 	}
 	return out

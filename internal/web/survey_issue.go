@@ -48,8 +48,16 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		err = srv.texts.SetIssueLabel(ctx, scope, id, label)
 	case "hide", "show":
 		err = srv.texts.SetIssueHidden(ctx, scope, id, op == "hide")
+	case "merge": // into="": on its own again
+		into := r.PostForm.Get("into")
+		if into != "" {
+			if err := srv.checkIssueMerge(r, scope, id, into); err != nil {
+				return err
+			}
+		}
+		err = srv.texts.SetIssueMerge(ctx, scope, id, into)
 	default:
-		return Errorf(http.StatusUnprocessableEntity, "論点の操作は名前を付ける・非表示にする・再表示するのいずれかです。")
+		return Errorf(http.StatusUnprocessableEntity, "論点の操作は名前を付ける・非表示にする・再表示する・まとめるのいずれかです。")
 	}
 	if errors.Is(err, store.ErrNoIssueGroup) {
 		return Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")
@@ -60,5 +68,27 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 	srv.log.InfoContext(ctx, "issue group changed", "id", RequestID(ctx), "survey", s.Slug, "question", key, "issue", id, "op", op, "by", UserEmail(ctx))
 	srv.expireBlocks(s.Slug)
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"#issue-"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// checkIssueMerge refuses to merge the group id into itself, into a group
+// the scope does not hold, or into one merged (however indirectly) into id.
+func (srv *Server) checkIssueMerge(r *http.Request, scope, id, into string) error {
+	states, err := srv.texts.IssueGroupStates(r.Context(), scope)
+	if err != nil {
+		return err
+	}
+	mergedInto := map[string]string{}
+	for _, st := range states {
+		mergedInto[st.ID] = st.MergedInto
+	}
+	if _, ok := mergedInto[into]; !ok {
+		return Errorf(http.StatusNotFound, "まとめる先の論点が見つかりません。ダッシュボードを開き直してください。")
+	}
+	for at, steps := into, 0; at != "" && steps <= len(states); at, steps = mergedInto[at], steps+1 {
+		if at == id {
+			return Errorf(http.StatusUnprocessableEntity, "論点をそれ自身、またはそれにまとめた論点にはまとめられません。")
+		}
+	}
 	return nil
 }
