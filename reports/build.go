@@ -319,13 +319,20 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 	}
+	// The groups keep their stored IDs and staff names (KeepIssues); a
+	// grouping reused from a dashboard's cache only takes the names again.
+	kept := store.IssueScope(s.ID, q.Key)
 	set, ok := known[q.Key]
-	if !ok {
-		if set, err = ComputeIssues(ctx, texts, sc, 0); err != nil {
-			return nil, nil, err
-		}
+	if ok {
+		set, err = NameIssues(ctx, texts, kept, set)
+	} else if set, err = ComputeIssues(ctx, texts, sc, 0); err == nil {
+		set, err = KeepIssues(ctx, texts, kept, set, true)
 	}
-	t.Issues, t.Empty, t.Duplicates = set.Issues, set.Empty, set.Duplicates
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Issues, t.IssuesGrouped, t.HiddenIssues, t.MergedIssues = set.Issues, set.Grouped, set.Hidden, set.Merged
+	t.Empty, t.Duplicates = set.Empty, set.Duplicates
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -440,16 +447,22 @@ func BuildSeriesReusing(ctx context.Context, surveys *survey.Store, texts *store
 	}
 	// One grouping over every event's answers: an issue keeps one identity
 	// from the first meeting to the last.
+	// Kept as the series' groups only when every event is in view: a
+	// reader's partial view adopts the stored IDs and names but is not
+	// stored over the whole series'.
+	kept := store.SeriesIssueScope(se.Key, key)
 	var set IssueSet
+	var err error
 	if known != nil {
-		set = *known
-	} else {
-		var err error
-		if set, err = ComputeIssues(ctx, texts, sc, 0); err != nil {
-			return Series{}, err
-		}
+		set, err = NameIssues(ctx, texts, kept, *known)
+	} else if set, err = ComputeIssues(ctx, texts, sc, 0); err == nil {
+		set, err = KeepIssues(ctx, texts, kept, set, v.Hidden == 0)
 	}
-	out.IssueGroups, out.IssueQuestion = set.Issues, key
+	if err != nil {
+		return Series{}, err
+	}
+	out.IssueGroups, out.IssueGroupsGrouped, out.IssueHidden, out.IssueMerged = set.Issues, set.Grouped, set.Hidden, set.Merged
+	out.IssueQuestion = key
 	for _, s := range list { // the latest wording of the question
 		for _, qm := range s.Questions {
 			if qm.Key == key {

@@ -37,9 +37,13 @@ type issuesView struct {
 	Cards      []issueCard
 	More       []issueCard // groups beyond the cards, by label and size only
 	Map        *chartView
-	Series     bool // counts per event and a trend are shown
-	Empty      int  // answers that say nothing, left out
-	Repeats    int  // copies of another answer, left out (each copied text counts once)
+	Series     bool        // counts per event and a trend are shown
+	Empty      int         // answers that say nothing, left out
+	Repeats    int         // copies of another answer, left out (each copied text counts once)
+	Hidden     []issueCard // groups staff hid (非表示), by label and size only
+	// Edit, on a dashboard, is where each card's form posts (Edit+ID), with
+	// EditQuestion as the question; "" (reports): no forms.
+	Edit, EditQuestion string
 }
 
 type issueCard struct {
@@ -51,6 +55,7 @@ type issueCard struct {
 	Trend      string // new, persisting, fading, once ("" outside a series)
 	TrendLabel string
 	Events     []issueEventCell
+	Merged     []MergedIssue // groups staff merged into this one
 }
 
 type issueEventCell struct {
@@ -125,13 +130,23 @@ func quoteParts(q analysis.IssueQuote) quoteView {
 	return v
 }
 
-func buildIssues(id string, q Question, is *analysis.Issues) (*issuesView, error) {
+// buildIssues makes the issue section of a question (q.IssueEdit: with the
+// staff's forms), the groups staff hid (hidden) listed apart, each card
+// naming the groups merged into it (merged).
+func buildIssues(id string, q Question, is *analysis.Issues, hidden map[string]bool, merged map[string][]MergedIssue) (*issuesView, error) {
 	v := &issuesView{Title: "主な論点", Drill: q.Drill, Analysed: is.Analysed, Unassigned: len(is.Unassigned),
 		UnassPct: formatPct(share(len(is.Unassigned), is.Analysed)), Series: len(is.Events) > 1}
-	for i, g := range is.Groups {
+	if q.IssueEdit != "" {
+		v.Edit, v.EditQuestion = q.IssueEdit, q.Key
+	}
+	for _, g := range is.Groups {
 		card := issueCard{ID: g.ID, Label: g.Label, Terms: g.Terms[:min(len(g.Terms), maxIssueTerms)],
-			Answers: g.Size, Pct: formatPct(round1(g.Share * 100)), Trend: g.Trend, TrendLabel: trendLabels[g.Trend]}
-		if i >= maxIssueCards {
+			Answers: g.Size, Pct: formatPct(round1(g.Share * 100)), Trend: g.Trend, TrendLabel: trendLabels[g.Trend], Merged: merged[g.ID]}
+		if hidden[g.ID] {
+			v.Hidden = append(v.Hidden, card)
+			continue
+		}
+		if len(v.Cards) >= maxIssueCards {
 			v.More = append(v.More, card)
 			continue
 		}
@@ -239,9 +254,238 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 // IssueSet is what the issue groups of one question (or of one question
 // across a series) were computed from, beside the groups themselves.
 type IssueSet struct {
-	Issues     *analysis.Issues // nil when no answer is left to group
-	Empty      int              // answers that say nothing (特になし), left out
+	Issues *analysis.Issues // as shown: staff names in place of labels; nil when no answer is left to group
+	// Grouped are the groups as computed (ComputeIssues), with the IDs of
+	// the stored groups they continue (KeepIssues); Issues is made from it.
+	Grouped *analysis.Issues
+	Hidden  map[string]bool // groups staff hid from the cards, by ID
+	// Merged lists, by the ID of the group shown, the groups staff merged
+	// into it (they are in Grouped, and part of that group in Issues).
+	Merged     map[string][]MergedIssue
+	Empty      int // answers that say nothing (特になし), left out
 	Duplicates analysis.DuplicateCounts
+}
+
+// MergedIssue is a group staff merged into another, as it was computed.
+type MergedIssue struct {
+	ID, Label string
+	Answers   int
+}
+
+// KeepIssues ties groups just computed to the groups stored under scope
+// (store.IssueScope, store.SeriesIssueScope): each takes the ID of the
+// stored group it continues (analysis.Issues.AdoptIDs), so that IDs, and
+// the names staff gave, outlive new answers and restarts. When save is set
+// the stored groups become these; a grouping of part of the scope (koe
+// analyze --group, a reader's partial view of a series) adopts but does not
+// save. The staff names and hidden flags are then applied (NameIssues).
+func KeepIssues(ctx context.Context, texts *store.Store, scope string, set IssueSet, save bool) (IssueSet, error) {
+	states, err := texts.IssueGroupStates(ctx, scope)
+	if err != nil {
+		return set, fmt.Errorf("reports.KeepIssues: %w", err)
+	}
+	if set.Grouped == nil {
+		set.Grouped = set.Issues
+	}
+	if set.Grouped != nil && len(states) > 0 {
+		refs := make([]analysis.IssueRef, len(states))
+		for i, st := range states {
+			refs[i] = st.IssueRef
+		}
+		set.Grouped.AdoptIDs(refs)
+	}
+	if save {
+		var refs []analysis.IssueRef
+		if set.Grouped != nil {
+			refs = set.Grouped.Refs()
+		}
+		if err := texts.SaveIssueRefs(ctx, scope, refs); err != nil {
+			return set, fmt.Errorf("reports.KeepIssues: %w", err)
+		}
+	}
+	return withStaffChoices(set, states), nil
+}
+
+// NameIssues applies the staff names and hidden flags stored under scope to
+// groups already tied to the stored ones (KeepIssues), such as a
+// dashboard's cached grouping: a name given since shows without grouping
+// the answers again.
+func NameIssues(ctx context.Context, texts *store.Store, scope string, set IssueSet) (IssueSet, error) {
+	states, err := texts.IssueGroupStates(ctx, scope)
+	if err != nil {
+		return set, fmt.Errorf("reports.NameIssues: %w", err)
+	}
+	if set.Grouped == nil {
+		set.Grouped = set.Issues
+	}
+	return withStaffChoices(set, states), nil
+}
+
+// withStaffChoices makes set.Issues from set.Grouped with the staff names in
+// place of the computed labels (cards, map, summary, koe analyze: a staff
+// name once given, else the defining terms) and the groups staff merged
+// shown as one, and sets set.Hidden and set.Merged. Grouped is left as
+// computed, so a name or a merge taken back shows the group as computed.
+func withStaffChoices(set IssueSet, states []store.IssueGroupState) IssueSet {
+	set.Issues, set.Hidden, set.Merged = set.Grouped, nil, nil
+	if set.Grouped == nil {
+		return set
+	}
+	set = withNames(set, states)
+	// A merge is counted per event only where there is one event: the
+	// events of an answer in both groups are not kept to count it once.
+	if roots := mergeRoots(set.Grouped, states); len(roots) > 0 && len(set.Grouped.Events) <= 1 {
+		for _, g := range set.Issues.Groups {
+			if root, ok := roots[g.ID]; ok {
+				if set.Merged == nil {
+					set.Merged = map[string][]MergedIssue{}
+				}
+				set.Merged[root] = append(set.Merged[root], MergedIssue{ID: g.ID, Label: g.Label, Answers: g.Size})
+			}
+		}
+		set.Issues = mergedIssues(set.Issues, roots)
+	}
+	return set
+}
+
+// withNames sets set.Issues to set.Grouped with the staff names, and
+// set.Hidden.
+func withNames(set IssueSet, states []store.IssueGroupState) IssueSet {
+	names := map[string]string{}
+	for _, st := range states {
+		if st.StaffLabel != "" {
+			names[st.ID] = st.StaffLabel
+		}
+		if st.Hidden {
+			if set.Hidden == nil {
+				set.Hidden = map[string]bool{}
+			}
+			set.Hidden[st.ID] = true
+		}
+	}
+	if len(names) == 0 {
+		return set
+	}
+	named := *set.Grouped
+	named.Groups = slices.Clone(named.Groups)
+	for i, g := range named.Groups {
+		if name, ok := names[g.ID]; ok {
+			named.Groups[i].Label = name
+		}
+	}
+	named.Map.Labels = slices.Clone(named.Map.Labels)
+	for i, l := range named.Map.Labels {
+		if name, ok := names[l.ID]; ok {
+			named.Map.Labels[i].Label = name
+		}
+	}
+	set.Issues = &named
+	return set
+}
+
+// mergeRoots resolves the merges stored among the groups of is: the ID of
+// each group merged away -> the ID of the group it is shown in, following
+// a chain of merges to its end. A merge into a group no longer there, or
+// one that comes back round to itself, is left out.
+func mergeRoots(is *analysis.Issues, states []store.IssueGroupState) map[string]string {
+	present := map[string]bool{}
+	for _, g := range is.Groups {
+		present[g.ID] = true
+	}
+	into := map[string]string{}
+	for _, st := range states {
+		if st.MergedInto != "" && st.MergedInto != st.ID && present[st.ID] && present[st.MergedInto] {
+			into[st.ID] = st.MergedInto
+		}
+	}
+	roots := map[string]string{}
+	for id := range into {
+		root, seen := id, map[string]bool{id: true}
+		for {
+			next, ok := into[root]
+			if !ok {
+				break
+			}
+			if seen[next] {
+				root = ""
+				break
+			}
+			seen[next], root = true, next
+		}
+		if root != "" {
+			roots[id] = root
+		}
+	}
+	return roots
+}
+
+// mergedIssues returns is with each group of roots shown as part of its
+// root: one answer list (each answer once), size and share counted again,
+// the root's label, terms and quotes; largest first again, the answer map
+// following. is is not changed.
+func mergedIssues(is *analysis.Issues, roots map[string]string) *analysis.Issues {
+	m := *is
+	parts := map[string][]int64{}
+	for _, g := range is.Groups {
+		if root, ok := roots[g.ID]; ok {
+			parts[root] = append(parts[root], g.Answers...)
+		}
+	}
+	m.Groups = make([]analysis.IssueGroup, 0, len(is.Groups))
+	for _, g := range is.Groups {
+		if _, away := roots[g.ID]; away {
+			continue
+		}
+		if more := parts[g.ID]; len(more) > 0 {
+			g.Answers = slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(g.Answers), more...))))
+			g.Size = len(g.Answers)
+			g.Share = fraction(g.Size, is.Analysed)
+			if len(g.Events) == 1 {
+				g.Events = []analysis.IssueEventCount{{Event: g.Events[0].Event, Answers: g.Size, Share: g.Share}}
+			}
+			g.Values = nil // per value, an answer in both groups cannot be counted once
+		}
+		m.Groups = append(m.Groups, g)
+	}
+	slices.SortStableFunc(m.Groups, func(a, b analysis.IssueGroup) int { return b.Size - a.Size })
+	at := map[string]int{}
+	for i, g := range m.Groups {
+		at[g.ID] = i
+	}
+	shownAs := func(old int) int { // a group's index in is -> in m
+		if old < 0 || old >= len(is.Groups) {
+			return old
+		}
+		id := is.Groups[old].ID
+		if root, ok := roots[id]; ok {
+			id = root
+		}
+		return at[id]
+	}
+	m.Map.Points = slices.Clone(is.Map.Points)
+	for i := range m.Map.Points {
+		m.Map.Points[i].Group = shownAs(m.Map.Points[i].Group)
+	}
+	m.Map.Labels = nil
+	for _, l := range is.Map.Labels {
+		if l.Group >= 0 && l.Group < len(is.Groups) {
+			if _, away := roots[is.Groups[l.Group].ID]; away {
+				continue
+			}
+		}
+		l.Group = shownAs(l.Group)
+		m.Map.Labels = append(m.Map.Labels, l)
+	}
+	slices.SortStableFunc(m.Map.Labels, func(a, b analysis.IssueMapLabel) int { return a.Group - b.Group })
+	return &m
+}
+
+// fraction is n / of, 0 for none.
+func fraction(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
 }
 
 // ComputeIssues groups the analysed answers of a scope into issues: answers
@@ -295,6 +539,7 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 	}
+	set.Grouped = set.Issues
 	return set, nil
 }
 

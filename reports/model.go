@@ -50,6 +50,9 @@ type Question struct {
 	// issue category or a cross-tab cell of this question (dashboards); its
 	// query gets term=, code= and group= added. "" (reports): no links.
 	Drill string
+	// IssueEdit is where staff rename, hide and show this question's issue
+	// groups (POST IssueEdit+ID; dashboards); "" (reports): no forms.
+	IssueEdit string
 }
 
 // Choices summarises a single or multiple choice question.
@@ -95,7 +98,14 @@ type NumberSummary struct {
 
 // Text holds the analysis of a free text question.
 type Text struct {
-	Issues *analysis.Issues // issue groups (主な論点), the headline; nil: not computed
+	Issues *analysis.Issues // issue groups (主な論点), the headline, staff names in place; nil: not computed
+	// IssuesGrouped are the groups as computed, before staff names and
+	// merges (what a dashboard keeps); HiddenIssues are the groups staff
+	// hid, by ID; MergedIssues the groups staff merged into another, by the
+	// ID of the group shown.
+	IssuesGrouped *analysis.Issues
+	HiddenIssues  map[string]bool
+	MergedIssues  map[string][]MergedIssue
 	// Left out of the issue groups: answers that say nothing (特になし) and
 	// the repeats of copied answers (each copy group counted once).
 	Empty      int
@@ -180,6 +190,9 @@ type Series struct {
 	// share (IssueQuestion, labelled IssueQuestionLabel), grouped over all
 	// events at once so an issue keeps one identity (繰り返し出てくる論点).
 	IssueGroups        *analysis.Issues
+	IssueGroupsGrouped *analysis.Issues // IssueGroups before staff names
+	IssueHidden        map[string]bool  // groups staff hid, by ID
+	IssueMerged        map[string][]MergedIssue
 	IssueQuestion      string
 	IssueQuestionLabel string
 	Lang               string // "" means "ja"

@@ -67,6 +67,9 @@ func buildSummary(r Report) *summaryView {
 		}
 		is := maskedIssues(q.Text.Issues)
 		for _, g := range is.Groups {
+			if q.Text.HiddenIssues[g.ID] {
+				continue // staff hid it
+			}
 			si := summaryIssue{Label: g.Label, Question: q.Label, Href: "#" + id, Answers: g.Size, Pct: formatPct(round1(g.Share * 100))}
 			if len(g.Quotes) > 0 {
 				si.Quote = quoteParts(g.Quotes[0])

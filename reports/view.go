@@ -456,7 +456,7 @@ func buildText(id string, q Question) (*textView, error) {
 	t := q.Text
 	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
-		iv, err := buildIssues(id, Question{Label: q.Label, Drill: q.Drill}, t.Issues)
+		iv, err := buildIssues(id, Question{Key: q.Key, Label: q.Label, Drill: q.Drill, IssueEdit: q.IssueEdit}, t.Issues, t.HiddenIssues, t.MergedIssues)
 		if err != nil {
 			return nil, err
 		}
@@ -595,7 +595,7 @@ func buildSeries(s Series) (seriesView, error) {
 		}
 	}
 	if is := s.IssueGroups; is != nil && len(is.Groups) > 0 {
-		iv, err := buildIssues("series", Question{Label: s.IssueQuestionLabel}, is)
+		iv, err := buildIssues("series", Question{Label: s.IssueQuestionLabel}, is, s.IssueHidden, s.IssueMerged)
 		if err != nil {
 			return v, err
 		}

@@ -64,9 +64,15 @@ type issueEventJSON struct {
 }
 
 // issueGroups groups the answers to the question of scope (filtered as
-// scope.Only says) and returns them in the JSON shape, largest first.
-func issueGroups(ctx context.Context, texts *store.Store, scope store.Scope) ([]issueJSON, reports.IssueSet, error) {
+// scope.Only says) and returns them in the JSON shape, largest first, with
+// the IDs and staff names of the groups stored under kept, as dashboards
+// show them. The groups of the whole scope are stored in turn; a filtered
+// part's are not.
+func issueGroups(ctx context.Context, texts *store.Store, scope store.Scope, kept string) ([]issueJSON, reports.IssueSet, error) {
 	set, err := reports.ComputeIssues(ctx, texts, scope, -1)
+	if err == nil {
+		set, err = reports.KeepIssues(ctx, texts, kept, set, scope.Only == (analysis.Filter{}))
+	}
 	if err != nil || set.Issues == nil {
 		return []issueJSON{}, set, err
 	}
@@ -183,8 +189,12 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("analyze: %w", err)
 	}
 	issueScope.Only = scope.Only
+	kept := store.SeriesIssueScope(*seriesKey, firstAnalysed(list, *question))
+	if *slug != "" {
+		kept = store.IssueScope(list[0].ID, firstAnalysed(list, *question))
+	}
 	var set reports.IssueSet
-	if res.Issues, set, err = issueGroups(ctx, texts, issueScope); err != nil {
+	if res.Issues, set, err = issueGroups(ctx, texts, issueScope, kept); err != nil {
 		return err
 	}
 	res.IssueQuestion, res.Empty, res.Duplicates = firstAnalysed(list, *question), set.Empty, set.Duplicates

@@ -20,7 +20,7 @@ type tagLog struct {
 	found []string
 }
 
-var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries)\b`)
+var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries|issue_groups)\b`)
 
 func (l *tagLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
@@ -56,6 +56,21 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, _, err := store.ActiveDictionary(ctx, db.WithQueryHook(log)); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.SaveIssueRefs(ctx, store.IssueScope(s.ID, "q"), []analysis.IssueRef{{ID: "a", Answers: []int64{1}}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.SetIssueLabel(ctx, store.IssueScope(s.ID, "q"), "a", "名前"); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.SetIssueHidden(ctx, store.IssueScope(s.ID, "q"), "a", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.SetIssueMerge(ctx, store.IssueScope(s.ID, "q"), "a", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := texts.IssueGroupStates(ctx, store.IssueScope(s.ID, "q")); err != nil {
 			t.Fatal(err)
 		}
 		if len(log.found) < 5 {

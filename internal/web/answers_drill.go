@@ -46,7 +46,7 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		v, err = srv.drillIssue(r.Context(), sc, key, s.Slug, srv.surveyStamp(s, n, latest), issue, answerOf(r), filterOf(r), false)
+		v, err = srv.drillIssue(r.Context(), sc, key, store.IssueScope(s.ID, key), s.Slug, srv.surveyStamp(s, n, latest), issue, answerOf(r), filterOf(r), false)
 		if err != nil {
 			return err
 		}
@@ -74,7 +74,7 @@ func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		v, err = srv.drillIssue(r.Context(), sc, key, cacheKey, stamp, issue, answerOf(r), filterOf(r), true)
+		v, err = srv.drillIssue(r.Context(), sc, key, store.SeriesIssueScope(sv.Series.Key, key), cacheKey, stamp, issue, answerOf(r), filterOf(r), true)
 		if err != nil {
 			return err
 		}
@@ -114,19 +114,22 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 // 未分類) of the question key, narrowed by the filter's group and event. The
 // groups are those the dashboard shows, from its cache (cacheKey) while
 // the answers have not changed (stamp); else they are grouped again here
-// (the same answers give the same groups), taking over the IDs of the
-// groups cached before, as the dashboard does. The answer first (a point
-// of the answer map), when it is in the list, is listed first.
-func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
+// (the same answers give the same groups), taking over the IDs and names
+// of the groups stored under kept, as the dashboard does, without storing
+// them: a listing changes nothing. The answer first (a point of the answer
+// map), when it is in the list, is listed first.
+func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, kept, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
 	prev := srv.lastBlocks(cacheKey)
 	is := prev.issues[key].Issues
 	if prev.stamp != stamp || is == nil {
 		set, err := reports.ComputeIssues(ctx, srv.texts, sc, -1)
+		if err == nil {
+			set, err = reports.KeepIssues(ctx, srv.texts, kept, set, false)
+		}
 		if err != nil {
 			return drillView{}, err
 		}
 		is = set.Issues
-		adoptIssueIDs(prev.issues, map[string]reports.IssueSet{key: set})
 	}
 	ids, label, ok := reports.IssueAnswers(is, id)
 	if !ok {

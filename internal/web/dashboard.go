@@ -81,8 +81,10 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	issues := issuesOf(rep)
-	if known == nil {
-		adoptIssueIDs(prev.issues, issues)
+	for i, q := range rep.Questions { // the staff's forms on each issue card
+		if q.Text != nil && q.Text.Issues != nil {
+			rep.Questions[i].IssueEdit = "/surveys/" + url.PathEscape(s.Slug) + "/issues/"
+		}
 	}
 	drill := func(q reports.Question) string {
 		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
@@ -107,27 +109,27 @@ func (srv *Server) surveyStamp(s *survey.Survey, responses int, latest time.Time
 	return fmt.Sprintf("%d|%d|%s|%s|%s", s.ID, responses, latest.UTC().Format(time.RFC3339Nano), s.UpdatedAt.UTC().Format(time.RFC3339Nano), version)
 }
 
-// adoptIssueIDs gives the groups just computed (fresh) the IDs of the groups
-// they continue in the grouping cached before (prev, whatever its stamp): a
-// card's link, opened after a few more answers arrived, still finds its
-// issue, and an issue keeps its anchor on the page.
-func adoptIssueIDs(prev, fresh map[string]reports.IssueSet) {
-	for q, set := range fresh {
-		if old := prev[q].Issues; old != nil && set.Issues != nil && old != set.Issues {
-			set.Issues.AdoptIDs(old.Refs())
-		}
-	}
-}
-
 // issuesOf collects the issue groups of a report's questions by key.
 func issuesOf(rep reports.Report) map[string]reports.IssueSet {
 	out := map[string]reports.IssueSet{}
 	for _, q := range rep.Questions {
 		if t := q.Text; t != nil && t.Issues != nil {
-			out[q.Key] = reports.IssueSet{Issues: t.Issues, Empty: t.Empty, Duplicates: t.Duplicates}
+			out[q.Key] = reports.IssueSet{Issues: t.Issues, Grouped: t.IssuesGrouped, Hidden: t.HiddenIssues, Merged: t.MergedIssues, Empty: t.Empty, Duplicates: t.Duplicates}
 		}
 	}
 	return out
+}
+
+// expireBlocks makes the blocks cached under key render again at the next
+// request, for a change the stamp does not name (a staff name, a hidden
+// group); their grouping is reused, with the stored names applied again.
+func (srv *Server) expireBlocks(key string) {
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	if c, ok := srv.blocks[key]; ok {
+		c.built = time.Time{}
+		srv.blocks[key] = c
+	}
 }
 
 // lastBlocks returns what is cached under key, however old.

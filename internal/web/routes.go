@@ -106,6 +106,7 @@ func (srv *Server) routes() []Route {
 		{Method: "POST", Pattern: "/surveys/{slug}/invitations/{id}/reissue", Level: Edit, Handler: h(srv.reissueInvitation)},
 		{Method: "GET", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.showShares)},
 		{Method: "POST", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.changeShare)},
+		{Method: "POST", Pattern: "/surveys/{slug}/issues/{id}", Level: Edit, Handler: h(srv.changeIssue)},
 
 		// Series: each member sees the surveys of the series they may view.
 		{Method: "GET", Pattern: "/series/{key}", Level: View, Handler: h(srv.showSeries)},

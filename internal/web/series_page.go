@@ -72,10 +72,7 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	}
 	var issues map[string]reports.IssueSet
 	if se.IssueGroups != nil {
-		issues = map[string]reports.IssueSet{se.IssueQuestion: {Issues: se.IssueGroups}}
-		if known == nil {
-			adoptIssueIDs(prev.issues, issues)
-		}
+		issues = map[string]reports.IssueSet{se.IssueQuestion: {Issues: se.IssueGroups, Grouped: se.IssueGroupsGrouped, Hidden: se.IssueHidden, Merged: se.IssueMerged}}
 	}
 	body, links, err := reports.SeriesBody(se, "/series/"+url.PathEscape(se.Key)+"/answers")
 	if err != nil {
