@@ -318,6 +318,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
+		t.IssuesBy = attrs[0].Label
 	}
 	// The groups keep their stored IDs and staff names (KeepIssues); a
 	// grouping reused from a dashboard's cache only takes the names again.

@@ -41,6 +41,7 @@ type issuesView struct {
 	Empty      int         // answers that say nothing, left out
 	Repeats    int         // copies of another answer, left out (each copied text counts once)
 	Hidden     []issueCard // groups staff hid (非表示), by label and size only
+	By         string      // the attribute the cards' More and Fewer refer to
 	// Edit, on a dashboard, is where each card's form posts (Edit+ID), with
 	// EditQuestion as the question; "" (reports): no forms.
 	Edit, EditQuestion string
@@ -56,6 +57,10 @@ type issueCard struct {
 	TrendLabel string
 	Events     []issueEventCell
 	Merged     []MergedIssue // groups staff merged into this one
+	// More and Fewer are the attribute's values whose answers raise this
+	// issue notably more or less often than the rest (adjusted residual
+	// beyond ±1.96, about a 5 % chance under no difference).
+	More, Fewer []string
 }
 
 type issueEventCell struct {
@@ -152,6 +157,14 @@ func buildIssues(id string, q Question, is *analysis.Issues, hidden map[string]b
 		}
 		for _, qt := range g.Quotes[:min(len(g.Quotes), maxIssueQuotes)] {
 			card.Quotes = append(card.Quotes, quoteParts(qt))
+		}
+		for _, val := range g.Values {
+			switch {
+			case val.Residual >= notableResidual:
+				card.More = append(card.More, contact.Mask(val.Value))
+			case val.Residual <= -notableResidual:
+				card.Fewer = append(card.Fewer, contact.Mask(val.Value))
+			}
 		}
 		if v.Series {
 			for _, e := range g.Events {

@@ -109,3 +109,28 @@ func TestIssueQuotesAreMasked(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A card says which values of the attribute raise its issue notably more or
+// less often (adjusted residual beyond ±1.96), and no more than that.
+func TestIssueCardsNameTheValuesThatRaiseThemMore(t *testing.T) {
+	is := &analysis.Issues{Analysed: 40, Groups: []analysis.IssueGroup{{
+		ID: "g1", Label: "担い手不足", Terms: []string{"担い手不足"}, Size: 12, Share: 0.3,
+		Values: []analysis.IssueValueCount{
+			{Value: "社会福祉協議会", Answers: 9, Share: 0.6, Residual: 3.1},
+			{Value: "市町村", Answers: 3, Share: 0.12, Residual: -2.4},
+			{Value: "県", Answers: 0, Share: 0, Residual: -1.2},
+		},
+	}}}
+	q := Question{Label: "ご意見", Type: "textarea", Text: &Text{Issues: is, IssuesBy: "ご所属"}}
+	var b bytes.Buffer
+	if err := WriteQuestion(&b, q, 1); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if !strings.Contains(page, "ご所属別: <span class=\"more\">▲ 社会福祉協議会 で多い</span>") || !strings.Contains(page, "▼ 市町村 で少ない") {
+		t.Fatalf("the card does not name the values that differ:\n%s", page)
+	}
+	if strings.Contains(page, "▼ 県") || strings.Contains(page, "県 で少ない") {
+		t.Error("a value within ±1.96 is named")
+	}
+}

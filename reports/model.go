@@ -99,6 +99,9 @@ type NumberSummary struct {
 // Text holds the analysis of a free text question.
 type Text struct {
 	Issues *analysis.Issues // issue groups (主な論点), the headline, staff names in place; nil: not computed
+	// IssuesBy labels the attribute question the groups are broken down by
+	// (their Values: counts and adjusted residuals per value); "" when none.
+	IssuesBy string
 	// IssuesGrouped are the groups as computed, before staff names and
 	// merges (what a dashboard keeps); HiddenIssues are the groups staff
 	// hid, by ID; MergedIssues the groups staff merged into another, by the

@@ -457,6 +457,9 @@ func buildText(id string, q Question) (*textView, error) {
 	v := &textView{Answers: t.Answers, Total: max(t.Total, len(t.Answers)), Drill: q.Drill}
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
 		iv, err := buildIssues(id, Question{Key: q.Key, Label: q.Label, Drill: q.Drill, IssueEdit: q.IssueEdit}, t.Issues, t.HiddenIssues, t.MergedIssues)
+		if iv != nil {
+			iv.By = t.IssuesBy
+		}
 		if err != nil {
 			return nil, err
 		}
