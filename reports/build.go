@@ -82,10 +82,18 @@ func BuildReportReusing(ctx context.Context, surveys *survey.Store, texts *store
 		if err != nil {
 			return Report{}, err
 		}
+		bases, err := surveys.CrossBases(ctx, s, a.Key)
+		if err != nil {
+			return Report{}, err
+		}
 		for i := range d.Questions {
 			q := &d.Questions[i]
 			if cs := cells[q.Key]; len(cs) > 0 {
-				cross[q.Key] = append(cross[q.Key], crossTab(a, q, cs))
+				ct := crossTab(a, q, cs)
+				for _, g := range ct.Groups {
+					ct.Bases = append(ct.Bases, bases[q.Key][g])
+				}
+				cross[q.Key] = append(cross[q.Key], ct)
 			}
 		}
 	}

@@ -329,6 +329,9 @@ func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
 			row = ct.Counts[g]
 		}
 		total := sum(row)
+		if g < len(ct.Bases) && ct.Bases[g] > 0 {
+			total = ct.Bases[g] // respondents, not ticks
+		}
 		s := barSpec{name: group, color: palette[g%len(palette)], small: true}
 		for j := range ct.Columns {
 			cnt := 0

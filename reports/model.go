@@ -166,6 +166,10 @@ type CrossTab struct {
 	Columns   []string // answer options of the question
 	Counts    [][]int  // [group][column]
 	Codes     bool     // columns are issue categories of a free text question
+	// Bases are the respondents of each group who answered the question:
+	// what its percentages divide by (a multiple-answer question has more
+	// ticks than respondents). Nil: the row's total of counts.
+	Bases []int
 	// Test is the χ² test analysis made of the table, nil when none was
 	// made (only issue categories are tested: analysis.CrossTab).
 	Test *CrossTest

@@ -117,6 +117,7 @@ type countTable struct {
 	Rows            []tableRow
 	Drill           bool   // cells link to the answers behind them
 	Note            string // what the marks and the test say, "" without a test
+	TotalLabel      string // heading of the last column; "" is 計
 }
 
 type matrixView struct {
@@ -255,6 +256,16 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
 		}
 		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
+		if len(ct.Bases) == len(ct.Groups) {
+			table.Caption = ct.Attribute + "別の回答数（回答者数に対する割合）"
+			table.TotalLabel = "回答者数"
+			for i := range table.Rows {
+				table.Rows[i].Total = ct.Bases[i]
+				for j := range table.Rows[i].Cells {
+					table.Rows[i].Cells[j].Pct = formatPct(share(table.Rows[i].Cells[j].Count, ct.Bases[i]))
+				}
+			}
+		}
 		markResiduals(&table, ct)
 		if ct.Codes && q.Drill != "" {
 			cv.Drill, cv.DrillBy = q.Drill, "cell"

@@ -336,6 +336,55 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 	return out, nil
 }
 
+// CrossBases counts, per question key and attribute group, the respondents
+// who answered the question: the base of the group's percentages, since a
+// respondent of a multiple-answer question ticks several values (4 people of
+// 社協 making 7 ticks are 4, not 7). Same questions as CrossCounts.
+func (st *Store) CrossBases(ctx context.Context, s *Survey, attrKey string, keys ...string) (map[string]map[string]int, error) {
+	attr, err := s.aggregatable([]string{attrKey})
+	if err != nil {
+		return nil, err
+	}
+	qs, err := s.aggregatable(keys)
+	if err != nil {
+		return nil, err
+	}
+	var targets []*QuestionModel
+	for _, q := range qs {
+		if q.ID != attr[0].ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
+			targets = append(targets, q)
+		}
+	}
+	out := make(map[string]map[string]int, len(targets))
+	if len(targets) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		QuestionID int64
+		Grp        string
+		N          int
+	}
+	err = st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
+		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
+		ColumnExpr("a.question_id").
+		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", OtherLabel).
+		ColumnExpr("count(DISTINCT a.response_id) AS n").
+		GroupExpr("a.question_id, grp").
+		Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("survey.CrossBases: %w", err)
+	}
+	byID := keyByID(targets)
+	for _, r := range rows {
+		k := byID[r.QuestionID]
+		if out[k] == nil {
+			out[k] = map[string]int{}
+		}
+		out[k][r.Grp] = r.N
+	}
+	return out, nil
+}
+
 // AnswerTexts returns the first limit free texts of a question, oldest
 // first (limit <= 0: all of them): the answers to a text, textarea or email
 // question, the その他 texts of a choice.
