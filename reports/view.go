@@ -218,6 +218,9 @@ func buildQuestion(num int, q Question) (questionView, error) {
 	q = maskedQuestion(q)
 	id := fmt.Sprintf("q%d", num)
 	v := questionView{Num: num, ID: id, Label: q.Label, Kind: survey.KindOf(q.Type).ReportLabel(), Answered: q.Answered, Class: "compact"}
+	if v.Kind != "" && strings.Contains(v.Label, v.Kind) {
+		v.Kind = "" // ご感想（自由記述） says it already: no （自由記述）（自由記述）
+	}
 	var err error
 	switch {
 	case q.Choices != nil:

@@ -305,6 +305,11 @@ func TestQRCodeDecodesToSurveyURL(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, `href="`+want+`"`) {
 			t.Errorf("link page: %d, want %s in\n%s", resp.StatusCode, want, body)
 		}
+		// The test server's own address is 127.0.0.1, which no phone reaches:
+		// the page warns, unless a public base URL is set.
+		if warned := strings.Contains(body, "このコンピューターの中でしか開けません"); warned != (baseURL == "") {
+			t.Errorf("base URL %q: loopback warning shown %v", baseURL, warned)
+		}
 		resp, b := get(t, c, srv.URL+"/surveys/network-2020-3/qr.png?download=1")
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" || !strings.Contains(resp.Header.Get("Content-Disposition"), "qr.png") {
 			t.Fatalf("qr.png: %d %q", resp.StatusCode, resp.Header.Get("Content-Type"))

@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -36,6 +37,23 @@ type linkView struct {
 	Survey *survey.Survey
 	URL    string
 	SVG    string
+	// Loopback: the URL names this computer itself (localhost, 127.0.0.1),
+	// which no respondent's phone can open.
+	Loopback bool
+}
+
+// isLoopback reports whether a public URL's host is this computer itself.
+func isLoopback(publicURL string) bool {
+	u, err := url.Parse(publicURL)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (srv *Server) showLink(w http.ResponseWriter, r *http.Request) error {
@@ -43,7 +61,7 @@ func (srv *Server) showLink(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return srv.pages.Render(w, r, http.StatusOK, srv.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: srv.publicURL(r, s.Slug)})
+	return srv.pages.Render(w, r, http.StatusOK, srv.link, "回答用 URL と QR コード: "+s.Title, linkView{Survey: s, URL: srv.publicURL(r, s.Slug), Loopback: isLoopback(srv.publicURL(r, s.Slug))})
 }
 
 // qrQuiet is the white margin around a QR code, in modules (the standard asks for 4).
