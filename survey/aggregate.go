@@ -283,19 +283,21 @@ func (st *Store) median(ctx context.Context, questionID int64, n int) (float64, 
 	return mid[0], nil
 }
 
-// CrossCounts breaks the answers of questions down by the answer to the
-// attribute question attrKey in the same response (a self-join on
-// response_id): per question key, the count of every (group, value). Every
-// non-personal single, multi and scale question other than the attribute
-// is broken down when keys is empty.
-func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, keys ...string) (map[string][]CrossCount, error) {
+// crossSelect selects the answers of the questions broken down by the
+// attribute attrKey, each joined to the attribute's answer in the same
+// response (a self-join on response_id) as group grp, with a.question_id; it
+// returns nil when there is nothing to break down. Every non-personal
+// single, multi and scale question other than the attribute is broken down
+// when keys is empty. The answers come through their indexes; each finds its
+// group through the index of its response.
+func (st *Store) crossSelect(s *Survey, attrKey string, keys []string) (*bun.SelectQuery, []*QuestionModel, error) {
 	attr, err := s.aggregatable([]string{attrKey})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	qs, err := s.aggregatable(keys)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var targets []*QuestionModel
 	for _, q := range qs {
@@ -303,24 +305,34 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 			targets = append(targets, q)
 		}
 	}
-	out := make(map[string][]CrossCount, len(targets))
 	if len(targets) == 0 {
-		return out, nil
+		return nil, nil, nil
 	}
-	other := OtherLabel
+	q := st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
+		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
+		ColumnExpr("a.question_id").
+		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", OtherLabel)
+	return q, targets, nil
+}
+
+// CrossCounts breaks the answers of questions down by the answer to the
+// attribute question attrKey in the same response: per question key, the
+// count of every (group, value). See crossSelect for which questions.
+func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, keys ...string) (map[string][]CrossCount, error) {
+	q, targets, err := st.crossSelect(s, attrKey, keys)
+	if err != nil {
+		return nil, err
+	}
+	if q == nil {
+		return map[string][]CrossCount{}, nil
+	}
 	var rows []struct {
 		QuestionID int64
 		Grp        string
 		Val        string
 		N          int
 	}
-	// The answers broken down come through their indexes; each finds its
-	// group through the index of its response.
-	err = st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
-		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
-		ColumnExpr("a.question_id").
-		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", other).
-		ColumnExpr("CASE WHEN a.other THEN ? ELSE a.value END AS val", other).
+	err = q.ColumnExpr("CASE WHEN a.other THEN ? ELSE a.value END AS val", OtherLabel).
 		ColumnExpr("count(*) AS n").
 		GroupExpr("a.question_id, grp, val").
 		OrderExpr("a.question_id, grp, val").
@@ -328,6 +340,7 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 	if err != nil {
 		return nil, err
 	}
+	out := make(map[string][]CrossCount, len(targets))
 	byID := keyByID(targets)
 	for _, r := range rows {
 		k := byID[r.QuestionID]
@@ -341,39 +354,25 @@ func (st *Store) CrossCounts(ctx context.Context, s *Survey, attrKey string, key
 // respondent of a multiple-answer question ticks several values (4 people of
 // 社協 making 7 ticks are 4, not 7). Same questions as CrossCounts.
 func (st *Store) CrossBases(ctx context.Context, s *Survey, attrKey string, keys ...string) (map[string]map[string]int, error) {
-	attr, err := s.aggregatable([]string{attrKey})
+	q, targets, err := st.crossSelect(s, attrKey, keys)
 	if err != nil {
 		return nil, err
 	}
-	qs, err := s.aggregatable(keys)
-	if err != nil {
-		return nil, err
-	}
-	var targets []*QuestionModel
-	for _, q := range qs {
-		if q.ID != attr[0].ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
-			targets = append(targets, q)
-		}
-	}
-	out := make(map[string]map[string]int, len(targets))
-	if len(targets) == 0 {
-		return out, nil
+	if q == nil {
+		return map[string]map[string]int{}, nil
 	}
 	var rows []struct {
 		QuestionID int64
 		Grp        string
 		N          int
 	}
-	err = st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
-		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
-		ColumnExpr("a.question_id").
-		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", OtherLabel).
-		ColumnExpr("count(DISTINCT a.response_id) AS n").
+	err = q.ColumnExpr("count(DISTINCT a.response_id) AS n").
 		GroupExpr("a.question_id, grp").
 		Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("survey.CrossBases: %w", err)
 	}
+	out := make(map[string]map[string]int, len(targets))
 	byID := keyByID(targets)
 	for _, r := range rows {
 		k := byID[r.QuestionID]
