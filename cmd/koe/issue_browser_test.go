@@ -23,22 +23,11 @@ func TestIssueCardsInBrowser(t *testing.T) {
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			fukuiSeries(t, dbURL, 150)
-			ctx := context.Background()
-			db, err := openDB(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
-			if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
-				t.Fatal(err)
-			}
+			ts, _, db := fukuiServer(t, kind)
 			bctx := browsertest.New(t)
 			console := watchConsole(bctx)
 			type css = chromedp.CSS
-			err = chromedp.Do(bctx,
+			err := chromedp.Do(bctx,
 				chromedp.Navigate(ts.URL+"/login"),
 				chromedp.WaitVisible(css(`#email`)),
 				chromedp.SendKeys(css(`#email`), "admin@koe.test"),
@@ -102,7 +91,7 @@ func TestIssueCardsInBrowser(t *testing.T) {
 			notes := browsertest.Get(t, bctx, chromedp.Evaluate[[]string](
 				`[...document.querySelectorAll('#drill-panel .drill-answers li')].map(e => e.textContent)`))
 			var text string
-			if err := db.NewRaw("SELECT value FROM answers WHERE id = ?", point[1]).Scan(ctx, &text); err != nil {
+			if err := db.NewRaw("SELECT value FROM answers WHERE id = ?", point[1]).Scan(context.Background(), &text); err != nil {
 				t.Fatal(err)
 			}
 			if want, _ := strconv.Atoi(strings.TrimSuffix(size, "件")); len(notes) != want || !strings.Contains(notes[0], "地図で選んだ回答") ||

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/testcorpus"
 )
@@ -50,6 +53,27 @@ func drillCount(t *testing.T, c *http.Client, base, link string) (said, listed i
 	return said, strings.Count(body, `<span class="answer-text">`)
 }
 
+// fukuiServer imports the Fukui test series (fukuiSeries, 150 answers a
+// survey) into a fresh database of the given kind and serves it with an
+// admin account (admin@koe.test, editorPassword): the server, the
+// database's URL and the open database.
+func fukuiServer(t *testing.T, kind database.Kind) (*testServer, string, *bun.DB) {
+	t.Helper()
+	dbURL := dbtest.URL(t, kind)
+	fukuiSeries(t, dbURL, 150)
+	ctx := context.Background()
+	db, err := openDB(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ts := newTestServer(t, db)
+	if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	return ts, dbURL, db
+}
+
 // Through the real server, on both databases, with real answers: the survey
 // and series dashboards show issue cards above the word-level analysis, and
 // each card's link lists exactly as many answers as the card says, 未分類's
@@ -57,18 +81,7 @@ func drillCount(t *testing.T, c *http.Client, base, link string) (said, listed i
 func TestIssueCardsLinkToTheirAnswers(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			fukuiSeries(t, dbURL, 150)
-			ctx := context.Background()
-			db, err := openDB(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
-			if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
-				t.Fatal(err)
-			}
+			ts, dbURL, _ := fukuiServer(t, kind)
 			admin := signInAs(t, ts, "admin@koe.test")
 
 			for _, page := range []string{"/surveys/fukui-2", "/series/fukui-test"} {

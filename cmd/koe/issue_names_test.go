@@ -57,18 +57,8 @@ func analyzedLabel(t *testing.T, dbURL, id string) string {
 func TestStaffNameAnIssueGroupAndItStays(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
-			dbURL := dbtest.URL(t, kind)
-			fukuiSeries(t, dbURL, 150)
+			ts, dbURL, db := fukuiServer(t, kind)
 			ctx := context.Background()
-			db, err := openDB(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
-			if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
-				t.Fatal(err)
-			}
 			admin := signInAs(t, ts, "admin@koe.test")
 			const dashboard = "/surveys/fukui-2"
 			change := func(c *http.Client, id string, form url.Values) (*http.Response, string) {
