@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-
-	"github.com/koe-project/koe/internal/contact"
 )
 
 // The summary that opens a report and a dashboard: what happened, on one
@@ -81,9 +79,6 @@ func buildSummary(r Report) *summaryView {
 	// order among equals.
 	slices.SortStableFunc(v.Issues, func(a, b summaryIssue) int { return cmp.Compare(b.Answers, a.Answers) })
 	v.Issues = v.Issues[:min(len(v.Issues), maxSummaryIssues)]
-	for i := range v.Issues {
-		v.Issues[i].Label = contact.Mask(v.Issues[i].Label)
-	}
 	return v
 }
 
