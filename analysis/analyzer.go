@@ -323,8 +323,8 @@ func New(d Dictionary) (*Analyzer, error) {
 	}
 	if strings.TrimSpace(d.Codes) != "" {
 		a.codes = cb.MapTerms(a.Canonical)
-	} else {
-		a.codes = a.books[LegacyCodeBook]
+	} else if a.codes, err = a.CodeBooks(DefaultCodeBooks...); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -336,11 +336,9 @@ func (a *Analyzer) Dictionary() Dictionary { return a.dict }
 func (a *Analyzer) Version() string { return a.version }
 
 // CodeBook returns the code book applied where a survey names none: the
-// dictionary's own codes when it has them, else the community preset (what
-// koe applied to every survey before code books had names). Rule terms are
-// mapped to their canonical forms (a rule naming 社協 matches answers that
-// said 社会福祉協議会). New surveys should name theirs: see CodeBooks and
-// DefaultCodeBooks.
+// dictionary's own codes when it has them, else the DefaultCodeBooks
+// (general). Rule terms are mapped to their canonical forms (a rule naming
+// 社協 matches answers that said 社会福祉協議会). See SurveyCodeBook.
 func (a *Analyzer) CodeBook() CodeBook { return a.codes }
 
 // Canonical returns the term a word is counted under: its synonym canonical

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -206,6 +207,17 @@ func (n *ruleNode) leaves(negated bool, fn func(t *ruleNode, negated bool)) {
 	for _, k := range n.kids {
 		k.leaves(negated != (n.op == opNot), fn)
 	}
+}
+
+// Only returns the code book with only the code named name (empty when it
+// has none).
+func (c CodeBook) Only(name string) CodeBook {
+	for _, k := range c.Codes {
+		if k.Name == name {
+			return CodeBook{Codes: []Code{k}}
+		}
+	}
+	return CodeBook{}
 }
 
 // Names returns the code names in code book order.
@@ -915,6 +927,60 @@ func (a *Analyzer) CodeBooks(names ...string) (CodeBook, error) {
 	return out, nil
 }
 
+// SurveyCodeBook returns the code book a survey applies: the books it
+// names in order (none: CodeBook, the dictionary's codes or the general
+// preset), then its own rules (own, in the code-book syntax; the rules staff
+// wrote or made from an issue group), rule terms canonicalised. Codes are
+// judged over stored terms when results are read, so a survey's books can
+// change without reanalysis.
+//
+// A name the analyzer does not know, a rule that does not parse or a code
+// name given twice is an error; the book returned then still holds every
+// code that could be read, so a dictionary changed after a survey was saved
+// leaves its dashboards working (callers that save a survey refuse the
+// error instead).
+func (a *Analyzer) SurveyCodeBook(names []string, own string) (CodeBook, error) {
+	var out CodeBook
+	var problems []string
+	if len(names) == 0 {
+		out.Codes = append(out.Codes, a.codes.Codes...)
+	}
+	seen := map[string]string{}
+	for _, c := range out.Codes {
+		seen[c.Name] = "既定"
+	}
+	add := func(book CodeBook, from string) {
+		for _, c := range book.Codes {
+			if other, dup := seen[c.Name]; dup {
+				problems = append(problems, fmt.Sprintf("コード %q が%sと%sの両方にあります", c.Name, other, from))
+				continue
+			}
+			seen[c.Name] = from
+			out.Codes = append(out.Codes, c)
+		}
+	}
+	for _, name := range names {
+		b, ok := a.books[name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("コードブック %q はありません（使えるもの: %s）", name, strings.Join(a.CodeBookNames(), ", ")))
+			continue
+		}
+		add(b, "コードブック "+name)
+	}
+	if strings.TrimSpace(own) != "" {
+		book, err := ParseCodeBook(own)
+		if err != nil {
+			problems = append(problems, "この調査のコード: "+err.Error())
+		} else {
+			add(book.MapTerms(a.Canonical), "この調査のコード")
+		}
+	}
+	if len(problems) > 0 {
+		return out, errors.New(strings.Join(problems, "。"))
+	}
+	return out, nil
+}
+
 // CodeBookNames returns the names of the code books the analyzer knows (the
 // shipped presets and the dictionary's own), sorted.
 func (a *Analyzer) CodeBookNames() []string {
@@ -923,6 +989,41 @@ func (a *Analyzer) CodeBookNames() []string {
 		out = append(out, n)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// CodePreview is what one code finds among answers, for staff deciding on
+// a rule before they save it: how many answers it matches and which.
+type CodePreview struct {
+	Code     string
+	Terms    []string // the rule's terms (a *part pattern marks a part)
+	Answers  int
+	Examples []int64 // IDs of up to n of the answers, shortest first
+}
+
+// PreviewCodes counts the answers each code of cb matches among docs, in
+// code book order, with up to n examples each. The shortest answers (by
+// Doc.Text) are the examples: a reader sees at a glance why each matched.
+func PreviewCodes(cb CodeBook, docs []Doc, n int) []CodePreview {
+	out := make([]CodePreview, len(cb.Codes))
+	matched := make([][]*Doc, len(cb.Codes))
+	for i, k := range cb.Codes {
+		out[i].Code, out[i].Terms = k.Name, append(k.Terms(), k.Patterns()...)
+	}
+	for d, m := range cb.masks(docs) {
+		for i, hit := range m {
+			if hit {
+				out[i].Answers++
+				matched[i] = append(matched[i], &docs[d])
+			}
+		}
+	}
+	for i, list := range matched {
+		sort.SliceStable(list, func(x, y int) bool { return len(list[x].Text) < len(list[y].Text) })
+		for _, d := range list[:min(n, len(list))] {
+			out[i].Examples = append(out[i].Examples, d.ID)
+		}
+	}
 	return out
 }
 

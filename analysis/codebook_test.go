@@ -247,8 +247,10 @@ func TestNamedCodeBooks(t *testing.T) {
 	if _, err := a.CodeBooks("tourism"); err == nil || !strings.Contains(err.Error(), "community, general") {
 		t.Errorf("unknown book: %v", err)
 	}
-	if !reflect.DeepEqual(a.CodeBook().Names(), mustBook(t, a, LegacyCodeBook).Names()) {
-		t.Error("CodeBook is not the legacy community book")
+	// A survey that names no book gets the general preset (new surveys),
+	// not the community book every survey got before books had names.
+	if !reflect.DeepEqual(a.CodeBook().Names(), mustBook(t, a, "general").Names()) {
+		t.Errorf("CodeBook is %v, not the general preset", a.CodeBook().Names())
 	}
 	d, err := ParseDictionary([]byte("codebooks:\n  tourism: |\n    *交通\n    バス | 電車\n  general: |\n    *要望\n    *てほしい\n"))
 	if err == nil {

@@ -41,12 +41,13 @@ import (
 //	   and sentences of terms; empty answers have no terms; named code books
 const pipelineVersion = "koe-terms-5"
 
-// LegacyCodeBook is the code book Analyzer.CodeBook applies when the
-// dictionary has no codes of its own: the community-work code book that
-// koe applied to every survey before code books had names.
+// LegacyCodeBook is the community-work code book koe applied to every
+// survey before code books had names; surveys stored before then keep it
+// (migration 0010 names it for them).
 const LegacyCodeBook = "community"
 
-// DefaultCodeBooks are the code books a new survey starts with.
+// DefaultCodeBooks are the code books of a survey that names none (when the
+// dictionary has no codes of its own).
 var DefaultCodeBooks = []string{"general"}
 
 // Dictionary is the user-tunable data of the analysis: stopwords, synonyms
@@ -411,3 +412,26 @@ func isAllHiragana(s string) bool {
 }
 
 func runeLen(s string) int { return utf8.RuneCountInString(s) }
+
+// CheckCodeBookNames refuses a name in names that is neither a shipped
+// code book nor one of d's, saying which names would be valid.
+func (d Dictionary) CheckCodeBookNames(names []string) error {
+	known := map[string]bool{}
+	for n := range DefaultDictionary().CodeBooks {
+		known[n] = true
+	}
+	for n := range d.CodeBooks {
+		known[n] = true
+	}
+	for _, n := range names {
+		if !known[n] {
+			list := make([]string, 0, len(known))
+			for k := range known {
+				list = append(list, k)
+			}
+			sort.Strings(list)
+			return fmt.Errorf("code_books: %q is not a code book (valid: %s)", n, strings.Join(list, ", "))
+		}
+	}
+	return nil
+}

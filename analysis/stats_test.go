@@ -325,7 +325,7 @@ func TestCodeBookParse(t *testing.T) {
 func TestCodesOnFeedback(t *testing.T) {
 	a := testAnalyzer(t)
 	docs := feedbackDocs(t)
-	cb := a.CodeBook()
+	cb := mustBook(t, a, LegacyCodeBook)
 	counts := CodeCounts(cb, docs)
 	if len(counts) != len(cb.Codes) {
 		t.Fatalf("counts %v", counts)
@@ -438,7 +438,7 @@ func TestRecurring(t *testing.T) {
 	if !found {
 		t.Error("評価 (only in the latest event) should be new with minEvents 1")
 	}
-	codes := RecurringCodes(a.CodeBook(), events, docs, 2)
+	codes := RecurringCodes(mustBook(t, a, LegacyCodeBook), events, docs, 2)
 	cby := map[string]Recurring{}
 	for _, r := range codes {
 		cby[r.Term] = r

@@ -164,14 +164,14 @@ type Filter struct {
 }
 
 // FilterTerms lists the terms an answer's stored terms must include for f to
-// be decided: f's term, the terms of f's code. Nil when f names neither.
-func (a *Analyzer) FilterTerms(f Filter) []string {
+// be decided: f's term, the terms of f's code in cb. Nil when f names neither.
+func (a *Analyzer) FilterTerms(cb CodeBook, f Filter) []string {
 	var keep []string
 	if f.Term != "" {
 		keep = append(keep, a.Canonical(f.Term))
 	}
 	if f.Code != "" {
-		for _, c := range a.CodeBook().Codes {
+		for _, c := range cb.Codes {
 			if c.Name == f.Code {
 				keep = append(keep, c.Terms()...)
 			}
@@ -183,9 +183,8 @@ func (a *Analyzer) FilterTerms(f Filter) []string {
 // Matching returns the answers f selects, with the term in context (width
 // characters each side) when f names a term: the link from every number
 // back to the answers behind it. docs hold at least the terms FilterTerms
-// lists.
-func (a *Analyzer) Matching(docs []Doc, f Filter, width int) ([]Doc, []KWICLine) {
-	cb := a.CodeBook()
+// lists; a code is one of cb's.
+func (a *Analyzer) Matching(cb CodeBook, docs []Doc, f Filter, width int) ([]Doc, []KWICLine) {
 	var out []Doc
 	for _, d := range docs {
 		switch {

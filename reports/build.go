@@ -323,7 +323,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 		t.IssuesBy = attrs[0].Label
@@ -536,6 +536,7 @@ func SeriesScope(list []*survey.Survey, key string) (store.Scope, string) {
 		return sc, ""
 	}
 	labels := survey.EventLabels(list)
+	sc.CodeBooks, sc.OwnCodes = SeriesCodeBooks(list)
 	for i, s := range list {
 		for _, qm := range s.Questions {
 			if qm.Key == key && qm.Analyze && !qm.Personal {
@@ -544,6 +545,16 @@ func SeriesScope(list []*survey.Survey, key string) (store.Scope, string) {
 		}
 	}
 	return sc, key
+}
+
+// SeriesCodeBooks returns the code books a series applies: those of its
+// latest event (the last of list), where staff last chose them.
+func SeriesCodeBooks(list []*survey.Survey) (names []string, own string) {
+	if len(list) == 0 {
+		return nil, ""
+	}
+	last := list[len(list)-1]
+	return last.CodeBookNames(), last.Codes
 }
 
 func satisfactionKey(s *survey.Survey) string {

@@ -556,6 +556,27 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	return set, nil
 }
 
+// IssueCode makes a coding rule from the group with id in set
+// (analysis.IssueCodeRule), judged against the answers of sc it was grouped
+// from; it is named after the group's label (its staff name when it has
+// one). ok is false for an unknown id.
+func IssueCode(ctx context.Context, texts *store.Store, sc store.Scope, set IssueSet, id string) (code analysis.IssueCode, ok bool, err error) {
+	if set.Issues == nil {
+		return code, false, nil
+	}
+	for _, g := range set.Issues.Groups {
+		if g.ID != id {
+			continue
+		}
+		docs, err := texts.Docs(ctx, sc, nil)
+		if err != nil {
+			return code, false, fmt.Errorf("reports.IssueCode: %w", err)
+		}
+		return analysis.IssueCodeRule(g, docs), true, nil
+	}
+	return code, false, nil
+}
+
 // IssueAnswers returns the answer IDs of the group with id in is, or of
 // 未分類 for "unassigned"; ok is false for an unknown id.
 func IssueAnswers(is *analysis.Issues, id string) (ids []int64, label string, ok bool) {

@@ -83,6 +83,14 @@ func (st *Store) apply(ctx context.Context, d *Definition, source string, by *St
 			s.EventTitle, s.EventDate, s.Attendees = d.Event.Title, d.Event.Date, d.Event.Attendees
 		}
 		s.OpensAt, s.ClosesAt, s.MaxResponses = d.OpensAt, d.ClosesAt, d.MaxResponses
+		s.CodeBooks, s.Codes = "", d.Codes
+		if len(d.CodeBooks) > 0 {
+			names, err := json.Marshal(d.CodeBooks)
+			if err != nil {
+				return err
+			}
+			s.CodeBooks = string(names)
+		}
 		s.Source, s.UpdatedAt = source, now
 		if created {
 			// Of two transactions creating one slug at once (PostgreSQL: both
@@ -100,7 +108,7 @@ func (st *Store) apply(ctx context.Context, d *Definition, source string, by *St
 				return err
 			}
 			if _, err := tx.NewUpdate().Model(s).Column("title", "description", "anonymous", "series_id", "event_title", "event_date",
-				"attendees", "opens_at", "closes_at", "max_responses", "source", "updated_at").WherePK().Exec(ctx); err != nil {
+				"attendees", "opens_at", "closes_at", "max_responses", "code_books", "codes", "source", "updated_at").WherePK().Exec(ctx); err != nil {
 				return err
 			}
 		}

@@ -20,8 +20,21 @@ type Definition struct {
 	OpensAt      *time.Time `yaml:"opens_at,omitempty" json:"opens_at,omitempty"`
 	ClosesAt     *time.Time `yaml:"closes_at,omitempty" json:"closes_at,omitempty"`
 	MaxResponses int        `yaml:"max_responses,omitempty" json:"max_responses,omitempty"`
-	Questions    []Question `yaml:"questions" json:"questions"`
+	// CodeBooks names the code books applied to the free text (shipped:
+	// general, community; a dictionary may add more); none: the general
+	// preset. Codes are the survey's own rules in the same syntax, such as
+	// those made from an issue group.
+	CodeBooks []string   `yaml:"code_books,omitempty" json:"code_books,omitempty"`
+	Codes     string     `yaml:"codes,omitempty" json:"codes,omitempty"`
+	Questions []Question `yaml:"questions" json:"questions"`
 }
+
+// Bounds of a survey's own code book: each rule is judged against every
+// analysed answer when results are read.
+const (
+	MaxOwnCodes     = 100
+	MaxOwnCodesText = 20000
+)
 
 // Event places a survey in a series of meetings.
 type Event struct {

@@ -45,6 +45,9 @@ func TestEditorFormRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Code books are chosen on their own page; the editor keeps the
+		// stored ones (internal/web's saveEditor), so its form has none.
+		want.CodeBooks, want.Codes = nil, ""
 		values := survey.EditorValues(want)
 		// A browser sends CRLF line ends from a textarea.
 		for k, v := range values {

@@ -33,6 +33,8 @@ type Survey struct {
 	OpensAt      *time.Time `bun:"opens_at"`
 	ClosesAt     *time.Time `bun:"closes_at"`
 	MaxResponses int        `bun:"max_responses"`
+	CodeBooks    string     `bun:"code_books"` // JSON array of names; "": none named
+	Codes        string     `bun:"codes"`
 	Source       string     `bun:"source"`
 	Owner        string     `bun:"owner"` // e-mail of the staff member who made it in the editor; "": everyone's
 	CreatedAt    time.Time  `bun:"created_at"`
@@ -99,6 +101,7 @@ func (s *Survey) Definition() *Definition {
 	d := &Definition{
 		Slug: s.Slug, Title: s.Title, Description: s.Description, Anonymous: s.Anonymous,
 		OpensAt: s.OpensAt, ClosesAt: s.ClosesAt, MaxResponses: s.MaxResponses,
+		CodeBooks: s.CodeBookNames(), Codes: s.Codes,
 	}
 	if s.EventTitle != "" || s.EventDate != "" || s.Attendees > 0 || s.Series != nil {
 		d.Event = &Event{Title: s.EventTitle, Date: s.EventDate, Attendees: s.Attendees}
@@ -115,6 +118,15 @@ func (s *Survey) Definition() *Definition {
 	}
 	s.def = d
 	return d
+}
+
+// CodeBookNames returns the code books the survey names (nil: none).
+func (s *Survey) CodeBookNames() []string {
+	var names []string
+	if s.CodeBooks != "" && json.Unmarshal([]byte(s.CodeBooks), &names) != nil {
+		return nil // written only by apply, from a []string
+	}
+	return names
 }
 
 // QuestionID returns the stored id of the question with the given key.

@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/database"
 )
 
@@ -198,6 +199,7 @@ func (v *validator) check(d *Definition) {
 			v.fail("event.attendees", []any{"event", "attendees"}, "must be 0 or more")
 		}
 	}
+	v.checkCodes(d)
 	if len(d.Questions) == 0 {
 		v.fail("questions", []any{"questions"}, "no questions (add at least one under questions:)")
 	}
@@ -211,6 +213,46 @@ func (v *validator) check(d *Definition) {
 		}
 		v.checkQuestion(d, i, q, seen)
 		seen[q.Key] = i
+	}
+}
+
+// checkCodes checks the code books' names are given once each and the
+// survey's own rules parse; whether a name is a known book is checked where
+// the analyzer is at hand (analysis.Analyzer.SurveyCodeBook), when a survey
+// is saved.
+func (v *validator) checkCodes(d *Definition) {
+	seen := map[string]bool{}
+	for i, name := range d.CodeBooks {
+		switch {
+		case strings.TrimSpace(name) == "":
+			v.fail(fmt.Sprintf("code_books[%d]", i), []any{"code_books", i}, "empty name (use general, community or a code book of the dictionary)")
+		case seen[name]:
+			v.fail(fmt.Sprintf("code_books[%d]", i), []any{"code_books", i}, "%q is listed twice", name)
+		}
+		seen[name] = true
+	}
+	if strings.TrimSpace(d.Codes) == "" {
+		return
+	}
+	if utf8.RuneCountInString(d.Codes) > MaxOwnCodesText {
+		v.fail("codes", []any{"codes"}, "too long (at most %d characters)", MaxOwnCodesText)
+		return
+	}
+	book, err := analysis.ParseCodeBook(d.Codes)
+	if err != nil {
+		line := 0
+		if n := v.node("codes"); n != nil {
+			line = n.Line
+			var ce *analysis.CodeBookError
+			if errors.As(err, &ce) && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				line += ce.Line // a block's first line follows its | or >
+			}
+		}
+		v.errs = append(v.errs, &DefinitionError{File: v.file, Line: line, Field: "codes", Msg: err.Error()})
+		return
+	}
+	if len(book.Codes) > MaxOwnCodes {
+		v.fail("codes", []any{"codes"}, "%d codes (at most %d)", len(book.Codes), MaxOwnCodes)
 	}
 }
 

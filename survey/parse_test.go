@@ -41,6 +41,8 @@ func TestDefinitionErrorsArePlaced(t *testing.T) {
 		{"bad date", "slug: a\ntitle: t\nevent: {date: 2020/11/19}\nquestions:\n  - {key: q, type: text, label: x}\n", 3, []string{"event.date", "YYYY-MM-DD"}},
 		{"wrong value type", "slug: a\ntitle: t\nmax_responses: many\nquestions:\n  - {key: q, type: text, label: x}\n", 3, []string{"many"}},
 		{"personal analysed", "slug: a\ntitle: t\nquestions:\n  - {key: q, type: textarea, label: x, personal: true, analyze: true}\n", 4, []string{"analyze", "personal"}},
+		{"code book twice", "slug: a\ntitle: t\ncode_books: [general, general]\nquestions:\n  - {key: q, type: text, label: x}\n", 3, []string{"code_books[1]", "twice"}},
+		{"broken rule", "slug: a\ntitle: t\ncodes: |\n  *駐車場\n  駐車場 | (\nquestions:\n  - {key: q, type: text, label: x}\n", 5, []string{"codes", "line 2"}},
 		{"long option", "slug: a\ntitle: t\nquestions:\n  - key: q\n    type: single\n    label: x\n    options: [はい, " + strings.Repeat("長い選択肢", 41) + "]\n", 7,
 			[]string{"questions[0].options", "205 characters", "at most 200"}},
 	}

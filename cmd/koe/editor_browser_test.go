@@ -32,6 +32,9 @@ func TestBrowserEditorBuildsMeetingSurvey(t *testing.T) {
 	signIn(t, ctx, ts.URL, pw)
 	type css = chromedp.CSS
 	want := meetingAs(t, "network-2020-4")
+	// The editor has no code books: they are chosen on the code-book page
+	// (TestCodeBookEditorInBrowser), and a new survey names none.
+	want.CodeBooks, want.Codes = nil, ""
 	values := survey.EditorValues(want)
 
 	err := chromedp.Do(ctx,

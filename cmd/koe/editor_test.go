@@ -129,6 +129,14 @@ func TestEditorBuildsPublishesAndRefusesOrphans(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("save: %d\n%s", resp.StatusCode, body)
 			}
+			// The code books are chosen on their own page; the editor keeps them.
+			books := url.Values{"op": {"save"}, "book": want.CodeBooks, "codes": {want.Codes}}
+			if resp, body = postForm(t, c, base+"/codes", books); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("code books: %d\n%s", resp.StatusCode, body)
+			}
+			if resp, body = postForm(t, c, base+"/edit", v); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("save again: %d\n%s", resp.StatusCode, body)
+			}
 			resp, src := get(t, c, base+"/survey.yaml")
 			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Content-Disposition"), "meeting-x.yaml") {
 				t.Fatalf("yaml download: %d", resp.StatusCode)

@@ -28,6 +28,7 @@ func contactSurvey(slug, date string) string {
 	return `slug: ` + slug + `
 title: 連絡先の扱いの確認 ` + date + `
 event: {series: contact-series, series_title: 連絡先の確認シリーズ, title: "` + date + ` の会", date: ` + date + `}
+code_books: [community]
 questions:
   - key: role
     type: single

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/koe-project/koe/internal/store"
+	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -23,6 +24,7 @@ import (
 // named by groupKey).
 func seriesScope(surveys []*survey.Survey, key, groupKey string) (store.Scope, error) {
 	var sc store.Scope
+	sc.CodeBooks, sc.OwnCodes = reports.SeriesCodeBooks(surveys)
 	labels := survey.EventLabels(surveys)
 	var analysed []string
 	for i, s := range surveys {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -45,6 +46,13 @@ func surveyApply(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	dict, _, err := store.ActiveDictionary(ctx, db)
+	if err != nil {
+		return err
+	}
+	if err := dict.CheckCodeBookNames(d.CodeBooks); err != nil {
+		return fmt.Errorf("%s: %w", *file, err)
+	}
 	created, err := survey.NewStore(db, nil).Apply(ctx, d, string(src))
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)

@@ -28,6 +28,19 @@ type Scope struct {
 	// Only narrows the scope to the answers of one group (attribute value)
 	// and/or one event; its Term and Code are not used here.
 	Only analysis.Filter
+	// CodeBooks and OwnCodes are the code books the scope's survey names
+	// and its own rules (survey.Definition's code_books and codes; for a
+	// series, its latest event's); none: the analyzer's default.
+	CodeBooks []string
+	OwnCodes  string
+}
+
+// codeBook returns the code book sc's codes are counted with. A book the
+// dictionary no longer has is left out rather than failing a dashboard
+// (saving a survey is where such problems are refused).
+func (s *Store) codeBook(sc Scope) analysis.CodeBook {
+	cb, _ := s.Analyzer().SurveyCodeBook(sc.CodeBooks, sc.OwnCodes)
+	return cb
 }
 
 func (sc Scope) filtered() bool { return sc.Only.Group != "" || sc.Only.Event != "" }
@@ -97,7 +110,7 @@ func (s *Store) TermStats(ctx context.Context, sc Scope, top int) ([]analysis.Te
 // terms only those in keep (all terms when keep is nil). Statistics over a few
 // terms need only those terms' rows, which keeps large surveys cheap.
 func (s *Store) Docs(ctx context.Context, sc Scope, keep []string) ([]analysis.Doc, error) {
-	docs, err := s.docs(ctx, sc, keep, true)
+	docs, err := s.docs(ctx, sc, onlyTerms(keep), true)
 	if err != nil {
 		return nil, fmt.Errorf("store.Docs: %w", err)
 	}
@@ -110,7 +123,7 @@ func (s *Store) Docs(ctx context.Context, sc Scope, keep []string) ([]analysis.D
 // groups, the attribute answers, both at once on separate connections: at
 // 100k answers each read takes a few hundred milliseconds. Rows are scanned by
 // hand: reflection-based scanning took most of the time.
-func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool) ([]analysis.Doc, error) {
+func (s *Store) docs(ctx context.Context, sc Scope, kept func(string) bool, withText bool) ([]analysis.Doc, error) {
 	if len(sc.Questions) == 0 {
 		return nil, nil
 	}
@@ -127,14 +140,6 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 			defer wg.Done()
 			groups, groupsErr = s.groupsOf(ctx, sc.GroupBy)
 		}()
-	}
-	var kept func(string) bool
-	if keep != nil {
-		set := make(map[string]struct{}, len(keep))
-		for _, t := range keep {
-			set[t] = struct{}{}
-		}
-		kept = func(t string) bool { _, ok := set[t]; return ok }
 	}
 	q := s.db.NewSelect().Comment("store.Store.docs").TableExpr("answer_term_lists AS l").
 		ColumnExpr("l.answer_id, l.question_id, l.response_id, l.terms").
@@ -181,6 +186,36 @@ func (s *Store) docs(ctx context.Context, sc Scope, keep []string, withText bool
 	return docs, nil
 }
 
+// onlyTerms keeps the terms of list (nil: every term).
+func onlyTerms(list []string) func(string) bool {
+	if list == nil {
+		return nil
+	}
+	set := make(map[string]struct{}, len(list))
+	for _, t := range list {
+		set[t] = struct{}{}
+	}
+	return func(t string) bool { _, ok := set[t]; return ok }
+}
+
+// wantedBy keeps the terms a code book's rules can match (whole terms, and
+// those a *part pattern matches: 要望's *てほしい), and those of also;
+// decided once per distinct term, as an answer list repeats them.
+func wantedBy(cb analysis.CodeBook, also func(string) bool) func(string) bool {
+	seen := map[string]bool{}
+	return func(t string) bool {
+		if also != nil && also(t) {
+			return true
+		}
+		want, ok := seen[t]
+		if !ok {
+			want = cb.Wants(t)
+			seen[t] = want
+		}
+		return want
+	}
+}
+
 // groupsOf maps each response to its answer to the attribute questions (the
 // first choice when there are several). Every その他 answer is the group
 // その他, as in the cross-tabs of choices (survey.Store.CrossCounts): what a
@@ -218,7 +253,7 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 }
 
 func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
-	cb := s.Analyzer().CodeBook()
+	cb := s.codeBook(sc)
 	var docs []analysis.Doc
 	var frequent []analysis.TermStat
 	var err error
@@ -236,20 +271,11 @@ func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 		return nil, err
 	}
 	if !sc.filtered() {
-		keep := map[string]bool{}
+		list := make([]string, 0, len(frequent))
 		for _, t := range frequent {
-			keep[t.Term] = true
+			list = append(list, t.Term)
 		}
-		for _, c := range cb.Codes {
-			for _, t := range c.Terms() {
-				keep[t] = true
-			}
-		}
-		list := make([]string, 0, len(keep))
-		for t := range keep {
-			list = append(list, t)
-		}
-		if docs, err = s.docs(ctx, sc, list, false); err != nil {
+		if docs, err = s.docs(ctx, sc, wantedBy(cb, onlyTerms(list)), false); err != nil {
 			return nil, err
 		}
 	}
@@ -282,11 +308,62 @@ func (s *Store) answerTexts(ctx context.Context, ids []int64) (map[int64]string,
 // term in context when the filter names a term: the link from every number
 // back to the answers behind it.
 func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width int) ([]analysis.Doc, []analysis.KWICLine, error) {
-	a := s.Analyzer()
-	docs, err := s.docs(ctx, sc, a.FilterTerms(f), true)
+	a, cb := s.Analyzer(), s.codeBook(sc)
+	kept := onlyTerms(a.FilterTerms(cb, f))
+	if f.Code != "" { // its *part patterns too
+		kept = wantedBy(cb.Only(f.Code), kept)
+	}
+	docs, err := s.docs(ctx, sc, kept, true)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
-	out, lines := a.Matching(docs, f, width)
+	out, lines := a.Matching(cb, docs, f, width)
 	return out, lines, nil
+}
+
+// CodeExample is one answer a code matches, for the code-book page: the
+// sentence that matched, the matching words' byte spans in it.
+type CodeExample struct {
+	Answer int64
+	analysis.CodeMatch
+}
+
+// CodePreview is what the codes of a code book find among a scope's answers.
+type CodePreview struct {
+	Answers  int // analysed answers of the scope
+	Codes    []analysis.CodePreview
+	Examples map[string][]CodeExample // by code: the sentence of each example that matched
+}
+
+// CodePreview counts what each code of cb finds among the scope's answers
+// (analysis.PreviewCodes), with up to n examples each.
+func (s *Store) CodePreview(ctx context.Context, sc Scope, cb analysis.CodeBook, n int) (CodePreview, error) {
+	docs, err := s.docs(ctx, sc, nil, true)
+	if err != nil {
+		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
+	}
+	out := CodePreview{Answers: len(docs), Codes: analysis.PreviewCodes(cb, docs, n), Examples: map[string][]CodeExample{}}
+	text := make(map[int64]string, len(docs))
+	for _, p := range out.Codes {
+		for _, id := range p.Examples {
+			text[id] = ""
+		}
+	}
+	for _, d := range docs {
+		if _, ok := text[d.ID]; ok {
+			text[d.ID] = d.Text
+		}
+	}
+	a := s.Analyzer()
+	for _, p := range out.Codes {
+		for _, id := range p.Examples {
+			for _, m := range a.CodeMatches(cb, text[id]) {
+				if m.Code == p.Code {
+					out.Examples[p.Code] = append(out.Examples[p.Code], CodeExample{Answer: id, CodeMatch: m})
+					break
+				}
+			}
+		}
+	}
+	return out, nil
 }

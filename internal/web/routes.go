@@ -107,6 +107,8 @@ func (srv *Server) routes() []Route {
 		{Method: "GET", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.showShares)},
 		{Method: "POST", Pattern: "/surveys/{slug}/shares", Level: Edit, Handler: h(srv.changeShare)},
 		{Method: "POST", Pattern: "/surveys/{slug}/issues/{id}", Level: Edit, Handler: h(srv.changeIssue)},
+		{Method: "GET", Pattern: "/surveys/{slug}/codes", Level: Edit, Handler: h(srv.showCodes)},
+		{Method: "POST", Pattern: "/surveys/{slug}/codes", Level: Edit, Handler: h(srv.saveCodes)},
 
 		// Series: each member sees the surveys of the series they may view.
 		{Method: "GET", Pattern: "/series/{key}", Level: View, Handler: h(srv.showSeries)},

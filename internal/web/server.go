@@ -52,10 +52,10 @@ type Server struct {
 	reportAssets *Static
 
 	// Page templates, each with the base layout.
-	form, thanks, unavailable, list, responses   *template.Template
-	editor, editorNew, link, invitations, shares *template.Template
-	deletePage, importPage, loginPage, usersPage *template.Template
-	dashboardPage, seriesPage, drillPage         *template.Template
+	form, thanks, unavailable, list, responses      *template.Template
+	editor, editorNew, link, invitations, shares    *template.Template
+	deletePage, importPage, loginPage, usersPage    *template.Template
+	dashboardPage, seriesPage, drillPage, codesPage *template.Template
 
 	blocksMu sync.Mutex
 	blocks   map[string]cachedBlocks // survey slug -> its rendered dashboard blocks
@@ -80,6 +80,7 @@ func New(c Config) (*Server, error) {
 		&srv.invitations: "invitations.html", &srv.shares: "shares.html", &srv.deletePage: "delete.html",
 		&srv.importPage: "import.html", &srv.loginPage: "login.html", &srv.usersPage: "users.html",
 		&srv.dashboardPage: "dashboard.html", &srv.seriesPage: "dashboard_series.html", &srv.drillPage: "dashboard_answers.html",
+		&srv.codesPage: "codes.html",
 	} {
 		t, err := srv.pages.Parse(baseFiles, "templates/"+name)
 		if err != nil {

@@ -113,6 +113,9 @@ func (srv *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if d != nil {
+		// The code books are edited on their own page (survey_codes.go).
+		stored := s.Definition()
+		d.CodeBooks, d.Codes = stored.CodeBooks, stored.Codes
 		src, err := d.YAML()
 		if err != nil {
 			return err

@@ -18,7 +18,7 @@ const maxIssueLabel = 80
 // changeIssue renames (op=rename, label=…; an empty label gives the
 // computed one back), hides (op=hide) or shows again (op=show) one issue
 // group of an analysed question (question=key) of the survey, then returns
-// to its dashboard. The choice is stored with the group, which keeps it
+// to its dashboard; or makes a code of it (op=code, see addIssueCode). The choice is stored with the group, which keeps it
 // while most of its answers stay (reports.KeepIssues).
 func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 	s, err := srv.surveyFromPath(r)
@@ -48,6 +48,8 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		err = srv.texts.SetIssueLabel(ctx, scope, id, label)
 	case "hide", "show":
 		err = srv.texts.SetIssueHidden(ctx, scope, id, op == "hide")
+	case "code":
+		return srv.addIssueCode(w, r, s, qm, id)
 	case "merge": // into="": on its own again
 		into := r.PostForm.Get("into")
 		if into != "" {
@@ -57,7 +59,7 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		}
 		err = srv.texts.SetIssueMerge(ctx, scope, id, into)
 	default:
-		return Errorf(http.StatusUnprocessableEntity, "論点の操作は名前を付ける・非表示にする・再表示する・まとめるのいずれかです。")
+		return Errorf(http.StatusUnprocessableEntity, "論点の操作は名前を付ける・非表示にする・再表示する・まとめる・コードにするのいずれかです。")
 	}
 	if errors.Is(err, store.ErrNoIssueGroup) {
 		return Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")

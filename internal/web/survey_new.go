@@ -40,6 +40,9 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		v := newView{YAML: string(src)}
 		d, err := survey.ParseDefinition(name, src) // a DefinitionErrors, placed for the author
 		if err == nil {
+			err = srv.checkCodeBooks(name, d)
+		}
+		if err == nil {
 			if err = srv.surveys.Create(ctx, d, string(src), srv.staff(ctx)); errors.Is(err, survey.ErrSlugTaken) {
 				err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードするか、別の slug にしてください", d.Slug)
 			} else if err != nil && !errors.As(err, new(*survey.SeriesError)) {

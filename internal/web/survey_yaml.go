@@ -51,6 +51,9 @@ func (srv *Server) uploadYAML(w http.ResponseWriter, r *http.Request) error {
 		err = fmt.Errorf("%s: slug: %q はこのアンケート（%s）と違います。別のアンケートは「アンケートを作る」からアップロードしてください", name, d.Slug, s.Slug)
 	}
 	if err == nil {
+		err = srv.checkCodeBooks(name, d)
+	}
+	if err == nil {
 		_, err = srv.surveys.ApplyBy(r.Context(), d, string(src), srv.staff(r.Context()))
 	}
 	if err != nil {
