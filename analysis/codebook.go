@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -996,19 +997,26 @@ func (a *Analyzer) CodeBookNames() []string {
 // a rule before they save it: how many answers it matches and which.
 type CodePreview struct {
 	Code     string
-	Terms    []string // the rule's terms (a *part pattern marks a part)
+	Terms    []string // the terms the rule looks for, as written (*不足 marks a part); not those it excludes
 	Answers  int
 	Examples []int64 // IDs of up to n of the answers, shortest first
 }
 
 // PreviewCodes counts the answers each code of cb matches among docs, in
-// code book order, with up to n examples each. The shortest answers (by
-// Doc.Text) are the examples: a reader sees at a glance why each matched.
+// code book order, with up to n examples each: the answers (by Doc.Text)
+// nearest a sentence in length, so a reader sees at a glance why each matched.
 func PreviewCodes(cb CodeBook, docs []Doc, n int) []CodePreview {
 	out := make([]CodePreview, len(cb.Codes))
 	matched := make([][]*Doc, len(cb.Codes))
 	for i, k := range cb.Codes {
-		out[i].Code, out[i].Terms = k.Name, append(k.Terms(), k.Patterns()...)
+		out[i].Code = k.Name
+		if k.expr != nil {
+			k.expr.leaves(false, func(n *ruleNode, negated bool) {
+				if !negated { // 不便がない in 不便 & !不便がない is an exception, not a term of the code
+					out[i].Terms = append(out[i].Terms, n.pattern())
+				}
+			})
+		}
 	}
 	for d, m := range cb.masks(docs) {
 		for i, hit := range m {
@@ -1018,8 +1026,15 @@ func PreviewCodes(cb CodeBook, docs []Doc, n int) []CodePreview {
 			}
 		}
 	}
+	// A sentence's worth of text reads best: "遠い" alone says little, a
+	// 2,000-character answer hides why it matched.
+	const readable = 40
+	far := func(d *Doc) int {
+		n := utf8.RuneCountInString(d.Text) - readable
+		return max(n, -n)
+	}
 	for i, list := range matched {
-		sort.SliceStable(list, func(x, y int) bool { return len(list[x].Text) < len(list[y].Text) })
+		sort.SliceStable(list, func(x, y int) bool { return far(list[x]) < far(list[y]) })
 		for _, d := range list[:min(n, len(list))] {
 			out[i].Examples = append(out[i].Examples, d.ID)
 		}

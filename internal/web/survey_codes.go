@@ -15,8 +15,12 @@ import (
 	"github.com/koe-project/koe/survey"
 )
 
-// codeExamples is how many answers the code-book page shows per code.
-const codeExamples = 3
+// codeExamples is how many answers the code-book page shows per code,
+// maxShownRuleTerms how many of a rule's terms it names.
+const (
+	codeExamples      = 3
+	maxShownRuleTerms = 12
+)
 
 // bookTitles name the shipped code books for staff.
 var bookTitles = map[string]string{
@@ -198,7 +202,11 @@ func (srv *Server) codesViewOf(ctx context.Context, s *survey.Survey, names []st
 	same := slices.Equal(saved.CodeBooks, names) && saved.Codes == own
 	v.Analysed = found.Answers
 	for _, p := range found.Codes {
-		row := codePreviewRow{Code: p.Code, Terms: strings.Join(p.Terms, "・"), Answers: p.Answers}
+		terms := p.Terms
+		if len(terms) > maxShownRuleTerms {
+			terms = append(terms[:maxShownRuleTerms:maxShownRuleTerms], fmt.Sprintf("ほか%d語", len(p.Terms)-maxShownRuleTerms))
+		}
+		row := codePreviewRow{Code: p.Code, Terms: strings.Join(terms, "・"), Answers: p.Answers}
 		if v.Analysed > 0 {
 			row.Pct = fmt.Sprintf("%.1f%%", 100*float64(p.Answers)/float64(v.Analysed))
 		}
