@@ -7,6 +7,7 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -45,7 +46,7 @@ func surveyApply(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	created, err := survey.NewStore(db, nil).Apply(ctx, d, string(src))
+	created, err := store.New(db, nil).Apply(ctx, d, string(src))
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
@@ -67,7 +68,7 @@ func surveyList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	list, err := survey.NewStore(db, nil).SurveySummaries(ctx)
+	list, err := store.New(db, nil).SurveySummaries(ctx)
 	if err != nil {
 		return err
 	}
