@@ -1,7 +1,5 @@
 package survey
 
-import "github.com/uptrace/bun"
-
 // Access levels of a staff member to one survey.
 type Level int
 
@@ -13,8 +11,6 @@ const (
 
 // Share gives one staff member access to a survey.
 type Share struct {
-	bun.BaseModel `bun:"table:survey_shares"`
-
 	SurveyID int64  `bun:"survey_id,pk"`
 	Email    string `bun:"email,pk"`
 	Level    string `bun:"level"` // view or edit

@@ -3,15 +3,11 @@ package survey
 import (
 	"errors"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
 // Invitation is one invitee's link to a survey that takes one answer per invitee.
 // For an anonymous survey ResponseID stays empty: only Answered is kept.
 type Invitation struct {
-	bun.BaseModel `bun:"table:invitations"`
-
 	ID         int64      `bun:"id,pk,autoincrement"`
 	SurveyID   int64      `bun:"survey_id"`
 	Code       string     `bun:"code"`
