@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -26,7 +25,7 @@ import (
 // in the index of values and the free texts, each through its index.
 func everyAnswer(db bun.IDB, ids []int64, columns string) *bun.SelectQuery {
 	part := func(cond string) *bun.SelectQuery {
-		return db.NewSelect().TableExpr("answers").ColumnExpr(columns).Where("question_id IN (?) AND "+cond, bun.List(ids))
+		return db.NewSelect().Comment("store.everyAnswer").TableExpr("answers").ColumnExpr(columns).Where("question_id IN (?) AND "+cond, bun.List(ids))
 	}
 	return part("NOT free_text").UnionAll(part("free_text"))
 }
@@ -49,7 +48,8 @@ func keyByID(qs []*survey.QuestionModel) map[int64]string {
 
 // AnsweredCounts returns, per question key, how many responses answered it
 // (every non-personal question when keys is empty).
-func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...string) (map[string]int, error) {
+func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...string) (_ map[string]int, err error) {
+	defer wrapErr("store.AnsweredCounts", &err)
 	qs, err := s.Aggregatable(keys)
 	if err != nil || len(qs) == 0 {
 		return map[string]int{}, err
@@ -76,7 +76,7 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...s
 			QuestionID int64
 			N          int
 		}
-		err := st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), "question_id, response_id")).
+		err := st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), "question_id, response_id")).
 			ColumnExpr("question_id").ColumnExpr(part.expr).
 			GroupExpr("question_id").Scan(ctx, &rows)
 		if err != nil {
@@ -93,7 +93,8 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...s
 // value, other) of its answers, most frequent first. Use it for single,
 // multi, scale, nps, matrix, consent and date questions; a free text
 // question would list every distinct text.
-func (st *Store) ValueCounts(ctx context.Context, s *survey.Survey, keys ...string) (map[string][]survey.ValueCount, error) {
+func (st *Store) ValueCounts(ctx context.Context, s *survey.Survey, keys ...string) (_ map[string][]survey.ValueCount, err error) {
+	defer wrapErr("store.ValueCounts", &err)
 	qs, err := s.Aggregatable(keys)
 	if err != nil || len(qs) == 0 {
 		return map[string][]survey.ValueCount{}, err
@@ -122,7 +123,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *survey.Survey, keys ...stri
 	if len(plain) > 0 {
 		for _, cond := range []string{"NOT free_text", "free_text"} {
 			var part []row
-			err = st.db.NewSelect().TableExpr("answers").
+			err = st.db.NewSelect().Comment("store.Store.ValueCounts").TableExpr("answers").
 				ColumnExpr("question_id, value, count(*) AS n").
 				Where("question_id IN (?) AND "+cond, bun.List(questionIDs(plain))).
 				GroupExpr("question_id, value").
@@ -135,7 +136,7 @@ func (st *Store) ValueCounts(ctx context.Context, s *survey.Survey, keys ...stri
 	}
 	if len(matrix) > 0 { // a matrix has no free text
 		var cells []row
-		err = st.db.NewSelect().TableExpr("answers").
+		err = st.db.NewSelect().Comment("store.Store.ValueCounts").TableExpr("answers").
 			ColumnExpr("question_id, item, value, count(*) AS n").
 			Where("question_id IN (?) AND NOT free_text", bun.List(questionIDs(matrix))).
 			GroupExpr("question_id, item, value").
@@ -168,7 +169,8 @@ func (st *Store) ValueCounts(ctx context.Context, s *survey.Survey, keys ...stri
 
 // NumberStats returns, per question key, the count, mean, median, minimum
 // and maximum of the numbers answered (scale, nps and number questions).
-func (st *Store) NumberStats(ctx context.Context, s *survey.Survey, keys ...string) (map[string]survey.NumberStats, error) {
+func (st *Store) NumberStats(ctx context.Context, s *survey.Survey, keys ...string) (_ map[string]survey.NumberStats, err error) {
+	defer wrapErr("store.NumberStats", &err)
 	qs, err := s.Aggregatable(keys)
 	if err != nil {
 		return nil, err
@@ -189,7 +191,7 @@ func (st *Store) NumberStats(ctx context.Context, s *survey.Survey, keys ...stri
 		Mean       float64
 		Lo, Hi     float64
 	}
-	err = st.db.NewSelect().TableExpr("answers").
+	err = st.db.NewSelect().Comment("store.Store.NumberStats").TableExpr("answers").
 		ColumnExpr("question_id, count(*) AS n, avg(number) AS mean, min(number) AS lo, max(number) AS hi").
 		Where("question_id IN (?) AND NOT free_text AND number IS NOT NULL", bun.List(questionIDs(numeric))).
 		GroupExpr("question_id").Scan(ctx, &rows)
@@ -213,7 +215,7 @@ func (st *Store) median(ctx context.Context, questionID int64, n int) (float64, 
 		return 0, nil
 	}
 	var mid []float64
-	err := st.db.NewSelect().TableExpr("answers").Column("number").
+	err := st.db.NewSelect().Comment("store.Store.median").TableExpr("answers").Column("number").
 		Where("question_id = ? AND NOT free_text AND number IS NOT NULL", questionID).
 		OrderExpr("number").Limit(int64(2-n%2)).Offset(int64((n-1)/2)).Scan(ctx, &mid)
 	if err != nil || len(mid) == 0 {
@@ -250,7 +252,7 @@ func (st *Store) crossSelect(s *survey.Survey, attrKey string, keys []string) (*
 	if len(targets) == 0 {
 		return nil, nil, nil
 	}
-	q := st.db.NewSelect().TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
+	q := st.db.NewSelect().Comment("store.Store.crossSelect").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
 		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
 		ColumnExpr("a.question_id").
 		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", survey.OtherLabel)
@@ -260,7 +262,8 @@ func (st *Store) crossSelect(s *survey.Survey, attrKey string, keys []string) (*
 // CrossCounts breaks the answers of questions down by the answer to the
 // attribute question attrKey in the same response: per question key, the
 // count of every (group, value). See crossSelect for which questions.
-func (st *Store) CrossCounts(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (map[string][]survey.CrossCount, error) {
+func (st *Store) CrossCounts(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (_ map[string][]survey.CrossCount, err error) {
+	defer wrapErr("store.CrossCounts", &err)
 	q, targets, err := st.crossSelect(s, attrKey, keys)
 	if err != nil {
 		return nil, err
@@ -295,7 +298,8 @@ func (st *Store) CrossCounts(ctx context.Context, s *survey.Survey, attrKey stri
 // who answered the question: the base of the group's percentages, since a
 // respondent of a multiple-answer question ticks several values (4 people of
 // 社協 making 7 ticks are 4, not 7). Same questions as CrossCounts.
-func (st *Store) CrossBases(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (map[string]map[string]int, error) {
+func (st *Store) CrossBases(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (_ map[string]map[string]int, err error) {
+	defer wrapErr("store.CrossBases", &err)
 	q, targets, err := st.crossSelect(s, attrKey, keys)
 	if err != nil {
 		return nil, err
@@ -312,7 +316,7 @@ func (st *Store) CrossBases(ctx context.Context, s *survey.Survey, attrKey strin
 		GroupExpr("a.question_id, grp").
 		Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("survey.CrossBases: %w", err)
+		return nil, err
 	}
 	out := make(map[string]map[string]int, len(targets))
 	byID := keyByID(targets)
@@ -329,13 +333,14 @@ func (st *Store) CrossBases(ctx context.Context, s *survey.Survey, attrKey strin
 // AnswerTexts returns the first limit free texts of a question, oldest
 // first (limit <= 0: all of them): the answers to a text, textarea or email
 // question, the その他 texts of a choice.
-func (st *Store) AnswerTexts(ctx context.Context, s *survey.Survey, key string, limit int) ([]string, error) {
+func (st *Store) AnswerTexts(ctx context.Context, s *survey.Survey, key string, limit int) (_ []string, err error) {
+	defer wrapErr("store.AnswerTexts", &err)
 	qs, err := s.Aggregatable([]string{key})
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	q := st.db.NewSelect().TableExpr("answers").Column("value").
+	q := st.db.NewSelect().Comment("store.Store.AnswerTexts").TableExpr("answers").Column("value").
 		Where("question_id = ? AND free_text", qs[0].ID).OrderExpr("id")
 	if limit > 0 {
 		q = q.Limit(int64(limit))
@@ -347,11 +352,12 @@ func (st *Store) AnswerTexts(ctx context.Context, s *survey.Survey, key string, 
 // ResponseStamp returns how many responses a survey has and when the latest
 // came in: what a cache of its summaries must compare to stay current.
 func (st *Store) ResponseStamp(ctx context.Context, s *survey.Survey) (count int, latest time.Time, err error) {
+	defer wrapErr("store.ResponseStamp", &err)
 	var row struct {
 		N      int
 		Latest bun.NullTime
 	}
-	err = st.db.NewSelect().TableExpr("responses").
+	err = st.db.NewSelect().Comment("store.Store.ResponseStamp").TableExpr("responses").
 		ColumnExpr("count(*) AS n, max(submitted_at) AS latest").
 		Where("survey_id = ?", s.ID).Scan(ctx, &row)
 	return row.N, row.Latest.Time, err

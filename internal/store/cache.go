@@ -34,7 +34,7 @@ const maxCachedSurveys = 1000
 // cachedSurveyBySlug is surveyBySlug with the questions from the cache.
 func (st *Store) cachedSurveyBySlug(ctx context.Context, slug string) (*survey.Survey, error) {
 	s := new(survey.Survey)
-	err := st.db.NewSelect().Model(s).Relation("Series").Where("?TableAlias.slug = ?", slug).Scan(ctx)
+	err := st.db.NewSelect().Comment("store.Store.cachedSurveyBySlug").Model(s).Relation("Series").Where("?TableAlias.slug = ?", slug).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
 	}
@@ -48,7 +48,7 @@ func (st *Store) cachedSurveyBySlug(ctx context.Context, slug string) (*survey.S
 		s.Questions = c.questions
 		return s, nil
 	}
-	if err := st.db.NewSelect().Model(&s.Questions).Where("survey_id = ?", s.ID).Order("position").Scan(ctx); err != nil {
+	if err := st.db.NewSelect().Comment("store.Store.cachedSurveyBySlug").Model(&s.Questions).Where("survey_id = ?", s.ID).Order("position").Scan(ctx); err != nil {
 		return nil, err
 	}
 	// Should an apply commit between the two reads, these questions are newer

@@ -20,6 +20,7 @@ import (
 // an *OrphanError and nothing is changed. Apply is the command line's: it may
 // use any series, and a series it creates belongs to no one.
 func (st *Store) Apply(ctx context.Context, d *survey.Definition, source string) (created bool, err error) {
+	defer wrapErr("store.Apply", &err)
 	return st.apply(ctx, d, source, nil, false)
 }
 
@@ -28,6 +29,7 @@ func (st *Store) Apply(ctx context.Context, d *survey.Definition, source string)
 // retitling one they may not edit (Series.EditableBy) is refused with a
 // *SeriesError, changing nothing.
 func (st *Store) ApplyBy(ctx context.Context, d *survey.Definition, source string, by survey.Staff) (created bool, err error) {
+	defer wrapErr("store.ApplyBy", &err)
 	return st.apply(ctx, d, source, &by, false)
 }
 
@@ -35,8 +37,9 @@ func (st *Store) ApplyBy(ctx context.Context, d *survey.Definition, source strin
 // member by, under the series rules of ApplyBy. If another survey has its
 // slug, even one created by someone else at the same moment, nothing changes
 // and it returns ErrSlugTaken: only Apply and ApplyBy change an existing survey.
-func (st *Store) Create(ctx context.Context, d *survey.Definition, source string, by survey.Staff) error {
-	_, err := st.apply(ctx, d, source, &by, true)
+func (st *Store) Create(ctx context.Context, d *survey.Definition, source string, by survey.Staff) (err error) {
+	defer wrapErr("store.Create", &err)
+	_, err = st.apply(ctx, d, source, &by, true)
 	return err
 }
 
@@ -76,7 +79,7 @@ func (st *Store) apply(ctx context.Context, d *survey.Definition, source string,
 			// Of two transactions creating one slug at once (PostgreSQL: both
 			// found none), the second waits on the slug's unique index for the
 			// first, then inserts nothing.
-			res, err := tx.NewInsert().Model(s).On("CONFLICT (slug) DO NOTHING").Exec(ctx)
+			res, err := tx.NewInsert().Comment("store.Store.apply").Model(s).On("CONFLICT (slug) DO NOTHING").Exec(ctx)
 			if err != nil {
 				return err
 			}
@@ -87,7 +90,7 @@ func (st *Store) apply(ctx context.Context, d *survey.Definition, source string,
 			if err := refuseOrphans(ctx, tx, s, d); err != nil {
 				return err
 			}
-			if _, err := tx.NewUpdate().Model(s).Column("title", "description", "anonymous", "series_id", "event_title", "event_date",
+			if _, err := tx.NewUpdate().Comment("store.Store.apply").Model(s).Column("title", "description", "anonymous", "series_id", "event_title", "event_date",
 				"attendees", "opens_at", "closes_at", "max_responses", "source", "updated_at").WherePK().Exec(ctx); err != nil {
 				return err
 			}
@@ -116,16 +119,16 @@ func syncQuestions(ctx context.Context, tx bun.Tx, s *survey.Survey, d *survey.D
 		delete(existing, q.Key)
 		qm.Position, qm.Question, qm.Spec = i, *q, string(spec)
 		if qm.ID == 0 {
-			_, err = tx.NewInsert().Model(qm).Exec(ctx)
+			_, err = tx.NewInsert().Comment("store.syncQuestions").Model(qm).Exec(ctx)
 		} else {
-			_, err = tx.NewUpdate().Model(qm).WherePK().Exec(ctx)
+			_, err = tx.NewUpdate().Comment("store.syncQuestions").Model(qm).WherePK().Exec(ctx)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	for _, qm := range existing { // unanswered questions removed from the definition
-		if _, err := tx.NewDelete().Model(qm).WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewDelete().Comment("store.syncQuestions").Model(qm).WherePK().Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -142,7 +145,7 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *survey.Survey, d *survey.D
 			N           int
 		}
 		var values, texts []storedValue
-		err := tx.NewSelect().Model((*survey.Answer)(nil)).
+		err := tx.NewSelect().Comment("store.refuseOrphans").Model((*survey.Answer)(nil)).
 			ColumnExpr("item, value, number, other, count(*) AS n").
 			Where("question_id = ? AND NOT free_text", qm.ID).
 			GroupExpr("item, value, number, other").
@@ -152,7 +155,7 @@ func refuseOrphans(ctx context.Context, tx bun.Tx, s *survey.Survey, d *survey.D
 		}
 		// A free text stays valid but for its question's type or その他:
 		// one example of each kind is enough.
-		err = tx.NewSelect().Model((*survey.Answer)(nil)).
+		err = tx.NewSelect().Comment("store.refuseOrphans").Model((*survey.Answer)(nil)).
 			ColumnExpr("'' AS item, min(value) AS value, NULL AS number, other, count(*) AS n").
 			Where("question_id = ? AND free_text", qm.ID).
 			GroupExpr("other").

@@ -22,7 +22,8 @@ func (st *Store) Import(ctx context.Context, s *survey.Survey, name string, data
 // time: survey.Importer reads and checks the rows in batches, and this stores
 // each batch in the import's transaction as it comes, with the terms of its
 // analysed answers. A dry run reads the same way and stores nothing.
-func (st *Store) ImportFrom(ctx context.Context, s *survey.Survey, name string, src io.ReaderAt, size int64, opt survey.ImportOptions) (*survey.ImportResult, error) {
+func (st *Store) ImportFrom(ctx context.Context, s *survey.Survey, name string, src io.ReaderAt, size int64, opt survey.ImportOptions) (_ *survey.ImportResult, err error) {
+	defer wrapErr("store.ImportFrom", &err)
 	imp, res, err := survey.OpenImport(s, name, src, size, opt, st.now())
 	if err != nil {
 		return res, err
@@ -65,7 +66,7 @@ func (w *importWriter) Stored(ctx context.Context, column string, values []strin
 		return nil, nil
 	}
 	var found []string
-	err := w.db.NewSelect().Model((*survey.Response)(nil)).Column(column).
+	err := w.db.NewSelect().Comment("store.importWriter.Stored").Model((*survey.Response)(nil)).Column(column).
 		Where("survey_id = ? AND ? IN (?)", w.s.ID, bun.Ident(column), bun.List(values)).Scan(ctx, &found)
 	out := make(map[string]bool, len(found))
 	for _, v := range found {

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/base32"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -27,7 +26,8 @@ func newInvitationCode() string {
 const invitationBatch = 1000
 
 // AddInvitations creates one code per invitee.
-func (st *Store) AddInvitations(ctx context.Context, s *survey.Survey, invitees []survey.Invitee) ([]*survey.Invitation, error) {
+func (st *Store) AddInvitations(ctx context.Context, s *survey.Survey, invitees []survey.Invitee) (_ []*survey.Invitation, err error) {
+	defer wrapErr("store.AddInvitations", &err)
 	now := st.now().UTC()
 	out := make([]*survey.Invitation, 0, len(invitees))
 	for _, iv := range invitees {
@@ -36,10 +36,10 @@ func (st *Store) AddInvitations(ctx context.Context, s *survey.Survey, invitees 
 	if len(out) == 0 {
 		return out, nil
 	}
-	err := st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		for i := 0; i < len(out); i += invitationBatch {
 			chunk := out[i:min(i+invitationBatch, len(out))]
-			if _, err := tx.NewInsert().Model(&chunk).Returning("id").Exec(ctx); err != nil {
+			if _, err := tx.NewInsert().Comment("store.Store.AddInvitations").Model(&chunk).Returning("id").Exec(ctx); err != nil {
 				return err
 			}
 		}
@@ -49,22 +49,25 @@ func (st *Store) AddInvitations(ctx context.Context, s *survey.Survey, invitees 
 }
 
 // Invitations lists a survey's invitations in the order they were made.
-func (st *Store) Invitations(ctx context.Context, s *survey.Survey) ([]*survey.Invitation, error) {
+func (st *Store) Invitations(ctx context.Context, s *survey.Survey) (_ []*survey.Invitation, err error) {
+	defer wrapErr("store.Invitations", &err)
 	var list []*survey.Invitation
-	err := st.db.NewSelect().Model(&list).Where("survey_id = ?", s.ID).Order("id").Scan(ctx)
+	err = st.db.NewSelect().Comment("store.Store.Invitations").Model(&list).Where("survey_id = ?", s.ID).Order("id").Scan(ctx)
 	return list, err
 }
 
 // NeedsInvitation reports whether a survey takes answers only through invitation links
 // (it does once any invitation was made for it).
-func (st *Store) NeedsInvitation(ctx context.Context, s *survey.Survey) (bool, error) {
-	return st.db.NewSelect().Model((*survey.Invitation)(nil)).Where("survey_id = ?", s.ID).Exists(ctx)
+func (st *Store) NeedsInvitation(ctx context.Context, s *survey.Survey) (_ bool, err error) {
+	defer wrapErr("store.NeedsInvitation", &err)
+	return exists(ctx, st.db, "store.Store.NeedsInvitation", st.db.NewSelect().Model((*survey.Invitation)(nil)).Where("survey_id = ?", s.ID))
 }
 
 // InvitationByCode finds an invitation by its code.
-func (st *Store) InvitationByCode(ctx context.Context, code string) (*survey.Invitation, error) {
+func (st *Store) InvitationByCode(ctx context.Context, code string) (_ *survey.Invitation, err error) {
+	defer wrapErr("store.InvitationByCode", &err)
 	iv := new(survey.Invitation)
-	err := st.db.NewSelect().Model(iv).Where("code = ?", code).Limit(1).Scan(ctx)
+	err = st.db.NewSelect().Comment("store.Store.InvitationByCode").Model(iv).Where("code = ?", code).Limit(1).Scan(ctx)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, survey.ErrInvitationUnknown
@@ -102,7 +105,7 @@ func (st *Store) CheckInvitation(ctx context.Context, s *survey.Survey, code str
 // A survey without invitations takes anyone's answers: a code in its link
 // claims nothing and refuses nothing (nor tells whether such a code exists).
 func claimInvitation(ctx context.Context, tx bun.Tx, s *survey.Survey, code, responseID string) error {
-	q := tx.NewUpdate().Model((*survey.Invitation)(nil)).Set("answered = ?", true).
+	q := tx.NewUpdate().Comment("store.claimInvitation").Model((*survey.Invitation)(nil)).Set("answered = ?", true).
 		Where("survey_id = ? AND code = ? AND answered = ? AND revoked_at IS NULL", s.ID, code, false)
 	if !s.Anonymous {
 		q = q.Set("response_id = ?", responseID)
@@ -112,7 +115,7 @@ func claimInvitation(ctx context.Context, tx bun.Tx, s *survey.Survey, code, res
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		invited, err := tx.NewSelect().Model((*survey.Invitation)(nil)).Where("survey_id = ?", s.ID).Exists(ctx)
+		invited, err := exists(ctx, tx, "store.claimInvitation", tx.NewSelect().Model((*survey.Invitation)(nil)).Where("survey_id = ?", s.ID))
 		if err != nil || !invited {
 			return err
 		}
@@ -122,9 +125,10 @@ func claimInvitation(ctx context.Context, tx bun.Tx, s *survey.Survey, code, res
 }
 
 // RevokeInvitation makes an invitation's link refuse answers.
-func (st *Store) RevokeInvitation(ctx context.Context, s *survey.Survey, id int64) (*survey.Invitation, error) {
+func (st *Store) RevokeInvitation(ctx context.Context, s *survey.Survey, id int64) (_ *survey.Invitation, err error) {
+	defer wrapErr("store.RevokeInvitation", &err)
 	iv := new(survey.Invitation)
-	if err := st.db.NewSelect().Model(iv).Where("id = ? AND survey_id = ?", id, s.ID).Scan(ctx); err != nil {
+	if err := st.db.NewSelect().Comment("store.Store.RevokeInvitation").Model(iv).Where("id = ? AND survey_id = ?", id, s.ID).Scan(ctx); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, survey.ErrNotFound
 		}
@@ -133,7 +137,7 @@ func (st *Store) RevokeInvitation(ctx context.Context, s *survey.Survey, id int6
 	if iv.RevokedAt == nil {
 		now := st.now().UTC()
 		iv.RevokedAt = &now
-		if _, err := st.db.NewUpdate().Model(iv).Column("revoked_at").WherePK().Exec(ctx); err != nil {
+		if _, err := st.db.NewUpdate().Comment("store.Store.RevokeInvitation").Model(iv).Column("revoked_at").WherePK().Exec(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -161,16 +165,17 @@ func (st *Store) ReplayOf(ctx context.Context, s *survey.Survey, key string) (st
 		return "", false
 	}
 	var id string
-	err := st.db.NewSelect().Model((*survey.Response)(nil)).Column("id").
+	err := st.db.NewSelect().Comment("store.Store.ReplayOf").Model((*survey.Response)(nil)).Column("id").
 		Where("survey_id = ? AND submission_key = ?", s.ID, key).Limit(1).Scan(ctx, &id)
 	return id, err == nil
 }
 
 // SlugOfInvitation returns the slug of the survey an invitation is for.
-func (st *Store) SlugOfInvitation(ctx context.Context, iv *survey.Invitation) (string, error) {
+func (st *Store) SlugOfInvitation(ctx context.Context, iv *survey.Invitation) (_ string, err error) {
+	defer wrapErr("store.SlugOfInvitation", &err)
 	var slug string
-	if err := st.db.NewSelect().Table("surveys").Column("slug").Where("id = ?", iv.SurveyID).Scan(ctx, &slug); err != nil {
-		return "", fmt.Errorf("survey.SlugOfInvitation: %w", err)
+	if err := st.db.NewSelect().Comment("store.Store.SlugOfInvitation").Table("surveys").Column("slug").Where("id = ?", iv.SurveyID).Scan(ctx, &slug); err != nil {
+		return "", err
 	}
 	return slug, nil
 }

@@ -23,11 +23,11 @@ func joinSeries(ctx context.Context, tx bun.Tx, e *survey.Event, current *int64,
 		se.Owner = strings.ToLower(by.Email)
 	}
 	// DO NOTHING keeps a series another transaction made first, with its owner.
-	if _, err := tx.NewInsert().Model(se).On("CONFLICT (key) DO NOTHING").Returning("NULL").Exec(ctx); err != nil {
+	if _, err := tx.NewInsert().Comment("store.joinSeries").Model(se).On("CONFLICT (key) DO NOTHING").Returning("NULL").Exec(ctx); err != nil {
 		return 0, err
 	}
 	se = new(survey.Series)
-	if err := tx.NewSelect().Model(se).Where("key = ?", e.Series).Scan(ctx); err != nil {
+	if err := tx.NewSelect().Comment("store.joinSeries").Model(se).Where("key = ?", e.Series).Scan(ctx); err != nil {
 		return 0, err
 	}
 	retitle := e.SeriesTitle != "" && e.SeriesTitle != se.Title
@@ -42,7 +42,7 @@ func joinSeries(ctx context.Context, tx bun.Tx, e *survey.Event, current *int64,
 		}
 	}
 	if retitle {
-		if _, err := tx.NewUpdate().Model(se).Set("title = ?", e.SeriesTitle).WherePK().Exec(ctx); err != nil {
+		if _, err := tx.NewUpdate().Comment("store.joinSeries").Model(se).Set("title = ?", e.SeriesTitle).WherePK().Exec(ctx); err != nil {
 			return 0, err
 		}
 	}

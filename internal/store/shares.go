@@ -12,12 +12,13 @@ import (
 // LevelOf says what a staff member may do with a survey. Admins and the owner
 // may do everything; a survey without an owner (applied from the command line)
 // is every staff member's; others need a share.
-func (st *Store) LevelOf(ctx context.Context, s *survey.Survey, email string, admin bool) (survey.Level, error) {
+func (st *Store) LevelOf(ctx context.Context, s *survey.Survey, email string, admin bool) (_ survey.Level, err error) {
+	defer wrapErr("store.LevelOf", &err)
 	if admin || s.Owner == "" || strings.EqualFold(s.Owner, email) {
 		return survey.Edit, nil
 	}
 	var level string
-	err := st.db.NewSelect().Table("survey_shares").Column("level").
+	err = st.db.NewSelect().Comment("store.Store.LevelOf").Table("survey_shares").Column("level").
 		Where("survey_id = ? AND email = ?", s.ID, strings.ToLower(email)).Scan(ctx, &level)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -31,32 +32,35 @@ func (st *Store) LevelOf(ctx context.Context, s *survey.Survey, email string, ad
 }
 
 // SetShare shares a survey with a staff member ("view" or "edit"), or ends the share (level "").
-func (st *Store) SetShare(ctx context.Context, s *survey.Survey, email, level string) error {
+func (st *Store) SetShare(ctx context.Context, s *survey.Survey, email, level string) (err error) {
+	defer wrapErr("store.SetShare", &err)
 	email = strings.ToLower(strings.TrimSpace(email))
-	if _, err := st.db.NewDelete().Table("survey_shares").Where("survey_id = ? AND email = ?", s.ID, email).Exec(ctx); err != nil {
+	if _, err := st.db.NewDelete().Comment("store.Store.SetShare").Table("survey_shares").Where("survey_id = ? AND email = ?", s.ID, email).Exec(ctx); err != nil {
 		return err
 	}
 	if level == "" {
 		return nil
 	}
-	_, err := st.db.NewInsert().Model(&survey.Share{SurveyID: s.ID, Email: email, Level: level}).Exec(ctx)
+	_, err = st.db.NewInsert().Comment("store.Store.SetShare").Model(&survey.Share{SurveyID: s.ID, Email: email, Level: level}).Exec(ctx)
 	return err
 }
 
 // Shares lists who a survey is shared with.
-func (st *Store) Shares(ctx context.Context, s *survey.Survey) ([]survey.Share, error) {
+func (st *Store) Shares(ctx context.Context, s *survey.Survey) (_ []survey.Share, err error) {
+	defer wrapErr("store.Shares", &err)
 	var list []survey.Share
-	err := st.db.NewSelect().Model(&list).Where("survey_id = ?", s.ID).Order("email").Scan(ctx)
+	err = st.db.NewSelect().Comment("store.Store.Shares").Model(&list).Where("survey_id = ?", s.ID).Order("email").Scan(ctx)
 	return list, err
 }
 
 // VisibleSlugs lists the surveys a staff member may at least view (all: nil map).
-func (st *Store) VisibleSlugs(ctx context.Context, email string, admin bool) (map[string]bool, error) {
+func (st *Store) VisibleSlugs(ctx context.Context, email string, admin bool) (_ map[string]bool, err error) {
+	defer wrapErr("store.VisibleSlugs", &err)
 	if admin {
 		return nil, nil
 	}
 	var slugs []string
-	err := st.db.NewSelect().Table("surveys").Column("slug").
+	err = st.db.NewSelect().Comment("store.Store.VisibleSlugs").Table("surveys").Column("slug").
 		Where("owner = '' OR owner = ? OR id IN (SELECT survey_id FROM survey_shares WHERE email = ?)", strings.ToLower(email), strings.ToLower(email)).
 		Scan(ctx, &slugs)
 	out := map[string]bool{}

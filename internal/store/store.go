@@ -9,13 +9,17 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/survey"
 )
 
 // Store reads and writes koe's data. It analyses with the analyzer in use
@@ -64,4 +68,45 @@ func eachRow(rows *sql.Rows, scan func() error) error {
 		}
 	}
 	return rows.Err()
+}
+
+// countRows returns how many rows q selects. bun's Count writes a query of
+// its own without q's comment, so the store counts with count(*) itself and
+// the statement keeps the name of its method.
+func countRows(ctx context.Context, q *bun.SelectQuery) (int, error) {
+	var n int
+	err := q.ColumnExpr("count(*)").Scan(ctx, &n)
+	return n, err
+}
+
+// exists reports whether q selects a row, in a statement tagged with the
+// method's name (bun's Exists, like its Count, drops q's comment).
+func exists(ctx context.Context, db bun.IDB, method string, q *bun.SelectQuery) (bool, error) {
+	var found bool
+	err := db.NewSelect().Comment(method).ColumnExpr("EXISTS (?)", q).Scan(ctx, &found)
+	return found, err
+}
+
+// wrapErr names the method a failure came from: *err becomes "store.Method:
+// …". The errors survey defines as answers (no such survey, a full survey, a
+// used invitation, a refused definition or file…) stay as they are: callers
+// tell them apart and show their text to people.
+func wrapErr(method string, err *error) {
+	if *err == nil || isAnswer(*err) {
+		return
+	}
+	*err = fmt.Errorf("%s: %w", method, *err)
+}
+
+func isAnswer(err error) bool {
+	for _, answer := range []error{survey.ErrNotFound, survey.ErrNoResponse, survey.ErrFull, survey.ErrSlugTaken,
+		survey.ErrInvitationRequired, survey.ErrInvitationUnknown, survey.ErrInvitationRevoked, survey.ErrInvitationUsed} {
+		if errors.Is(err, answer) {
+			return true
+		}
+	}
+	var orphan *survey.OrphanError
+	var series *survey.SeriesError
+	var imp *survey.ImportError
+	return errors.As(err, &orphan) || errors.As(err, &series) || errors.As(err, &imp)
 }

@@ -20,6 +20,7 @@ import (
 // (full survey, used invitation) leaves the others whole, and none is
 // acknowledged before the shared commit.
 func (st *Store) Submit(ctx context.Context, s *survey.Survey, answers survey.Answers, sub survey.Submission) (id string, replay bool, err error) {
+	defer wrapErr("store.Submit", &err)
 	if err := survey.CheckSubmissionKey(sub.Key); err != nil {
 		return "", false, err
 	}
@@ -39,15 +40,15 @@ func (st *Store) Submit(ctx context.Context, s *survey.Survey, answers survey.An
 		r.ID, replay = newID, false // a write retried on its own starts afresh
 		if s.MaxResponses > 0 {
 			if database.KindOf(tx) == database.Postgres { // serialise counting; SQLite's IMMEDIATE tx already does
-				if _, err := tx.NewRaw("SELECT id FROM surveys WHERE id = ? FOR UPDATE", s.ID).Exec(ctx); err != nil {
+				if _, err := tx.NewRaw("/* store.Store.Submit */ SELECT id FROM surveys WHERE id = ? FOR UPDATE", s.ID).Exec(ctx); err != nil {
 					return err
 				}
 			}
-			n, err := tx.NewSelect().Model((*survey.Response)(nil)).Where("survey_id = ?", s.ID).Count(ctx)
+			n, err := countRows(ctx, tx.NewSelect().Comment("store.Store.Submit").Model((*survey.Response)(nil)).Where("survey_id = ?", s.ID))
 			if err != nil {
 				return err
 			}
-			if int(n) >= s.MaxResponses {
+			if n >= s.MaxResponses {
 				if id, found, err := responseByKey(ctx, tx, s.ID, sub.Key); err != nil || found {
 					r.ID, replay = id, found
 					return err
@@ -55,7 +56,7 @@ func (st *Store) Submit(ctx context.Context, s *survey.Survey, answers survey.An
 				return survey.ErrFull
 			}
 		}
-		res, err := tx.NewInsert().Model(r).On("CONFLICT (survey_id, submission_key) DO NOTHING").Exec(ctx)
+		res, err := tx.NewInsert().Comment("store.Store.Submit").Model(r).On("CONFLICT (survey_id, submission_key) DO NOTHING").Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -193,6 +194,7 @@ func (st *Store) insertAnswers(ctx context.Context, tx bun.Tx, rows []survey.Ans
 // are skipped, so importing the same file twice stores nothing twice.
 // max_responses does not apply: it limits respondents, not staff imports.
 func (st *Store) SubmitAll(ctx context.Context, s *survey.Survey, batch []survey.Pending) (stored, skipped int, err error) {
+	defer wrapErr("store.SubmitAll", &err)
 	for _, p := range batch {
 		if err := survey.CheckSubmissionKey(p.Sub.Key); err != nil {
 			return 0, 0, err
@@ -201,7 +203,7 @@ func (st *Store) SubmitAll(ctx context.Context, s *survey.Survey, batch []survey
 	defer st.lockWrites()()
 	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		var existing []string
-		if err := tx.NewSelect().Model((*survey.Response)(nil)).Column("submission_key").
+		if err := tx.NewSelect().Comment("store.Store.SubmitAll").Model((*survey.Response)(nil)).Column("submission_key").
 			Where("survey_id = ? AND submission_key IS NOT NULL", s.ID).Scan(ctx, &existing); err != nil {
 			return err
 		}
@@ -261,7 +263,7 @@ func responseByKey(ctx context.Context, tx bun.Tx, surveyID int64, key string) (
 		return "", false, nil
 	}
 	var ids []string
-	err := tx.NewSelect().Model((*survey.Response)(nil)).Column("id").
+	err := tx.NewSelect().Comment("store.responseByKey").Model((*survey.Response)(nil)).Column("id").
 		Where("survey_id = ? AND submission_key = ?", surveyID, key).Scan(ctx, &ids)
 	if err != nil || len(ids) == 0 {
 		return "", false, err
