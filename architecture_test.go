@@ -52,6 +52,15 @@ func isDomain(path string) bool {
 	return false
 }
 
+// isStorage says whether a package is one of storage: a database driver,
+// bun, database/sql, or koe's store and database plumbing.
+func isStorage(path string) bool {
+	return path == "database/sql" ||
+		strings.HasPrefix(path, "github.com/uptrace/bun") || strings.HasPrefix(path, "github.com/lib/pq") ||
+		strings.HasPrefix(path, "modernc.org/sqlite") || strings.HasPrefix(path, "github.com/mattn/go-sqlite3") ||
+		path == module+"internal/store" || path == module+"internal/database"
+}
+
 func TestPackageBoundaries(t *testing.T) {
 	pkgs := listPackages(t)
 
@@ -68,6 +77,18 @@ func TestPackageBoundaries(t *testing.T) {
 			(strings.HasPrefix(dep, module) && dep != module+"internal/contact")
 		if forbidden {
 			t.Errorf("analysis depends on %s", dep)
+		}
+	}
+
+	// survey is the domain of questionnaires: it keeps no SQL and imports no
+	// storage package, however indirectly; internal/store stores its values.
+	survey, ok := pkgs["survey"]
+	if !ok {
+		t.Fatal("no survey package")
+	}
+	for _, dep := range survey.Deps {
+		if isStorage(dep) {
+			t.Errorf("survey depends on the storage package %s", strings.TrimPrefix(dep, module))
 		}
 	}
 

@@ -24,14 +24,14 @@ const maxSeriesIssues = 20
 // aggregates for every non-personal question, the stored analysis for free
 // text. texts may be nil (free text is then listed, not analysed). Personal
 // questions never reach the report.
-func BuildReport(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey) (Report, error) {
+func BuildReport(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey) (Report, error) {
 	return BuildReportReusing(ctx, surveys, texts, s, nil)
 }
 
 // BuildReportReusing is BuildReport taking the issue groups of a question
 // from known (by question key) when it has them: a dashboard rebuilt while
 // its answers are unchanged does not group them again.
-func BuildReportReusing(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, known map[string]IssueSet) (Report, error) {
+func BuildReportReusing(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, known map[string]IssueSet) (Report, error) {
 	responses, err := surveys.ResponseCount(ctx, s)
 	if err != nil {
 		return Report{}, err
@@ -314,7 +314,7 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 
 // buildTextSummary lists a free text question's answers and, when it is
 // analysed, adds its stored analysis grouped by the first attribute.
-func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet) (*Text, *CrossTab, error) {
+func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet) (*Text, *CrossTab, error) {
 	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
 	if err != nil {
 		return nil, nil, err
@@ -397,7 +397,7 @@ func buildTextSummary(ctx context.Context, surveys *survey.Store, texts *store.S
 // responses, response rate, satisfaction (the scale question keyed
 // satisfaction, else the first scale) and NPS (the first nps question), and
 // the issues that recur in the analysed question the events share.
-func BuildSeries(ctx context.Context, surveys *survey.Store, texts *store.Store, key string) (Series, error) {
+func BuildSeries(ctx context.Context, surveys *store.Store, texts *store.Store, key string) (Series, error) {
 	se, list, err := surveys.SurveysInSeries(ctx, key)
 	if err != nil {
 		return Series{}, err
@@ -407,14 +407,14 @@ func BuildSeries(ctx context.Context, surveys *survey.Store, texts *store.Store,
 
 // BuildSeriesOf is BuildSeries over the surveys of a series one reader may
 // see (survey.SeriesViewOf): the others are left out of every figure.
-func BuildSeriesOf(ctx context.Context, surveys *survey.Store, texts *store.Store, v survey.SeriesView) (Series, error) {
+func BuildSeriesOf(ctx context.Context, surveys *store.Store, texts *store.Store, v survey.SeriesView) (Series, error) {
 	return BuildSeriesReusing(ctx, surveys, texts, v, nil)
 }
 
 // BuildSeriesReusing is BuildSeriesOf taking the series' issue groups from
 // known when it is not nil: a dashboard rebuilt while the answers of its
 // events are unchanged does not group them again.
-func BuildSeriesReusing(ctx context.Context, surveys *survey.Store, texts *store.Store, v survey.SeriesView, known *IssueSet) (Series, error) {
+func BuildSeriesReusing(ctx context.Context, surveys *store.Store, texts *store.Store, v survey.SeriesView, known *IssueSet) (Series, error) {
 	se, list := v.Series, v.Surveys
 	out := Series{Key: se.Key, Title: se.Title, GeneratedAt: time.Now(), Lang: "ja", Hidden: v.Hidden}
 	labels := survey.EventLabels(list)

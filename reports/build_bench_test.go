@@ -33,7 +33,7 @@ var benchRoles = []string{"県", "市町村", "社会福祉協議会", "NPO・�
 
 // seedResponses stores n responses to the meeting questionnaire (with
 // analysed comments) through SubmitAll, in batches.
-func seedResponses(b *testing.B, st *survey.Store, s *survey.Survey, n int) {
+func seedResponses(b *testing.B, st *store.Store, s *survey.Survey, n int) {
 	b.Helper()
 	rng := rand.New(rand.NewPCG(1, uint64(n)))
 	d := s.Definition()
@@ -122,7 +122,7 @@ func BenchmarkBuildReport(b *testing.B) {
 			ctx := context.Background()
 			db := dbtest.Open(b, database.SQLite)
 			texts := store.New(db, analysis.NewTokenizer(a))
-			st := survey.NewStore(db, texts.Tokenizer())
+			st := store.New(db, texts.Tokenizer())
 			src := examples.File("meeting-feedback.yaml")
 			d, err := survey.ParseDefinition("meeting-feedback.yaml", src)
 			if err != nil {

@@ -28,14 +28,14 @@ var (
 )
 
 // demoStores loads the demo data into db with text analysis.
-func demoStores(t testing.TB, db *bun.DB) (*survey.Store, *store.Store) {
+func demoStores(t testing.TB, db *bun.DB) (*store.Store, *store.Store) {
 	t.Helper()
 	analyzerOnce.Do(func() { analyzer, analyzerErr = analysis.New(analysis.DefaultDictionary()) })
 	if analyzerErr != nil {
 		t.Fatal(analyzerErr)
 	}
 	texts := store.New(db, analysis.NewTokenizer(analyzer))
-	st := survey.NewStore(db, texts.Tokenizer())
+	st := store.New(db, texts.Tokenizer())
 	if _, err := examples.Load(context.Background(), st, auth.NewStore(db)); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestBuildReportFromDemo(t *testing.T) {
 }
 
 // buildAndWrite builds a stored survey's report and renders it.
-func buildAndWrite(t *testing.T, st *survey.Store, texts *store.Store, slug string) (*survey.Survey, Report, string) {
+func buildAndWrite(t *testing.T, st *store.Store, texts *store.Store, slug string) (*survey.Survey, Report, string) {
 	t.Helper()
 	ctx := context.Background()
 	s, err := st.SurveyBySlug(ctx, slug)
@@ -81,7 +81,7 @@ func buildAndWrite(t *testing.T, st *survey.Store, texts *store.Store, slug stri
 	return s, r, buf.String()
 }
 
-func checkReport(t *testing.T, st *survey.Store, s *survey.Survey, r Report, page string) {
+func checkReport(t *testing.T, st *store.Store, s *survey.Survey, r Report, page string) {
 	t.Helper()
 	ctx := context.Background()
 	all, err := st.ResponsesOf(ctx, s, true)

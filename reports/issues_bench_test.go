@@ -35,7 +35,7 @@ func BenchmarkBuildReportRealText(b *testing.B) {
 			ctx := context.Background()
 			db := dbtest.Open(b, database.SQLite)
 			texts := store.New(db, analysis.NewTokenizer(a))
-			st := survey.NewStore(db, texts.Tokenizer())
+			st := store.New(db, texts.Tokenizer())
 			src := "slug: fukui-bench\ntitle: 福井 観光アンケート\nquestions:\n  - {key: requests, type: textarea, label: 福井県に求めるもの, analyze: true}\n"
 			d, err := survey.ParseDefinition("fukui.yaml", []byte(src))
 			if err != nil {

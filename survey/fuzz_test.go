@@ -133,7 +133,7 @@ const maxIndexedValue = 2600
 // respondent typed is marked free text, kept out of the index of values.
 func checkRows(t *testing.T, s *Survey, answers Answers) {
 	t.Helper()
-	rows := answerRows(s, "r", answers)
+	rows := AnswerRows(s, "r", answers)
 	per := map[int64]int{}
 	for _, r := range rows {
 		per[r.QuestionID]++
@@ -145,7 +145,7 @@ func checkRows(t *testing.T, s *Survey, answers Answers) {
 		if !r.FreeText && len(r.Value) > maxIndexedValue {
 			t.Fatalf("question %d: a value of %d bytes would go into the index of values", r.QuestionID, len(r.Value))
 		}
-		if qm := s.questionModel(r.QuestionID); r.FreeText != (qm.Kind().FreeText() || r.Other) {
+		if qm := s.QuestionByID(r.QuestionID); r.FreeText != (qm.Kind().FreeText() || r.Other) {
 			t.Fatalf("question %s: %q marked free text %v", qm.Key, r.Value, r.FreeText)
 		}
 	}

@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,9 +13,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/uptrace/bun"
-
-	"github.com/koe-project/koe/internal/store"
 )
 
 // ImportOptions says how to read a file of answers collected elsewhere.
@@ -133,53 +129,72 @@ const PreviewRows = 20
 // stored, at a time.
 const importBatch = 1000
 
-// Import reads a Google Forms, Microsoft Forms or koe export and stores its
-// rows as responses of s, in one transaction: every row or none. Each row goes
-// through Validate, as a web submission does, and every problem in the file is
-// reported (as an *ImportError) and nothing stored. Each row's submission key
-// is derived from its time and answers (or, in koe's export, from its
-// response id), so a second import of the same file stores nothing twice.
-func (st *Store) Import(ctx context.Context, s *Survey, name string, data []byte, opt ImportOptions) (*ImportResult, error) {
-	return st.ImportFrom(ctx, s, name, bytes.NewReader(data), int64(len(data)), opt)
+// ImportSink is where an import's rows go: internal/store, which reads and
+// writes them in the import's transaction.
+type ImportSink interface {
+	// Stored returns which of values the survey's responses hold in column
+	// ("submission_key" or "id").
+	Stored(ctx context.Context, column string, values []string) (map[string]bool, error)
+	// Store stores new responses of the survey; never called in a dry run
+	// or once the file has a problem.
+	Store(ctx context.Context, batch []Pending) error
 }
 
-// ImportFrom is Import of a file of size bytes read from src a part at a
-// time: rows are read, checked and stored in batches, so the memory an import
-// takes does not grow with the number of rows, and what a file may unpack or
-// hold is bounded (see import_limits.go). Once a problem is found nothing more
-// is stored, but the rest of the file is still checked, then the transaction
-// is rolled back. A dry run reads the same way and stores nothing.
-func (st *Store) ImportFrom(ctx context.Context, s *Survey, name string, src io.ReaderAt, size int64, opt ImportOptions) (*ImportResult, error) {
+// Importer reads a Google Forms, Microsoft Forms or koe export for
+// internal/store's Import, which stores its rows as responses of s in one
+// transaction: every row or none. Each row goes through Validate, as a web
+// submission does, and every problem in the file is reported (as an
+// *ImportError) and nothing stored. Each row's submission key is derived from
+// its time and answers (or, in koe's export, from its response id), so a
+// second import of the same file stores nothing twice.
+//
+// Rows are read, checked and stored in batches, so the memory an import takes
+// does not grow with the number of rows, and what a file may unpack or hold
+// is bounded (see import_limits.go). Once a problem is found nothing more is
+// stored, but the rest of the file is still checked, then the transaction is
+// rolled back. A dry run reads the same way and stores nothing.
+type Importer struct{ imp *importer }
+
+// OpenImport opens a file of size bytes read from src a part at a time, and
+// maps its columns to the questions of s; rows without a date are dated now.
+// A file that cannot be read, or whose columns do not match, is refused
+// with an *ImportError (and the result that says so). Close the Importer.
+func OpenImport(s *Survey, name string, src io.ReaderAt, size int64, opt ImportOptions, now time.Time) (*Importer, *ImportResult, error) {
 	t, err := openTable(name, src, size)
 	if err != nil {
-		return nil, refusal(err, true)
+		return nil, nil, refusal(err, true)
 	}
-	defer t.rows.close()
 	if err := t.pickFormat(opt.Format); err != nil {
-		return nil, refusal(err, false)
+		t.rows.close()
+		return nil, nil, refusal(err, false)
 	}
-	imp := &importer{st: st, s: s, d: s.Definition(), t: t, opt: opt, loc: opt.Location,
+	imp := &importer{s: s, d: s.Definition(), t: t, opt: opt, loc: opt.Location,
 		res: &ImportResult{Format: t.format, Encoding: t.encoding, DryRun: opt.DryRun}}
 	if imp.loc == nil {
 		imp.loc = jst
 	}
-	imp.started = st.now().UTC()
+	imp.started = now.UTC()
 	imp.setKind("") // until a row's timestamp tells the two Google CSVs apart
 	var problems []ImportProblem
 	imp.cm, problems, imp.res.Notes = mapColumns(imp.d, t)
 	if len(problems) > 0 { // rows cannot be read without their columns
+		t.rows.close()
 		imp.problems.addAll(problems)
-		return imp.refuse()
+		res, err := imp.refuse()
+		return nil, res, err
 	}
-	if opt.DryRun {
-		err = imp.run(ctx, st.db, nil)
-	} else {
-		unlock := st.lockWrites()
-		defer unlock()
-		err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			return imp.run(ctx, tx, &tx)
-		})
-	}
+	return &Importer{imp: imp}, nil, nil
+}
+
+// Close releases the file.
+func (i *Importer) Close() { i.imp.t.rows.close() }
+
+// Read reads every row, storing the new ones through sink (in a dry run, it
+// only asks which are stored already), and returns what it read and stored.
+// A file with problems returns them as an *ImportError, with the result.
+func (i *Importer) Read(ctx context.Context, sink ImportSink) (*ImportResult, error) {
+	imp := i.imp
+	err := imp.run(ctx, sink)
 	var ie *ImportError
 	if errors.As(err, &ie) {
 		return imp.refuse()
@@ -204,7 +219,6 @@ func refusal(err error, stopped bool) error {
 
 // importer reads a file's rows, checks each one and stores them in batches.
 type importer struct {
-	st  *Store
 	s   *Survey
 	d   *Definition
 	t   *table
@@ -222,7 +236,6 @@ type importer struct {
 	stopped  bool                  // reading stopped before the end of the file
 	seen     map[[16]byte]struct{} // the keys of the rows read, to find a row repeated in the file
 	batch    []importRow
-	terms    *store.TermWriter // for the whole transaction
 }
 
 // importRow is a row read and checked, waiting for its batch.
@@ -235,13 +248,10 @@ type importRow struct {
 	id, answerKey string
 }
 
-// run reads every row. Rows are stored in tx (nil: a dry run) until the
-// first problem; it returns an *ImportError if there was one.
-func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
+// run reads every row. Rows are stored through sink (but in a dry run)
+// until the first problem; it returns an *ImportError if there was one.
+func (imp *importer) run(ctx context.Context, sink ImportSink) error {
 	imp.seen = map[[16]byte]struct{}{}
-	if tx != nil {
-		imp.terms = new(store.TermWriter)
-	}
 	for {
 		row, err := imp.t.rows.next()
 		if errors.Is(err, io.EOF) {
@@ -259,7 +269,7 @@ func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 		imp.res.Rows++
 		imp.read(row)
 		if len(imp.batch) == importBatch {
-			if err := imp.flush(ctx, db, tx); err != nil {
+			if err := imp.flush(ctx, sink); err != nil {
 				return err
 			}
 		}
@@ -267,7 +277,7 @@ func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 			imp.opt.Progress(imp.t.rows.progress())
 		}
 	}
-	if err := imp.flush(ctx, db, tx); err != nil {
+	if err := imp.flush(ctx, sink); err != nil {
 		return err
 	}
 	if imp.opt.Progress != nil {
@@ -277,10 +287,7 @@ func (imp *importer) run(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 	if !imp.problems.empty() {
 		return imp.problems.err()
 	}
-	if tx == nil {
-		return nil
-	}
-	return imp.terms.Flush(ctx, *tx)
+	return nil
 }
 
 // read checks one row and adds it to the batch, or notes its problems.
@@ -344,7 +351,7 @@ func (imp *importer) setKind(stamp string) {
 // flush finds which rows of the batch were imported before (stored, or
 // earlier in this file), stores the others while the file has no problem,
 // and counts both.
-func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
+func (imp *importer) flush(ctx context.Context, sink ImportSink) error {
 	if len(imp.batch) == 0 {
 		return nil
 	}
@@ -368,11 +375,11 @@ func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 			ids = append(ids, r.id)
 		}
 	}
-	storedKeys, err := imp.stored(ctx, db, "submission_key", keys)
+	storedKeys, err := sink.Stored(ctx, "submission_key", keys)
 	if err != nil {
 		return err
 	}
-	storedIDs, err := imp.stored(ctx, db, "id", ids)
+	storedIDs, err := sink.Stored(ctx, "id", ids)
 	if err != nil {
 		return err
 	}
@@ -391,26 +398,10 @@ func (imp *importer) flush(ctx context.Context, db bun.IDB, tx *bun.Tx) error {
 			imp.res.Preview = append(imp.res.Preview, ImportedRow{Row: r.num, At: r.p.Sub.At, Answers: r.p.Answers, Duplicate: dup[i]})
 		}
 	}
-	if tx == nil || !imp.problems.empty() || len(fresh) == 0 {
+	if imp.opt.DryRun || !imp.problems.empty() || len(fresh) == 0 {
 		return nil
 	}
-	return imp.st.insertResponses(ctx, *tx, imp.s, fresh, imp.terms)
-}
-
-// stored returns which of values the survey's responses hold in column
-// (their submission keys or ids).
-func (imp *importer) stored(ctx context.Context, db bun.IDB, column string, values []string) (map[string]bool, error) {
-	if len(values) == 0 {
-		return nil, nil
-	}
-	var found []string
-	err := db.NewSelect().Model((*Response)(nil)).Column(column).
-		Where("survey_id = ? AND ? IN (?)", imp.s.ID, bun.Ident(column), bun.List(values)).Scan(ctx, &found)
-	out := make(map[string]bool, len(found))
-	for _, v := range found {
-		out[v] = true
-	}
-	return out, err
+	return sink.Store(ctx, fresh)
 }
 
 // refuse returns the import's problems as its result and error.

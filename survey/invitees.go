@@ -5,8 +5,6 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
-
-	"github.com/koe-project/koe/internal/database"
 )
 
 // ParseInvitees reads a CSV of invitees: a name (or organisation) and an
@@ -40,7 +38,7 @@ func ParseInvitees(data []byte) ([]Invitee, error) {
 		if name == "" {
 			return nil, errors.New(strconv.Itoa(row.num) + "行目: 名前（団体名）がありません。")
 		}
-		if !database.StorableText(name) || !database.StorableText(email) {
+		if !storableText(name) || !storableText(email) {
 			return nil, errors.New(strconv.Itoa(row.num) + "行目: " + UnstorableText + "。")
 		}
 		if email != "" {

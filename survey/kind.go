@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"database/sql"
 	"net/url"
 	"strconv"
 	"strings"
@@ -70,7 +69,7 @@ type Kind interface {
 	rebuild(out Answers, key string, a Answer)
 	// orphan says why a stored answer would not fit q, the question's new
 	// definition ("" when it fits).
-	orphan(q *Question, item, value string, num sql.NullFloat64, other bool) string
+	orphan(q *Question, item, value string, num *float64, other bool) string
 	// fromEditor sets the kind's own fields of q from the editor's form.
 	fromEditor(q *Question, eq *EditorQuestion)
 }
@@ -214,7 +213,7 @@ func (baseKind) rows(dst []Answer, _ *Question, base Answer, v any) []Answer {
 
 func (baseKind) rebuild(out Answers, key string, a Answer) { out[key] = a.Value }
 
-func (baseKind) orphan(*Question, string, string, sql.NullFloat64, bool) string { return "" }
+func (baseKind) orphan(*Question, string, string, *float64, bool) string { return "" }
 
 // fromEditor: only a scale has end labels.
 func (baseKind) fromEditor(q *Question, _ *EditorQuestion) { q.MinLabel, q.MaxLabel = "", "" }

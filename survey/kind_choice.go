@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"database/sql"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -18,7 +17,7 @@ func (choiceKind) Block() Block            { return ChoicesBlock }
 func (choiceKind) requiredMessage() string { return "選択してください（必須）" }
 
 // orphan: an option with stored answers must stay, and so must その他 if one was typed.
-func (choiceKind) orphan(q *Question, _, value string, _ sql.NullFloat64, other bool) string {
+func (choiceKind) orphan(q *Question, _, value string, _ *float64, other bool) string {
 	if other && !q.Other {
 		return fmt.Sprintf("other: false would orphan stored その他 answers such as %q", value)
 	}

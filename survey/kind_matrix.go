@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"database/sql"
 	"fmt"
 	"net/url"
 	"strings"
@@ -97,7 +96,7 @@ func (matrixKind) rebuild(out Answers, key string, a Answer) {
 }
 
 // orphan: every row and column with stored answers must stay.
-func (matrixKind) orphan(q *Question, item, value string, _ sql.NullFloat64, _ bool) string {
+func (matrixKind) orphan(q *Question, item, value string, _ *float64, _ bool) string {
 	if !contains(q.Rows, item) {
 		return fmt.Sprintf("row %q has stored answers and is no longer a row", item)
 	}

@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"database/sql"
 	"fmt"
 	"math"
 	"strconv"
@@ -37,10 +36,10 @@ func (numericKind) rebuild(out Answers, key string, a Answer) {
 }
 
 // orphan: a narrower range must still hold every stored answer.
-func (numericKind) orphan(q *Question, _, _ string, num sql.NullFloat64, _ bool) string {
+func (numericKind) orphan(q *Question, _, _ string, num *float64, _ bool) string {
 	lo, hi, hasLo, hasHi := q.Bounds()
-	if num.Valid && ((hasLo && num.Float64 < lo) || (hasHi && num.Float64 > hi)) {
-		return fmt.Sprintf("stored answer %s is outside the new range", formatNumber(num.Float64))
+	if num != nil && ((hasLo && *num < lo) || (hasHi && *num > hi)) {
+		return fmt.Sprintf("stored answer %s is outside the new range", formatNumber(*num))
 	}
 	return ""
 }

@@ -3,14 +3,14 @@ package survey
 import (
 	"encoding/json"
 	"time"
-
-	"github.com/uptrace/bun"
 )
+
+// The stored types below name their columns in bun tags, plain text that
+// imports nothing: internal/store, which reads and writes them, names their
+// tables (its tables.go), so survey imports no storage package.
 
 // Series groups the surveys of recurring events (meeting 1, 2, 3…).
 type Series struct {
-	bun.BaseModel `bun:"table:series"`
-
 	ID    int64  `bun:"id,pk,autoincrement"`
 	Key   string `bun:"key"`
 	Title string `bun:"title"`
@@ -19,8 +19,6 @@ type Series struct {
 
 // Survey is a stored survey definition.
 type Survey struct {
-	bun.BaseModel `bun:"table:surveys"`
-
 	ID           int64      `bun:"id,pk,autoincrement"`
 	Slug         string     `bun:"slug"`
 	Title        string     `bun:"title"`
@@ -52,8 +50,6 @@ type Survey struct {
 // on are set (key, type, label, required, attribute, personal, analyze):
 // Survey.Definition has the whole questions.
 type QuestionModel struct {
-	bun.BaseModel `bun:"table:questions"`
-
 	ID       int64  `bun:"id,pk,autoincrement"`
 	SurveyID int64  `bun:"survey_id"`
 	Position int    `bun:"position"`
@@ -63,8 +59,6 @@ type QuestionModel struct {
 
 // Response is one submission.
 type Response struct {
-	bun.BaseModel `bun:"table:responses"`
-
 	ID            string    `bun:"id,pk"`
 	SurveyID      int64     `bun:"survey_id"`
 	SubmittedAt   time.Time `bun:"submitted_at"`
@@ -75,8 +69,6 @@ type Response struct {
 // Answer is one atomic value of a response: one row per single answer, per
 // selected option of a multi, per matrix row (Item), so counts are plain GROUP BYs.
 type Answer struct {
-	bun.BaseModel `bun:"table:answers"`
-
 	ID         int64    `bun:"id,pk,autoincrement"`
 	ResponseID string   `bun:"response_id"`
 	QuestionID int64    `bun:"question_id"`

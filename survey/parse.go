@@ -13,7 +13,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/koe-project/koe/analysis"
-	"github.com/koe-project/koe/internal/database"
 )
 
 // DefinitionError is one problem in a survey definition, placed at its file and line.
@@ -153,7 +152,7 @@ func (v *validator) checkText(n *yaml.Node, field string) {
 			if field != "" {
 				name = field + "." + name
 			}
-			if !database.StorableText(key.Value) || key.ShortTag() == "!!binary" {
+			if !storableText(key.Value) || key.ShortTag() == "!!binary" {
 				v.errs = append(v.errs, &DefinitionError{File: v.file, Line: key.Line, Field: field, Msg: "a key " + msg})
 				continue
 			}
@@ -164,7 +163,7 @@ func (v *validator) checkText(n *yaml.Node, field string) {
 			v.checkText(c, fmt.Sprintf("%s[%d]", field, i))
 		}
 	case yaml.ScalarNode:
-		if !database.StorableText(n.Value) || n.ShortTag() == "!!binary" {
+		if !storableText(n.Value) || n.ShortTag() == "!!binary" {
 			v.errs = append(v.errs, &DefinitionError{File: v.file, Line: n.Line, Field: field, Msg: msg})
 		}
 	}

@@ -121,7 +121,7 @@ func analyzeCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	surveys := survey.NewStore(db, nil)
+	surveys := store.New(db, nil)
 	var list []*survey.Survey
 	if *slug != "" {
 		s, err := surveyForCommand(ctx, surveys, "analyze", *slug)

@@ -18,7 +18,6 @@ import (
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/reports"
-	"github.com/koe-project/koe/survey"
 )
 
 // fukuiSeries stores real complaints of the Fukui questionnaire (不便さの内容)
@@ -225,7 +224,7 @@ func TestCLIAnalyzeIssueGroupsOnRealAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s, err := survey.NewStore(db, nil).SurveyBySlug(ctx, "fukui-2")
+			s, err := store.New(db, nil).SurveyBySlug(ctx, "fukui-2")
 			if err != nil {
 				t.Fatal(err)
 			}

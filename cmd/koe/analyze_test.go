@@ -9,7 +9,7 @@ import (
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
-	"github.com/koe-project/koe/survey"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey/examples"
 )
 
@@ -26,7 +26,7 @@ func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := examples.Load(ctx, survey.NewStore(db, texts.Tokenizer()), auth.NewStore(db)); err != nil {
+			if _, err := examples.Load(ctx, store.New(db, texts.Tokenizer()), auth.NewStore(db)); err != nil {
 				t.Fatal(err)
 			}
 			db.Close()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -75,7 +76,7 @@ func TestAcknowledgedSubmissionsSurviveSIGKILL(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			st := survey.NewStore(db, nil)
+			st := store.New(db, nil)
 			s, err := st.SurveyBySlug(context.Background(), "network-2020-3")
 			if err != nil {
 				t.Fatal(err)

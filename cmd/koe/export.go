@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -30,7 +31,7 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	st := survey.NewStore(db, nil)
+	st := store.New(db, nil)
 	s, err := surveyForCommand(ctx, st, "export", *slug)
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/koe-project/koe/internal/progress"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -59,7 +60,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	st := survey.NewStore(db, nil)
+	st := store.New(db, nil)
 	if !*dryRun {
 		// Imported free text goes through the same analysis as a web answer,
 		// in the same transaction. A dry run stores nothing, so it skips
@@ -68,7 +69,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		st = survey.NewStore(db, texts.Tokenizer())
+		st = store.New(db, texts.Tokenizer())
 	}
 	s, err := surveyForCommand(ctx, st, "import", *slug)
 	if err != nil {

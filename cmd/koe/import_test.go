@@ -23,10 +23,11 @@ import (
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/hostile"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
-// importFixture returns a file of survey/testdata, shared with the survey tests.
+// importFixture returns a file of survey/testdata, shared with the import tests of internal/store.
 func importFixture(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "..", "survey", "testdata", name))
@@ -272,9 +273,9 @@ func BenchmarkImportGoogleCSV(b *testing.B) {
 		analysis bool
 	}{{"analysis", true}, {"no-analysis", false}} {
 		b.Run(bc.name, func(b *testing.B) {
-			st := survey.NewStore(db, nil)
+			st := store.New(db, nil)
 			if bc.analysis {
-				st = survey.NewStore(db, texts.Tokenizer())
+				st = store.New(db, texts.Tokenizer())
 			}
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()

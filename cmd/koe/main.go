@@ -144,7 +144,7 @@ func openAnalysis(ctx context.Context, db *bun.DB) (*store.Store, error) {
 
 // surveyForCommand finds the survey a command names, with a one-line reason
 // when there is none.
-func surveyForCommand(ctx context.Context, st *survey.Store, cmd, slug string) (*survey.Survey, error) {
+func surveyForCommand(ctx context.Context, st *store.Store, cmd, slug string) (*survey.Survey, error) {
 	s, err := st.SurveyBySlug(ctx, slug)
 	if errors.Is(err, survey.ErrNotFound) {
 		return nil, fmt.Errorf("%s: no survey %q (koe survey list shows them)", cmd, slug)

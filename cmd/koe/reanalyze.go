@@ -8,7 +8,6 @@ import (
 
 	"github.com/koe-project/koe/internal/progress"
 	"github.com/koe-project/koe/internal/store"
-	"github.com/koe-project/koe/survey"
 )
 
 func reanalyzeCmd(ctx context.Context, e *env, args []string) error {
@@ -25,7 +24,7 @@ func reanalyzeCmd(ctx context.Context, e *env, args []string) error {
 	defer db.Close()
 	var surveyID int64
 	if *slug != "" {
-		s, err := surveyForCommand(ctx, survey.NewStore(db, nil), "reanalyze", *slug)
+		s, err := surveyForCommand(ctx, store.New(db, nil), "reanalyze", *slug)
 		if err != nil {
 			return err
 		}

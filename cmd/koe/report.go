@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
@@ -34,7 +35,7 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	st := survey.NewStore(db, nil)
+	st := store.New(db, nil)
 	var s *survey.Survey
 	if *slug != "" { // look the name up before loading the analyzer
 		if s, err = st.SurveyBySlug(ctx, *slug); errors.Is(err, survey.ErrNotFound) {

@@ -17,7 +17,6 @@ import (
 	"github.com/koe-project/koe/internal/ratelimit"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/web"
-	"github.com/koe-project/koe/survey"
 	"github.com/koe-project/koe/survey/examples"
 )
 
@@ -118,7 +117,7 @@ func displayAddr(a net.Addr) string {
 type app struct {
 	db      *bun.DB
 	log     *slog.Logger
-	surveys *survey.Store
+	surveys *store.Store
 	texts   *store.Store
 	users   *auth.Store
 
@@ -138,7 +137,7 @@ func newApp(db *bun.DB, log *slog.Logger, texts *store.Store) *app {
 	return &app{
 		db:      db,
 		log:     log,
-		surveys: survey.NewStore(db, texts.Tokenizer()),
+		surveys: store.New(db, texts.Tokenizer()),
 		texts:   texts,
 		users:   auth.NewStore(db),
 

@@ -53,7 +53,7 @@ func surveyApply(ctx context.Context, e *env, args []string) error {
 	if err := dict.CheckCodeBookNames(d.CodeBooks); err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
-	created, err := survey.NewStore(db, nil).Apply(ctx, d, string(src))
+	created, err := store.New(db, nil).Apply(ctx, d, string(src))
 	if err != nil {
 		return fmt.Errorf("%s: %w", *file, err)
 	}
@@ -75,7 +75,7 @@ func surveyList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	list, err := survey.NewStore(db, nil).SurveySummaries(ctx)
+	list, err := store.New(db, nil).SurveySummaries(ctx)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,11 @@ const reanalyzeBatch = 1000
 // StaleAnswers counts analysed answers whose terms were made with another
 // dictionary than the one in use (surveyID 0: every survey).
 func (s *Store) StaleAnswers(ctx context.Context, surveyID int64) (int, error) {
-	n, err := s.staleQuery(surveyID, false).Count(ctx)
+	n, err := countRows(ctx, s.staleQuery(surveyID, false))
 	if err != nil {
 		return 0, fmt.Errorf("store.StaleAnswers: %w", err)
 	}
-	return int(n), nil
+	return n, nil
 }
 
 // staleQuery selects the analysed answers to recompute. They are free texts
@@ -44,7 +44,7 @@ func (s *Store) staleQuery(surveyID int64, all bool) *bun.SelectQuery {
 // transaction, using every core. It reports progress as it goes and returns
 // how many answers it recomputed. Interrupted, it resumes where it stopped.
 func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progress func(done, total int)) (int, error) {
-	total, err := s.staleQuery(surveyID, all).Count(ctx)
+	total, err := countRows(ctx, s.staleQuery(surveyID, all))
 	if err != nil {
 		return 0, fmt.Errorf("store.Reanalyze: %w", err)
 	}
@@ -91,7 +91,7 @@ func (s *Store) Reanalyze(ctx context.Context, surveyID int64, all bool, progres
 		done += len(batch)
 		lastID = batch[len(batch)-1].ID
 		if progress != nil {
-			progress(done, int(total))
+			progress(done, total)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func tokenizerOf(texts *store.Store) *analysis.Tokenizer {
 func storeWithAnswers(t testing.TB, db *bun.DB, texts *store.Store, slug string, n int, lines []string) *survey.Survey {
 	t.Helper()
 	ctx := context.Background()
-	st := survey.NewStore(db, tokenizerOf(texts))
+	st := store.New(db, tokenizerOf(texts))
 	src := fmt.Sprintf(feedbackYAML, slug, n, n)
 	d, err := survey.ParseDefinition(slug, []byte(src))
 	if err != nil {
@@ -224,7 +224,7 @@ func TestTermTotalsAgreeAfterDeletingImportedResponses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		texts := newStore(db, testAnalyzer(t))
-		st := survey.NewStore(db, texts.Tokenizer())
+		st := store.New(db, texts.Tokenizer())
 		s := storeWithAnswers(t, db, texts, "deleted", 1, lines)
 		stored, err := st.ResponsesOf(ctx, s, true)
 		if err != nil {
@@ -280,7 +280,7 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			ctx := context.Background()
 			url := dbtest.URL(t, kind)
-			var stores []*survey.Store
+			var stores []*store.Store
 			var texts *store.Store
 			for range 2 {
 				db, err := database.Open(url)
@@ -292,7 +292,7 @@ func TestTwoProcessesWriteBurstsWithoutDeadlock(t *testing.T) {
 					t.Fatal(err)
 				}
 				texts = newStore(db, testAnalyzer(t))
-				stores = append(stores, survey.NewStore(db, texts.Tokenizer()))
+				stores = append(stores, store.New(db, texts.Tokenizer()))
 			}
 			s := storeWithAnswers(t, stores[0].DB(), texts, "burst", 1, nil)
 			d := s.Definition() // built once: a Survey is one request's, not for concurrent first use
@@ -345,7 +345,7 @@ func TestDeletionDuringReanalysisStaysDeleted(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		texts := newStore(db, testAnalyzer(t))
-		st := survey.NewStore(db, texts.Tokenizer())
+		st := store.New(db, texts.Tokenizer())
 		s := storeWithAnswers(t, db, texts, "deleting", 1, lines)
 		stored, err := st.ResponsesOf(ctx, s, true)
 		if err != nil {
@@ -399,7 +399,7 @@ func TestReanalysisBesideDeletionsKeepsTotalsExact(t *testing.T) {
 				dbs = append(dbs, db)
 			}
 			reanalysing, deleting := newStore(dbs[0], testAnalyzer(t)), newStore(dbs[1], testAnalyzer(t))
-			st := survey.NewStore(dbs[1], deleting.Tokenizer())
+			st := store.New(dbs[1], deleting.Tokenizer())
 			s := storeWithAnswers(t, dbs[1], deleting, "busy", 1, lines)
 			stored, err := st.ResponsesOf(ctx, s, true)
 			if err != nil {

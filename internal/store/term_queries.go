@@ -218,7 +218,7 @@ func wantedBy(cb analysis.CodeBook, also func(string) bool) func(string) bool {
 
 // groupsOf maps each response to its answer to the attribute questions (the
 // first choice when there are several). Every その他 answer is the group
-// その他, as in the cross-tabs of choices (survey.Store.CrossCounts): what a
+// その他, as in the cross-tabs of choices (Store.CrossCounts): what a
 // respondent typed there (a name, a phone number) never labels a group, and
 // a group is never one person. An attribute's options and its その他 texts
 // are in two partial indexes (migration 0007), each read through its own.

@@ -21,10 +21,10 @@ import (
 
 // Config is what the web app is made of: its stores and its settings.
 type Config struct {
-	DB       *bun.DB       // pinged by /healthz
-	Surveys  *survey.Store // surveys, responses, invitations, shares
-	Texts    *store.Store  // analysed answers (nil: no analysis)
-	Accounts *auth.Store   // staff accounts and sessions
+	DB       *bun.DB      // pinged by /healthz
+	Surveys  *store.Store // surveys, responses, invitations, shares
+	Texts    *store.Store // analysed answers (nil: no analysis)
+	Accounts *auth.Store  // staff accounts and sessions
 	Log      *slog.Logger
 
 	TrustProxy  bool               // believe X-Forwarded-For/-Proto (--trust-proxy)
@@ -38,7 +38,7 @@ type Config struct {
 // through the route table (routes.go).
 type Server struct {
 	db       *bun.DB
-	surveys  *survey.Store
+	surveys  *store.Store
 	texts    *store.Store
 	accounts *auth.Store
 	log      *slog.Logger

@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -31,7 +32,7 @@ type Accounts interface {
 // Load applies the demo surveys, adds their sample answers (once: reloading
 // adds nothing), and gives the demo staff account a fresh random password,
 // which it returns.
-func Load(ctx context.Context, st *survey.Store, users Accounts) (password string, err error) {
+func Load(ctx context.Context, st *store.Store, users Accounts) (password string, err error) {
 	sources := map[string][]byte{}
 	for _, name := range Definitions {
 		sources[name] = File(name)

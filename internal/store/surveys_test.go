@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -11,11 +11,12 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 	"github.com/koe-project/koe/survey/examples"
 )
 
-func applyDemo(t *testing.T, st *survey.Store, name string) *survey.Survey {
+func applyDemo(t *testing.T, st *store.Store, name string) *survey.Survey {
 	t.Helper()
 	d, err := survey.ParseDefinition(name, examples.File(name))
 	if err != nil {
@@ -43,7 +44,7 @@ func mustValidate(t *testing.T, s *survey.Survey, raw map[string]any) survey.Ans
 func TestSubmitStoresEveryAnswerShapeAndReadsItBack(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		raw := map[string]any{
 			"role":         "大学",
@@ -80,7 +81,7 @@ func TestSubmitStoresEveryAnswerShapeAndReadsItBack(t *testing.T) {
 func TestSubmissionKeyStoresOneResponseUnderConcurrency(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		answers := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 5.0})
 		var wg sync.WaitGroup
@@ -110,7 +111,7 @@ func TestSubmissionKeyStoresOneResponseUnderConcurrency(t *testing.T) {
 
 // registrationLimitedTo applies the registration example with max_responses
 // set to max and returns it with one valid response's answers.
-func registrationLimitedTo(t *testing.T, st *survey.Store, max int) (*survey.Survey, survey.Answers) {
+func registrationLimitedTo(t *testing.T, st *store.Store, max int) (*survey.Survey, survey.Answers) {
 	t.Helper()
 	ctx := context.Background()
 	src := strings.Replace(string(examples.File("registration.yaml")), "max_responses: 300", fmt.Sprint("max_responses: ", max), 1)
@@ -131,7 +132,7 @@ func registrationLimitedTo(t *testing.T, st *survey.Store, max int) (*survey.Sur
 func TestMaxResponsesIsNeverExceeded(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s, answers := registrationLimitedTo(t, st, 3)
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -160,7 +161,7 @@ func TestMaxResponsesIsNeverExceeded(t *testing.T) {
 func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		answers := mustValidate(t, s, map[string]any{"role": "大学", "satisfaction": 5.0, "useful": []any{"財源の確保"}, "comments": "連携が課題です。"})
 		if _, _, err := st.Submit(ctx, s, answers, survey.Submission{}); err != nil {
@@ -204,7 +205,7 @@ func TestApplyRefusesChangesThatOrphanAnswers(t *testing.T) {
 func TestSubmitAllStoresEveryRowOrNoneAndSkipsKnownKeys(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		var batch []survey.Pending
 		for i := range 2500 { // more than one INSERT's worth
@@ -235,7 +236,7 @@ func TestSubmitAllStoresEveryRowOrNoneAndSkipsKnownKeys(t *testing.T) {
 func TestConcurrentSubmissionsShareCommitsAndKeepLimits(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s, answers := registrationLimitedTo(t, st, 25)
 		var wg sync.WaitGroup
 		var mu sync.Mutex

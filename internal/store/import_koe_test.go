@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -34,7 +35,7 @@ questions:
     label: ご感想
 `
 
-func applyKoeSurvey(t *testing.T, st *survey.Store, slug string) *survey.Survey {
+func applyKoeSurvey(t *testing.T, st *store.Store, slug string) *survey.Survey {
 	t.Helper()
 	src := strings.Replace(koeSurvey, "SLUG", slug, 1)
 	d, err := survey.ParseDefinition(slug+".yaml", []byte(src))
@@ -64,7 +65,7 @@ func TestImportRecognisesKoesOwnExportByID(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyKoeSurvey(t, st, "tsudoi")
 		for i, a := range answers {
 			var raw map[string]any
@@ -126,7 +127,7 @@ func TestImportReadsANegativeNumberDefusedOrNot(t *testing.T) {
 		"2024/10/06 19:52:06,,県,,-7,\r\n" +
 		"2024/10/06 19:53:06,,県,,'-0.5,'-マイナスから始まる感想\r\n"
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyKoeSurvey(t, st, "tsudoi")
 		if _, err := st.Import(context.Background(), s, "export.csv", []byte(file), survey.ImportOptions{}); err != nil {
 			t.Fatal(err)

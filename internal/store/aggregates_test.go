@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 	"github.com/koe-project/koe/survey/examples"
 )
@@ -21,7 +22,7 @@ import (
 func TestAggregatesMatchResponses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		if _, err := examples.Load(ctx, st, auth.NewStore(db)); err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +36,7 @@ func TestAggregatesMatchResponses(t *testing.T) {
 	})
 }
 
-func checkAggregates(t *testing.T, st *survey.Store, s *survey.Survey) {
+func checkAggregates(t *testing.T, st *store.Store, s *survey.Survey) {
 	t.Helper()
 	ctx := context.Background()
 	responses, err := st.ResponsesOf(ctx, s, false)
@@ -204,7 +205,7 @@ func strconvF(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 func TestAnswerTextsLimit(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		if _, err := examples.Load(ctx, st, auth.NewStore(db)); err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -46,7 +47,7 @@ func TestImportASpreadsheetWithoutTimestamp(t *testing.T) {
 	}
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "paper")
 		before := time.Now().Add(-time.Minute)
 		res, err := st.Import(ctx, s, "紙のアンケート.xlsx", paperWorkbook(t, paper), survey.ImportOptions{})
@@ -92,7 +93,7 @@ func TestImportATableWithADateColumnAndCSV(t *testing.T) {
 	csv := "記入日,ご所属,満足度\n2024/10/01,県,3\n2024/10/02,市町村,5\n"
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "paper-csv")
 		res, err := st.Import(ctx, s, "typed.csv", []byte(csv), survey.ImportOptions{})
 		if err != nil {
@@ -111,7 +112,7 @@ func TestImportATableWithADateColumnAndCSV(t *testing.T) {
 func TestImportATableThatMatchesNoQuestion(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "paper-none")
 		_, err := st.Import(ctx, s, "other.csv", []byte("所属,感想\n県,よかった\n"), survey.ImportOptions{})
 		var ie *survey.ImportError

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/koe-project/koe/survey"
 )
 
 // questionCache keeps the questions of surveys, so a submission loads its
@@ -23,18 +25,18 @@ type questionCache struct {
 type cachedQuestions struct {
 	surveyID  int64
 	updatedAt time.Time
-	questions []*QuestionModel // shared: never modified
+	questions []*survey.QuestionModel // shared: never modified
 }
 
 // maxCachedSurveys bounds the cache; past it, it starts over.
 const maxCachedSurveys = 1000
 
 // cachedSurveyBySlug is surveyBySlug with the questions from the cache.
-func (st *Store) cachedSurveyBySlug(ctx context.Context, slug string) (*Survey, error) {
-	s := new(Survey)
-	err := st.db.NewSelect().Model(s).Relation("Series").Where("?TableAlias.slug = ?", slug).Scan(ctx)
+func (st *Store) cachedSurveyBySlug(ctx context.Context, slug string) (*survey.Survey, error) {
+	s := new(survey.Survey)
+	err := st.db.NewSelect().Comment("store.Store.cachedSurveyBySlug").Model(s).Relation("Series").Where("?TableAlias.slug = ?", slug).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, survey.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
@@ -46,7 +48,7 @@ func (st *Store) cachedSurveyBySlug(ctx context.Context, slug string) (*Survey, 
 		s.Questions = c.questions
 		return s, nil
 	}
-	if err := st.db.NewSelect().Model(&s.Questions).Where("survey_id = ?", s.ID).Order("position").Scan(ctx); err != nil {
+	if err := st.db.NewSelect().Comment("store.Store.cachedSurveyBySlug").Model(&s.Questions).Where("survey_id = ?", s.ID).Order("position").Scan(ctx); err != nil {
 		return nil, err
 	}
 	// Should an apply commit between the two reads, these questions are newer

@@ -1,4 +1,4 @@
-package survey
+package store
 
 import (
 	"context"
@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"github.com/koe-project/koe/internal/store"
 )
 
 // maxGroup bounds the submissions that share one transaction.
@@ -56,7 +54,7 @@ type groupCommit struct {
 // groupWrite is one submission waiting for a transaction.
 type groupWrite struct {
 	ctx    context.Context
-	run    func(ctx context.Context, tx bun.Tx, terms *store.TermWriter) error
+	run    func(ctx context.Context, tx bun.Tx, terms *TermWriter) error
 	done   chan error
 	text   int       // bytes of answer text it writes
 	queued time.Time // when it joined the queue
@@ -67,7 +65,7 @@ type groupWrite struct {
 // failed). fn leaves the terms of its analysed answers to terms, the
 // transaction's TermWriter, which writes them all before the commit: one
 // statement for the term lists, each total row once, in key order.
-func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, terms *store.TermWriter) error) error {
+func (g *groupCommit) do(ctx context.Context, text int, fn func(ctx context.Context, tx bun.Tx, terms *TermWriter) error) error {
 	w := &groupWrite{ctx: ctx, run: fn, done: make(chan error, 1), text: text, queued: time.Now()}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
@@ -215,7 +213,7 @@ func (g *groupCommit) shared(writes []*groupWrite) (failed int, failure, err err
 	defer g.lockWrites()()
 	// The shared transaction outlives any one client's request.
 	err = g.db.RunInTx(context.WithoutCancel(writes[0].ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		terms := new(store.TermWriter)
+		terms := new(TermWriter)
 		for i, w := range writes {
 			if err := w.run(ctx, tx, terms); err != nil {
 				failed, failure = i, err
@@ -237,7 +235,7 @@ var errRollback = errors.New("a write of the group failed")
 func (g *groupCommit) alone(w *groupWrite) error {
 	defer g.lockWrites()()
 	return g.db.RunInTx(context.WithoutCancel(w.ctx), nil, func(ctx context.Context, tx bun.Tx) error {
-		terms := new(store.TermWriter)
+		terms := new(TermWriter)
 		if err := w.run(ctx, tx, terms); err != nil {
 			return err
 		}

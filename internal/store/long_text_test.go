@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/internal/testcorpus"
 	"github.com/koe-project/koe/survey"
 )
@@ -25,7 +26,7 @@ func TestLongestFreeTextsAreStoredWhole(t *testing.T) {
 	useful := testcorpus.Prose(t, survey.MaxTextLen, 120)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		raw := map[string]any{
 			"role": role, "satisfaction": 3.0, "useful": []any{"財源の確保", useful},
@@ -76,7 +77,7 @@ func TestLongestFreeTextsAreStoredWhole(t *testing.T) {
 func TestOverlongSubmissionKeysAreRefused(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyDemo(t, st, "meeting-feedback.yaml")
 		a := mustValidate(t, s, map[string]any{"role": "県", "satisfaction": 3.0})
 		key := "import:" + strings.Repeat("k", 3000)

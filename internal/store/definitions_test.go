@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 	"github.com/koe-project/koe/survey/examples"
 )
@@ -25,7 +26,7 @@ func TestConcurrentCreatorsOfOneSlug(t *testing.T) {
 	src := string(examples.File("meeting-feedback.yaml"))
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		for round := range 4 {
 			slug := fmt.Sprintf("race-%d", round)
 			var wg sync.WaitGroup

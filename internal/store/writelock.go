@@ -1,4 +1,4 @@
-package survey
+package store
 
 import "github.com/koe-project/koe/internal/database"
 

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"bytes"
@@ -16,12 +16,13 @@ import (
 	"golang.org/x/text/encoding/japanese"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
-// applyImportSurvey stores testdata/import-survey.yaml under the given slug,
+// applyImportSurvey stores survey/testdata/import-survey.yaml under the given slug,
 // so one test can import the same answers into several fresh surveys.
-func applyImportSurvey(t testing.TB, st *survey.Store, slug string) *survey.Survey {
+func applyImportSurvey(t testing.TB, st *store.Store, slug string) *survey.Survey {
 	t.Helper()
 	src := strings.Replace(string(readFixture(t, "import-survey.yaml")), "slug: import-test", "slug: "+slug, 1)
 	d, err := survey.ParseDefinition("import-survey.yaml", []byte(src))
@@ -40,14 +41,14 @@ func applyImportSurvey(t testing.TB, st *survey.Store, slug string) *survey.Surv
 
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "survey", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func stored(t *testing.T, st *survey.Store, s *survey.Survey) []survey.StoredResponse {
+func stored(t *testing.T, st *store.Store, s *survey.Survey) []survey.StoredResponse {
 	t.Helper()
 	got, err := st.ResponsesOf(context.Background(), s, true)
 	if err != nil {
@@ -80,7 +81,7 @@ func checkResponses(t *testing.T, got []survey.StoredResponse, wants []want) {
 func TestImportGoogleFormsDownload(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		res, err := st.Import(ctx, s, "回答.csv", readFixture(t, "googleforms-download.csv"), survey.ImportOptions{})
 		if err != nil {
@@ -118,7 +119,7 @@ func TestImportGoogleFormsDownload(t *testing.T) {
 
 func TestImportGoogleFormsDownloadInEnglish(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		if _, err := st.Import(context.Background(), s, "responses.csv", readFixture(t, "googleforms-download-en.csv"), survey.ImportOptions{}); err != nil {
 			t.Fatal(err)
@@ -160,7 +161,7 @@ func TestImportGoogleSheetCSVInEachEncoding(t *testing.T) {
 		"sjis-bom": append([]byte("\uFEFF"), sjis...),
 	}
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		for name, data := range files {
 			t.Run(name, func(t *testing.T) {
 				s := applyImportSurvey(t, st, "sheet-"+name)
@@ -179,7 +180,7 @@ func TestImportGoogleSheetCSVInEachEncoding(t *testing.T) {
 
 func TestImportReadsSheetTimesInTheGivenZone(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		res, err := st.Import(context.Background(), s, "sheet.csv", readFixture(t, "googleforms-sheet.csv"),
 			survey.ImportOptions{Location: time.UTC, DryRun: true})
@@ -194,7 +195,7 @@ func TestImportReadsSheetTimesInTheGivenZone(t *testing.T) {
 
 func TestImportRefusesAnUnreadableEncoding(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		eucjp, _ := japanese.EUCJP.NewEncoder().Bytes(readFixture(t, "googleforms-sheet.csv"))
 		_, err := st.Import(context.Background(), s, "sheet.csv", eucjp, survey.ImportOptions{})
@@ -241,7 +242,7 @@ func msFormsXLSX(t testing.TB) []byte {
 func TestImportMicrosoftFormsXLSX(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		res, err := st.Import(ctx, s, "アンケート(1-2).xlsx", msFormsXLSX(t), survey.ImportOptions{})
 		if err != nil {
@@ -293,7 +294,7 @@ next:
 
 func TestImportNamesUnmappedColumnsAndMissingQuestions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		_, err := st.Import(context.Background(), s, "bad.csv", readFixture(t, "bad-columns.csv"), survey.ImportOptions{})
 		problems := importProblems(t, err)
@@ -317,7 +318,7 @@ func TestImportNamesUnmappedColumnsAndMissingQuestions(t *testing.T) {
 
 func TestImportReportsEveryBadValueAndStoresNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		_, err := st.Import(context.Background(), s, "bad.csv", readFixture(t, "bad-values.csv"), survey.ImportOptions{})
 		problems := importProblems(t, err)
@@ -346,7 +347,7 @@ func TestImportReportsEveryBadValueAndStoresNothing(t *testing.T) {
 func TestImportDryRunWritesNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		res, err := st.Import(ctx, s, "sheet.csv", readFixture(t, "googleforms-sheet.csv"), survey.ImportOptions{DryRun: true})
 		if err != nil || !res.DryRun || res.Stored != 3 || len(res.Preview) != 3 || res.Preview[0].Row != 2 {
@@ -367,7 +368,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 
 func TestImportRefusesAFormatThatDoesNotMatch(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		for format, data := range map[string][]byte{
 			survey.FormatKoe:     readFixture(t, "googleforms-sheet.csv"),

@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/hostile"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -51,7 +52,7 @@ func hostileFiles() []hostileFile {
 func TestImportRefusesHostileFilesInBoundedMemory(t *testing.T) {
 	files := hostileFiles()
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		for _, f := range files {
 			for _, dryRun := range []bool{true, false} {
@@ -82,7 +83,7 @@ func TestImportRefusesHostileFilesInBoundedMemory(t *testing.T) {
 func TestImportLeavesAZipBombInAnUnusedPartPacked(t *testing.T) {
 	data := hostile.ZipBombPart(1024)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		var res *survey.ImportResult
 		var err error
@@ -102,7 +103,7 @@ func TestImportLeavesAZipBombInAnUnusedPartPacked(t *testing.T) {
 // the first few and a count of the rest. The messages stay short.
 func TestImportSummarisesItsProblems(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		s := applyImportSurvey(t, st, "import-test")
 		_, err := st.Import(context.Background(), s, "bad.csv", hostile.BadRowsCSV(50000), survey.ImportOptions{})
 		problems := importProblems(t, err)
@@ -152,7 +153,7 @@ func writeLargeCSV(t *testing.T, rows int) string {
 
 // importFile imports a file as the CLI does, reading it a part at a time,
 // and returns how far the heap grew.
-func importFile(t *testing.T, st *survey.Store, s *survey.Survey, path string, rows int) uint64 {
+func importFile(t *testing.T, st *store.Store, s *survey.Survey, path string, rows int) uint64 {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -179,7 +180,7 @@ func TestImportOfALargeFileTakesBoundedMemory(t *testing.T) {
 	}
 	small, large := writeLargeCSV(t, 20000), writeLargeCSV(t, 200000)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		smallGrew := importFile(t, st, applyImportSurvey(t, st, "small"), small, 20000)
 		largeGrew := importFile(t, st, applyImportSurvey(t, st, "large"), large, 200000)
 		t.Logf("heap growth: 20,000 rows %d MB, 200,000 rows %d MB", smallGrew>>20, largeGrew>>20)

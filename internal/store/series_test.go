@@ -1,4 +1,4 @@
-package survey_test
+package store_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestNewSeriesNamedAtOnceHasOneOwner(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := survey.NewStore(db, nil)
+		st := store.New(db, nil)
 		for round := range 8 {
 			key := fmt.Sprintf("race-%d", round)
 			var wg sync.WaitGroup
