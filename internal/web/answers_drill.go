@@ -17,6 +17,8 @@ import (
 // a survey or across a series.
 
 type drillView struct {
+	Filter   *drillFilter // the full page's form narrowing the answers; nil: none
+	Open     string       // in the dashboard's panel: its full page, where Filter is
 	Assets   assetURLs
 	Back     string
 	Question string
@@ -34,9 +36,11 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 		return Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
 	}
 	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
+	var by *survey.Question
 	for _, a := range s.Questions {
 		if a.Attribute && !a.Personal && (a.Type == survey.Single || a.Type == survey.Multi) {
 			sc.GroupBy = []int64{a.ID}
+			by = s.Definition().Question(a.Key)
 			break
 		}
 	}
@@ -55,6 +59,9 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 	}
 	v.Back = "/surveys/" + url.PathEscape(s.Slug)
 	v.Question = qm.Label
+	if by != nil {
+		v.Filter = newDrillFilter(r, "group", by.Label, attributeValues(by))
+	}
 	return srv.writeDrill(w, r, v, s.Title)
 }
 
@@ -82,6 +89,7 @@ func (srv *Server) showSeriesAnswers(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	v.Back = "/series/" + url.PathEscape(r.PathValue("key"))
+	v.Filter = newDrillFilter(r, "event", "回", sc.Events())
 	for _, qm := range list[0].Questions {
 		if qm.Key == key {
 			v.Question = qm.Label
@@ -157,6 +165,11 @@ func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, kept, ca
 func (srv *Server) writeDrill(w http.ResponseWriter, r *http.Request, v drillView, title string) error {
 	if r.URL.Query().Get("fragment") != "1" {
 		return srv.renderDashboard(w, r, srv.drillPage, title, v)
+	}
+	if v.Filter != nil { // the panel has no room for the form: its page has
+		q := r.URL.Query()
+		q.Del("fragment")
+		v.Open = r.URL.Path + "?" + q.Encode()
 	}
 	var buf bytes.Buffer
 	if err := srv.drillPage.ExecuteTemplate(&buf, "drill", v); err != nil {
