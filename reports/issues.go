@@ -174,7 +174,7 @@ func buildIssues(id string, q Question, is *analysis.Issues, hidden map[string]b
 		v.Cards = append(v.Cards, card)
 	}
 	if len(is.Map.Points) > 0 && len(is.Groups) > 0 {
-		c, err := issueMapChart(id+"-issue-map", q, is)
+		c, err := issueMapChart(id+"-issue-map", q, is, hidden)
 		if err != nil {
 			return nil, err
 		}
@@ -192,15 +192,20 @@ func buildIssues(id string, q Question, is *analysis.Issues, hidden map[string]b
 
 // issueMapChart draws the answer map: one scatter series per group (in the
 // card colours), 未分類 in grey, each group's label at its disc's centre.
-func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
+func issueMapChart(id string, q Question, is *analysis.Issues, hidden map[string]bool) (Chart, error) {
 	type series struct {
 		name  string
 		color string
 		data  []opts.ScatterData
 	}
+	// Groups staff hid are drawn grey and unlabelled: their answers are
+	// still there (a click still lists them), their name no longer is.
 	list := make([]series, len(is.Groups)+1)
 	for i, g := range is.Groups {
 		list[i] = series{name: g.Label, color: palette[i%len(palette)]}
+		if hidden[g.ID] {
+			list[i] = series{name: "非表示にした論点", color: "#d5d9de"}
+		}
 	}
 	unassigned := len(is.Groups)
 	list[unassigned] = series{name: "未分類", color: "#c3c8cf"}
@@ -237,7 +242,7 @@ func issueMapChart(id string, q Question, is *analysis.Issues) (Chart, error) {
 	// Each group's name, drawn where its answers are.
 	var labels []map[string]any
 	for _, l := range is.Map.Labels {
-		if l.Group < 0 || l.Group >= len(is.Groups) {
+		if l.Group < 0 || l.Group >= len(is.Groups) || hidden[is.Groups[l.Group].ID] {
 			continue
 		}
 		labels = append(labels, map[string]any{

@@ -147,10 +147,18 @@ func TestStaffNameAnIssueGroupAndItStays(t *testing.T) {
 
 			// Hidden, then shown again.
 			hidden := before[1]
+			_, page = get(t, admin, ts.URL+dashboard)
+			hiddenLabel := cardLabel(page, hidden)
+			if !strings.Contains(html.UnescapeString(page), `"name":"`+hiddenLabel+`"`) {
+				t.Fatalf("the answer map does not name the group %q before it is hidden", hiddenLabel)
+			}
 			if resp, body := change(admin, hidden, url.Values{"op": {"hide"}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("hide: %d\n%s", resp.StatusCode, body)
 			}
 			_, page = get(t, admin, ts.URL+dashboard)
+			if strings.Contains(html.UnescapeString(page), `"name":"`+hiddenLabel+`"`) || !strings.Contains(page, "非表示にした論点") {
+				t.Errorf("the answer map still names the hidden group %q", hiddenLabel)
+			}
 			if cardLabel(page, hidden) != "" || !strings.Contains(page, "非表示の論点 1件") || !strings.Contains(page, `value="show"`) {
 				t.Errorf("a hidden group is still a card, or the dashboard does not offer it back")
 			}
