@@ -202,8 +202,11 @@ type Series struct {
 	IssueMerged        map[string][]MergedIssue
 	IssueQuestion      string
 	IssueQuestionLabel string
-	Lang               string // "" means "ja"
-	Hidden             int    // events left out: surveys the reader may not view
+	// IssueEdit is where staff rename, hide, show and merge the series'
+	// groups (POST IssueEdit+ID; dashboards); "" (reports): no forms.
+	IssueEdit string
+	Lang      string // "" means "ja"
+	Hidden    int    // events left out: surveys the reader may not view
 }
 
 // SeriesEvent is one event of a series.

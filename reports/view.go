@@ -612,7 +612,7 @@ func buildSeries(s Series) (seriesView, error) {
 		}
 	}
 	if is := s.IssueGroups; is != nil && len(is.Groups) > 0 {
-		iv, err := buildIssues("series", Question{Label: s.IssueQuestionLabel}, is, s.IssueHidden, s.IssueMerged)
+		iv, err := buildIssues("series", Question{Key: s.IssueQuestion, Label: s.IssueQuestionLabel, IssueEdit: s.IssueEdit}, is, s.IssueHidden, s.IssueMerged)
 		if err != nil {
 			return v, err
 		}

@@ -114,6 +114,7 @@ func (srv *Server) routes() []Route {
 		{Method: "GET", Pattern: "/series/{key}", Level: View, Handler: h(srv.showSeries)},
 		{Method: "GET", Pattern: "/series/{key}/report.html", Level: View, Handler: h(srv.downloadSeriesReport)},
 		{Method: "GET", Pattern: "/series/{key}/answers", Level: View, Handler: h(srv.showSeriesAnswers)},
+		{Method: "POST", Pattern: "/series/{key}/issues/{id}", Level: Edit, Handler: h(srv.changeSeriesIssue)},
 
 		// Staff accounts.
 		{Method: "GET", Pattern: "/admin/users", Level: Admin, Handler: h(srv.showUsers)},

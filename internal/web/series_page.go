@@ -74,6 +74,9 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	if se.IssueGroups != nil {
 		issues = map[string]reports.IssueSet{se.IssueQuestion: {Issues: se.IssueGroups, Grouped: se.IssueGroupsGrouped, Hidden: se.IssueHidden, Merged: se.IssueMerged}}
 	}
+	if se.IssueGroups != nil { // the staff's forms on each issue card
+		se.IssueEdit = "/series/" + url.PathEscape(se.Key) + "/issues/"
+	}
 	body, links, err := reports.SeriesBody(se, "/series/"+url.PathEscape(se.Key)+"/answers")
 	if err != nil {
 		return cachedBlocks{}, err

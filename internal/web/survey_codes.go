@@ -221,15 +221,16 @@ func (srv *Server) codesViewOf(ctx context.Context, s *survey.Survey, names []st
 	return v, nil
 }
 
-// addIssueCode turns issue group id of question key into a rule of the
-// survey's own code book (analysis.IssueCodeRule), named after the group
-// (its staff name when it has one), and shows it on the code-book page.
-func (srv *Server) addIssueCode(w http.ResponseWriter, r *http.Request, s *survey.Survey, qm *survey.QuestionModel, id string) error {
+// addIssueCode turns issue group id of the scope sc (its groups stored
+// under kept) into a rule of the own code book of target, the survey whose
+// codes count the group's question from then on (analysis.IssueCodeRule),
+// named after the group (its staff name when it has one), and shows it on
+// target's code-book page.
+func (srv *Server) addIssueCode(w http.ResponseWriter, r *http.Request, target *survey.Survey, question string, sc store.Scope, kept, id string) error {
 	ctx := r.Context()
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
 	set, err := reports.ComputeIssues(ctx, srv.texts, sc, 0)
 	if err == nil { // the stored IDs (the card's link) and staff names
-		set, err = reports.KeepIssues(ctx, srv.texts, store.IssueScope(s.ID, qm.Key), set, true)
+		set, err = reports.KeepIssues(ctx, srv.texts, kept, set, true)
 	}
 	if err != nil {
 		return err
@@ -241,7 +242,7 @@ func (srv *Server) addIssueCode(w http.ResponseWriter, r *http.Request, s *surve
 	if !ok {
 		return Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")
 	}
-	d := *s.Definition()
+	d := *target.Definition()
 	existing, _ := analysis.ParseCodeBook(d.Codes)
 	cb, _ := srv.texts.Analyzer().SurveyCodeBook(d.CodeBooks, "")
 	taken := append(existing.Names(), cb.Names()...)
@@ -260,8 +261,8 @@ func (srv *Server) addIssueCode(w http.ResponseWriter, r *http.Request, s *surve
 	if err := srv.applyDefinition(ctx, &d); err != nil {
 		return err
 	}
-	srv.expireBlocks(s.Slug)
-	srv.log.InfoContext(ctx, "issue group made a code", "id", RequestID(ctx), "survey", s.Slug, "question", qm.Key, "issue", id, "code", name, "by", UserEmail(ctx))
-	http.Redirect(w, r, codesURL(s.Slug, qm.Key)+"&added="+url.QueryEscape(name)+"#own", http.StatusSeeOther)
+	srv.expireBlocks(target.Slug)
+	srv.log.InfoContext(ctx, "issue group made a code", "id", RequestID(ctx), "survey", target.Slug, "scope", kept, "issue", id, "code", name, "by", UserEmail(ctx))
+	http.Redirect(w, r, codesURL(target.Slug, question)+"&added="+url.QueryEscape(name)+"#own", http.StatusSeeOther)
 	return nil
 }

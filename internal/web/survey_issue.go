@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/koe-project/koe/internal/store"
+	"github.com/koe-project/koe/reports"
 )
 
 // maxIssueLabel bounds a staff name of an issue group, in characters: it
@@ -34,8 +35,54 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		return Errorf(http.StatusNotFound, "この質問には論点がありません。")
 	}
 	scope, id := store.IssueScope(s.ID, key), r.PathValue("id")
+	if r.PostForm.Get("op") == "code" {
+		sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
+		return srv.addIssueCode(w, r, s, key, sc, scope, id)
+	}
+	if err := srv.changeIssueGroup(r, scope, id); err != nil {
+		return err
+	}
+	srv.expireBlocks(s.Slug)
+	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"#issue-"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// changeSeriesIssue is changeIssue for the groups of a series (繰り返し出てくる
+// 論点), which only staff who may edit every event of the series change; a
+// code made of one goes to the own code book of its latest event, which a
+// duplicated next meeting copies.
+func (srv *Server) changeSeriesIssue(w http.ResponseWriter, r *http.Request) error {
+	v, _ := seriesViewOf(r.Context())
+	if v.Series == nil || v.Hidden > 0 || len(v.Surveys) == 0 {
+		return Errorf(http.StatusForbidden, "シリーズの論点を変えられるのは、シリーズのすべての回のアンケートを編集できる人だけです。")
+	}
+	if err := r.ParseForm(); err != nil {
+		return Errorf(http.StatusBadRequest, "送信された内容を読み取れませんでした。")
+	}
+	sc, key := reports.SeriesScope(v.Surveys, "")
+	if key == "" || key != r.PostForm.Get("question") || srv.texts == nil {
+		return Errorf(http.StatusNotFound, "このシリーズのこの質問には論点がありません。")
+	}
+	scope, id := store.SeriesIssueScope(v.Series.Key, key), r.PathValue("id")
+	if r.PostForm.Get("op") == "code" {
+		return srv.addIssueCode(w, r, v.Surveys[len(v.Surveys)-1], key, sc, scope, id)
+	}
+	if err := srv.changeIssueGroup(r, scope, id); err != nil {
+		return err
+	}
+	if cacheKey, _, err := srv.seriesStamp(r.Context(), v); err == nil {
+		srv.expireBlocks(cacheKey)
+	}
+	http.Redirect(w, r, "/series/"+url.PathEscape(v.Series.Key)+"#issue-"+url.PathEscape(id), http.StatusSeeOther)
+	return nil
+}
+
+// changeIssueGroup renames, hides, shows or merges the group id of scope as
+// the posted form says.
+func (srv *Server) changeIssueGroup(r *http.Request, scope, id string) error {
 	ctx := r.Context()
 	op := r.PostForm.Get("op")
+	var err error
 	switch op {
 	case "rename":
 		label := strings.TrimSpace(r.PostForm.Get("label"))
@@ -48,8 +95,6 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		err = srv.texts.SetIssueLabel(ctx, scope, id, label)
 	case "hide", "show":
 		err = srv.texts.SetIssueHidden(ctx, scope, id, op == "hide")
-	case "code":
-		return srv.addIssueCode(w, r, s, qm, id)
 	case "merge": // into="": on its own again
 		into := r.PostForm.Get("into")
 		if into != "" {
@@ -67,9 +112,7 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	srv.log.InfoContext(ctx, "issue group changed", "id", RequestID(ctx), "survey", s.Slug, "question", key, "issue", id, "op", op, "by", UserEmail(ctx))
-	srv.expireBlocks(s.Slug)
-	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"#issue-"+url.PathEscape(id), http.StatusSeeOther)
+	srv.log.InfoContext(ctx, "issue group changed", "id", RequestID(ctx), "scope", scope, "issue", id, "op", op, "by", UserEmail(ctx))
 	return nil
 }
 
