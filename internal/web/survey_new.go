@@ -42,6 +42,12 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		if err == nil {
 			err = srv.checkCodeBooks(name, d)
 		}
+		if err == nil && d.OpensAt == nil && d.ClosesAt == nil {
+			// Like a survey made with 新しく作る, it starts as a draft (準備中)
+			// until 公開する: a link shared early must not take answers yet.
+			now := srv.now().UTC().Truncate(time.Second)
+			d.ClosesAt = &now
+		}
 		if err == nil {
 			if err = srv.surveys.Create(ctx, d, string(src), srv.staff(ctx)); errors.Is(err, survey.ErrSlugTaken) {
 				err = fmt.Errorf("slug %q は既に使われています。既存のアンケートの編集画面からアップロードするか、別の slug にしてください", d.Slug)

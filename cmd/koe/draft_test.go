@@ -1,0 +1,45 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/survey/examples"
+)
+
+// Every way staff create a survey in the browser starts it as a draft: a
+// pasted YAML without opens_at or closes_at is 準備中 on its public link (not
+// 終了) and takes no answer until 公開する, as one made with 新しく作る.
+func TestPastedYAMLStartsAsADraft(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ts := newTestServer(t, dbtest.Open(t, kind))
+			c := ts.editorClient("editor@example.jp")
+			src := strings.Replace(string(examples.File("meeting-feedback.yaml")), "slug: network-2020-3", "slug: pasted", 1)
+			if resp, body := postForm(t, c, ts.URL+"/surveys/new", url.Values{"yaml": {src}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create: %d\n%s", resp.StatusCode, body)
+			}
+			resp, body := get(t, formClient(), ts.URL+"/s/pasted")
+			if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "準備中") || strings.Contains(body, "終了") {
+				t.Fatalf("the pasted survey's link: %d\n%s", resp.StatusCode, body)
+			}
+			if resp, _ := postForm(t, c, ts.URL+"/surveys/pasted/state", url.Values{"op": {"publish"}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("publish: %d", resp.StatusCode)
+			}
+			if resp, _ := get(t, formClient(), ts.URL+"/s/pasted"); resp.StatusCode != http.StatusOK {
+				t.Errorf("after 公開する the link answers %d", resp.StatusCode)
+			}
+			// A YAML that sets its own dates keeps them.
+			dated := strings.Replace(src, "slug: pasted", "slug: dated\nopens_at: 2030-01-01T09:00:00+09:00", 1)
+			if resp, body := postForm(t, c, ts.URL+"/surveys/new", url.Values{"yaml": {dated}}); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("create dated: %d\n%s", resp.StatusCode, body)
+			}
+			if _, body := get(t, formClient(), ts.URL+"/s/dated"); !strings.Contains(body, "2030") {
+				t.Errorf("a survey opening in 2030 does not say when:\n%s", body)
+			}
+		})
+	}
+}
