@@ -12,7 +12,7 @@ var ErrNotFound = errors.New("survey not found")
 type SurveySummary struct {
 	Slug, Title, EventTitle, EventDate string
 	SeriesKey, SeriesTitle             string
-	Responses                          int
+	Responses, MaxResponses            int // MaxResponses: the 定員 (0: none)
 	LastResponse                       *time.Time
 	OpensAt, ClosesAt                  *time.Time
 }

@@ -36,13 +36,13 @@ func (st *Store) SurveySummaries(ctx context.Context) (_ []survey.SurveySummary,
 	var rows []struct {
 		Slug, Title, EventTitle, EventDate string
 		SeriesKey, SeriesTitle             sql.NullString
-		Responses                          int
+		Responses, MaxResponses            int
 		LastResponse                       bun.NullTime
 		OpensAt, ClosesAt                  bun.NullTime
 	}
 	err = st.db.NewSelect().Comment("store.Store.SurveySummaries").
 		TableExpr("surveys AS s").
-		ColumnExpr("s.slug, s.title, s.event_title, s.event_date, s.opens_at, s.closes_at").
+		ColumnExpr("s.slug, s.title, s.event_title, s.event_date, s.opens_at, s.closes_at, s.max_responses").
 		ColumnExpr("se.key AS series_key, se.title AS series_title").
 		ColumnExpr("(SELECT count(*) FROM responses r WHERE r.survey_id = s.id) AS responses").
 		ColumnExpr("(SELECT max(r.submitted_at) FROM responses r WHERE r.survey_id = s.id) AS last_response").
@@ -57,7 +57,7 @@ func (st *Store) SurveySummaries(ctx context.Context) (_ []survey.SurveySummary,
 		out[i] = survey.SurveySummary{
 			Slug: r.Slug, Title: r.Title, EventTitle: r.EventTitle, EventDate: r.EventDate,
 			SeriesKey: r.SeriesKey.String, SeriesTitle: r.SeriesTitle.String, Responses: r.Responses,
-			LastResponse: nullTime(r.LastResponse), OpensAt: nullTime(r.OpensAt), ClosesAt: nullTime(r.ClosesAt),
+			MaxResponses: r.MaxResponses, LastResponse: nullTime(r.LastResponse), OpensAt: nullTime(r.OpensAt), ClosesAt: nullTime(r.ClosesAt),
 		}
 	}
 	return out, nil

@@ -19,10 +19,14 @@ type dashboardView struct {
 	SeriesKey, SeriesTitle string
 	EventTitle, Date, Rate string
 	Responses              int
+	Capacity               *capacity // a registration form's 定員 (max_responses); nil: none
 	Latest, Generated      string
 	Blocks                 template.HTML
 	Drillable              bool
 }
+
+// capacity is how a registration form's 定員 fills.
+type capacity struct{ Limit, Taken, Left int }
 
 // cachedBlocks are a survey's rendered question blocks (or a series' body),
 // valid while nothing they depend on has changed. The issue groups they show
@@ -63,6 +67,9 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	if n > 0 {
 		v.Latest = reports.FormatGenerated(latest)
+	}
+	if s.MaxResponses > 0 {
+		v.Capacity = &capacity{Limit: s.MaxResponses, Taken: n, Left: max(s.MaxResponses-n, 0)}
 	}
 	stamp := srv.surveyStamp(s, n, latest)
 	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
