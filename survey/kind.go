@@ -44,6 +44,10 @@ type Kind interface {
 	Aggregate() Aggregate
 	// Block names the report block that shows the kind.
 	Block() Block
+	// EditorFields lists the editor's typed fields the kind uses (options,
+	// other, rows, columns, min, max, min_label, max_label): the editor
+	// shows those and keeps the rest out of the way.
+	EditorFields() []string
 
 	// bounds is the allowed range of a numeric answer (Question.Bounds).
 	bounds(q *Question) (lo, hi float64, hasLo, hasHi bool)
@@ -159,18 +163,19 @@ func wholePoints(q *Question) []string {
 // taken as it comes, one row, no traits. Kinds embed it.
 type baseKind struct{}
 
-func (baseKind) EditorLabel() string  { return "" }
-func (baseKind) ReportLabel() string  { return "" }
-func (baseKind) Answerable() bool     { return true }
-func (baseKind) HasOptions() bool     { return false }
-func (baseKind) Numeric() bool        { return false }
-func (baseKind) FreeText() bool       { return false }
-func (baseKind) Analysable() bool     { return false }
-func (baseKind) Grid() bool           { return false }
-func (baseKind) SeveralRows() bool    { return false }
-func (baseKind) CrossTabbed() bool    { return false }
-func (baseKind) Aggregate() Aggregate { return NoAggregate }
-func (baseKind) Block() Block         { return NoBlock }
+func (baseKind) EditorLabel() string    { return "" }
+func (baseKind) ReportLabel() string    { return "" }
+func (baseKind) Answerable() bool       { return true }
+func (baseKind) HasOptions() bool       { return false }
+func (baseKind) Numeric() bool          { return false }
+func (baseKind) FreeText() bool         { return false }
+func (baseKind) Analysable() bool       { return false }
+func (baseKind) Grid() bool             { return false }
+func (baseKind) SeveralRows() bool      { return false }
+func (baseKind) CrossTabbed() bool      { return false }
+func (baseKind) Aggregate() Aggregate   { return NoAggregate }
+func (baseKind) Block() Block           { return NoBlock }
+func (baseKind) EditorFields() []string { return nil }
 
 // bounds: the min and max the definition gives, if any.
 func (baseKind) bounds(q *Question) (lo, hi float64, hasLo, hasHi bool) {

@@ -50,3 +50,6 @@ func choice(q *Question, s string) (any, string) {
 func (q *Question) otherText(v string) bool {
 	return q.Other && !q.IsOption(v)
 }
+
+// EditorFields: see Kind.
+func (choiceKind) EditorFields() []string { return []string{"options", "other"} }

@@ -110,3 +110,6 @@ func (matrixKind) fromEditor(q *Question, eq *EditorQuestion) {
 	q.Rows, q.Columns = splitLines(eq.Rows), splitLines(eq.Columns)
 	q.MinLabel, q.MaxLabel = "", ""
 }
+
+// EditorFields: see Kind.
+func (matrixKind) EditorFields() []string { return []string{"rows", "columns"} }

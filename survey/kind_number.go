@@ -23,3 +23,6 @@ func (numberKind) fromEditor(q *Question, eq *EditorQuestion) {
 	q.MinLabel, q.MaxLabel = "", ""
 	editorBounds(q, eq)
 }
+
+// EditorFields: see Kind.
+func (numberKind) EditorFields() []string { return []string{"min", "max"} }

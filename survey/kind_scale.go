@@ -39,3 +39,6 @@ func (scaleKind) normalise(q *Question, v any) (any, string) { return numberAnsw
 func (scaleKind) fromEditor(q *Question, eq *EditorQuestion) { editorBounds(q, eq) }
 
 func (scaleKind) points(q *Question) []string { return wholePoints(q) }
+
+// EditorFields: see Kind.
+func (scaleKind) EditorFields() []string { return []string{"min", "max", "min_label", "max_label"} }

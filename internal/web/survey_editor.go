@@ -1,10 +1,12 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,4 +168,72 @@ func (v *editorView) QField(i int, name, label, value string) editField {
 // TypeLabel names a question type in Japanese, with its YAML name.
 func (v *editorView) TypeLabel(t string) string {
 	return survey.KindOf(t).EditorLabel() + " (" + t + ")"
+}
+
+// kindFields lists what the editor shows for a question of type t: the
+// kind's typed fields and the flags that apply to it.
+func kindFields(t string) []string {
+	k := survey.KindOf(t)
+	fields := slices.Clone(k.EditorFields())
+	if k.Answerable() {
+		fields = append(fields, "required", "personal")
+	}
+	if k.HasOptions() {
+		fields = append(fields, "attribute")
+	}
+	if k.Analysable() {
+		fields = append(fields, "analyze")
+	}
+	return fields
+}
+
+// Shows reports whether question i's editor shows field: the fields its
+// type uses, and any other that holds a value or an error, so nothing
+// typed is hidden.
+func (v *editorView) Shows(i int, field string) bool {
+	if i >= len(v.Form.Questions) {
+		return true
+	}
+	q := v.Form.Questions[i]
+	if slices.Contains(kindFields(q.Type), field) || q.Errors[field] != "" {
+		return true
+	}
+	switch field {
+	case "options":
+		return q.Options != ""
+	case "other":
+		return q.Other
+	case "rows":
+		return q.Rows != ""
+	case "columns":
+		return q.Columns != ""
+	case "min":
+		return q.Min != ""
+	case "max":
+		return q.Max != ""
+	case "min_label":
+		return q.MinLabel != ""
+	case "max_label":
+		return q.MaxLabel != ""
+	case "required":
+		return q.Required
+	case "personal":
+		return q.Personal
+	case "attribute":
+		return q.Attribute
+	case "analyze":
+		return q.Analyze
+	}
+	return true
+}
+
+// KindFields is kindFields of every type as JSON, for the editor's script
+// to show a question's fields when its type changes.
+func (v *editorView) KindFields() string {
+	all := map[string][]string{}
+	for _, t := range v.Types {
+		all[t] = kindFields(t)
+	}
+	b, _ := json.Marshal(all)
+	return string(b)
 }
