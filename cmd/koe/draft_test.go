@@ -3,8 +3,10 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/survey/examples"
@@ -39,6 +41,28 @@ func TestPastedYAMLStartsAsADraft(t *testing.T) {
 			}
 			if _, body := get(t, formClient(), ts.URL+"/s/dated"); !strings.Contains(body, "2030") {
 				t.Errorf("a survey opening in 2030 does not say when:\n%s", body)
+			}
+		})
+	}
+}
+
+// A survey made with 新しく作る needs only its title: the URL name is made
+// from the day and a number unless staff give one under 詳細設定.
+func TestNewSurveyNeedsOnlyATitle(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ts := newTestServer(t, dbtest.Open(t, kind))
+			c := ts.editorClient("editor@example.jp")
+			day := time.Now().In(time.FixedZone("JST", 9*3600)).Format("20060102")
+			for n := 1; n <= 2; n++ {
+				resp, body := postForm(t, c, ts.URL+"/surveys/new", url.Values{"title": {"第5回 ふりかえり"}, "slug": {""}})
+				want := "/surveys/s-" + day + "-" + strconv.Itoa(n) + "/edit"
+				if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+					t.Fatalf("create %d: %d %q, want %q\n%s", n, resp.StatusCode, resp.Header.Get("Location"), want, body)
+				}
+			}
+			if resp, body := postForm(t, c, ts.URL+"/surveys/new", url.Values{"title": {""}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "title-error") {
+				t.Errorf("no title: %d", resp.StatusCode)
 			}
 		})
 	}

@@ -40,6 +40,7 @@ func TestBrowserEditorBuildsMeetingSurvey(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/surveys/new"),
 		chromedp.WaitVisible(css(`#slug`)),
+		chromedp.Click(css(`form[action="/surveys/new"] details summary`)), // 詳細設定: the URL name
 		chromedp.SendKeys(css(`#slug`), "network-2020-4"),
 		chromedp.SendKeys(css(`#title`), "下書き"),
 		chromedp.Click(css(`form[action="/surveys/new"] button.submit`)),

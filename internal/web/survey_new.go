@@ -68,9 +68,9 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	v := newView{Slug: strings.TrimSpace(r.PostFormValue("slug")), Title: strings.TrimSpace(r.PostFormValue("title")), Errors: map[string]string{}}
+	generated := v.Slug == ""
 	switch {
-	case v.Slug == "":
-		v.Errors["slug"] = "URL に使う名前を入力してください（例: network-2024-1）"
+	case generated: // made up below, once the title is known to be good
 	case !survey.ValidSlug(v.Slug):
 		v.Errors["slug"] = "半角の小文字・数字・-・_ で入力してください（100文字まで）"
 	case srv.slugTaken(ctx, v.Slug):
@@ -86,15 +86,33 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := srv.now().UTC().Truncate(time.Second)
 	d := &survey.Definition{Slug: v.Slug, Title: v.Title, ClosesAt: &now, Questions: []survey.Question{starterQuestion}}
-	if err := srv.createDefinition(ctx, d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
-		v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
-		return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editorNew, "アンケートを作る", v)
-	} else if err != nil {
-		return err
+	for n := 1; ; n++ {
+		if generated {
+			// A URL name nobody has to think of: the day and a number (s-20261201-1).
+			d.Slug = fmt.Sprintf("s-%s-%d", now.In(tokyo).Format("20060102"), n)
+			if srv.slugTaken(ctx, d.Slug) && n < maxGeneratedSlugs {
+				continue
+			}
+		}
+		err := srv.createDefinition(ctx, d)
+		if errors.Is(err, survey.ErrSlugTaken) && generated && n < maxGeneratedSlugs {
+			continue // taken meanwhile: the next number
+		}
+		if errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
+			v.Errors["slug"] = "この名前は既に使われています。別の名前にしてください"
+			return srv.pages.Render(w, r, http.StatusUnprocessableEntity, srv.editorNew, "アンケートを作る", v)
+		}
+		if err != nil {
+			return err
+		}
+		break
 	}
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(d.Slug)+"/edit", http.StatusSeeOther)
 	return nil
 }
+
+// maxGeneratedSlugs bounds the numbers tried for a generated URL name.
+const maxGeneratedSlugs = 1000
 
 // slugTaken tells early that a slug is in use; Create still refuses one
 // taken between this check and the creation.
