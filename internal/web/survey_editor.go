@@ -149,11 +149,22 @@ func (srv *Server) saveEditor(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-type editField struct{ ID, Name, Label, Value, Error string }
+type editField struct{ ID, Name, Label, Value, Error, Type string }
 
-// Field is a survey-level text field of the editor.
+// fieldTypes are the input types of the survey-level fields that are not
+// plain text: a browser offers a calendar or a number pad for them.
+var fieldTypes = map[string]string{
+	"event.date": "date", "opens_at": "datetime-local", "closes_at": "datetime-local",
+	"event.attendees": "number", "max_responses": "number",
+}
+
+// Field is a survey-level field of the editor.
 func (v *editorView) Field(name, label, value string) editField {
-	return editField{ID: "f-" + name, Name: name, Label: label, Value: value, Error: v.Form.Errors[name]}
+	t := fieldTypes[name]
+	if t == "" {
+		t = "text"
+	}
+	return editField{ID: "f-" + name, Name: name, Label: label, Value: value, Error: v.Form.Errors[name], Type: t}
 }
 
 // QField is a text field of question i.
@@ -162,7 +173,7 @@ func (v *editorView) QField(i int, name, label, value string) editField {
 	if i < len(v.Form.Questions) {
 		msg = v.Form.Questions[i].Errors[name]
 	}
-	return editField{ID: fmt.Sprintf("q%d-%s", i, name), Name: fmt.Sprintf("q%d.%s", i, name), Label: label, Value: value, Error: msg}
+	return editField{ID: fmt.Sprintf("q%d-%s", i, name), Name: fmt.Sprintf("q%d.%s", i, name), Label: label, Value: value, Error: msg, Type: "text"}
 }
 
 // TypeLabel names a question type in Japanese, with its YAML name.
