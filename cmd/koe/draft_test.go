@@ -67,3 +67,35 @@ func TestNewSurveyNeedsOnlyATitle(t *testing.T) {
 		})
 	}
 }
+
+// Duplicating the third meeting for the fourth asks for the new meeting's
+// name and date, and the copy's editor points at what still says 第3回.
+func TestDuplicateForTheNextMeetingShowsStaleTexts(t *testing.T) {
+	for _, kind := range dbtest.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			ts := newTestServer(t, dbtest.Open(t, kind))
+			ts.apply(string(examples.File("meeting-feedback.yaml")))
+			c := ts.editorClient("editor@example.jp")
+			resp, body := postForm(t, c, ts.URL+"/surveys/network-2020-3/duplicate", url.Values{
+				"new_event_title": {"第4回「担い手をどう育てるか」"}, "new_event_date": {"2021-02-18"}})
+			loc := resp.Header.Get("Location")
+			if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(loc, "/edit?from=network-2020-3") {
+				t.Fatalf("duplicate: %d %q\n%s", resp.StatusCode, loc, body)
+			}
+			_, page := get(t, c, ts.URL+loc)
+			for _, want := range []string{"から複製しました", "タイトル: 「共生・協働推進 自治体ネットワーク 第3回会議", "説明: 「第3回会議にご参加いただき", "<mark>第3回</mark>"} {
+				if !strings.Contains(page, want) {
+					t.Errorf("the copy's editor lacks %q", want)
+				}
+			}
+			slug := strings.TrimSuffix(strings.TrimPrefix(loc, "/surveys/"), "/edit?from=network-2020-3")
+			_, src := get(t, c, ts.URL+"/surveys/"+slug+"/survey.yaml")
+			if !strings.Contains(src, "第4回「担い手をどう育てるか」") || !strings.Contains(src, "2021-02-18") {
+				t.Errorf("the copy's event:\n%s", src)
+			}
+			if resp, _ := postForm(t, c, ts.URL+"/surveys/network-2020-3/duplicate", url.Values{"new_event_date": {"2021/02/18"}}); resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Errorf("a date in another form: %d", resp.StatusCode)
+			}
+		})
+	}
+}

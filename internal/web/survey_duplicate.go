@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,8 +22,21 @@ func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	slug := strings.TrimSpace(r.PostFormValue("new_slug"))
+	eventTitle, eventDate := strings.TrimSpace(r.PostFormValue("new_event_title")), strings.TrimSpace(r.PostFormValue("new_event_date"))
+	if slug == "" { // made from the day and a number, as 新しく作る does
+		day := srv.now().In(tokyo).Format("20060102")
+		for n := 1; n <= maxGeneratedSlugs; n++ {
+			if slug = fmt.Sprintf("s-%s-%d", day, n); !srv.slugTaken(r.Context(), slug) {
+				break
+			}
+		}
+	}
 	msg := ""
 	switch {
+	case eventDate != "" && !validDate(eventDate):
+		msg = "開催日を YYYY-MM-DD の形で入力してください"
+	case !database.StorableText(eventTitle):
+		msg = "回の名前に" + survey.UnstorableText
 	case !survey.ValidSlug(slug):
 		msg = "新しい URL 名を半角の小文字・数字・-・_ で入力してください"
 	case srv.slugTaken(r.Context(), slug):
@@ -42,9 +56,12 @@ func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := srv.now().UTC().Truncate(time.Second)
 	d.OpensAt, d.ClosesAt = nil, &now
-	if d.Event != nil {
-		e := *d.Event
-		e.Title, e.Date, e.Attendees = "", "", 0
+	if d.Event != nil || eventTitle != "" || eventDate != "" {
+		var e survey.Event
+		if d.Event != nil {
+			e = *d.Event
+		}
+		e.Title, e.Date, e.Attendees = eventTitle, eventDate, 0
 		d.Event = &e
 	}
 	if err := srv.createDefinition(r.Context(), &d); errors.Is(err, survey.ErrSlugTaken) { // made by someone else meanwhile
@@ -58,6 +75,12 @@ func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/surveys/"+url.PathEscape(slug)+"/edit", http.StatusSeeOther)
+	// The editor of the copy points at what still names last time's meeting.
+	http.Redirect(w, r, "/surveys/"+url.PathEscape(slug)+"/edit?from="+url.QueryEscape(s.Slug), http.StatusSeeOther)
 	return nil
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
 }

@@ -30,6 +30,10 @@ type editorView struct {
 	YAMLErr  string
 	NewSlug  string
 	DupError string
+	// A copy for the next meeting: the texts that still name the one it
+	// was copied from (CopiedFrom).
+	Stale      []survey.StaleText
+	CopiedFrom string
 }
 
 func (srv *Server) showEditor(w http.ResponseWriter, r *http.Request) error {
@@ -40,6 +44,14 @@ func (srv *Server) showEditor(w http.ResponseWriter, r *http.Request) error {
 	v := srv.editorViewOf(r, s, survey.EditorFormOf(s.Definition()))
 	if r.URL.Query().Get("saved") != "" {
 		v.Saved = "保存しました。"
+	}
+	if from := r.URL.Query().Get("from"); from != "" && from != s.Slug {
+		// A copy for the next meeting: what still names the last one. Only
+		// the copy's own texts are shown, so no access to from is needed.
+		if prev, err := srv.surveys.SurveyBySlug(r.Context(), from); err == nil {
+			v.Stale = survey.StaleTexts(prev.Definition(), s.Definition())
+			v.CopiedFrom = prev.Title
+		}
 	}
 	return srv.pages.Render(w, r, http.StatusOK, srv.editor, "編集: "+s.Title, v)
 }
