@@ -17,6 +17,9 @@ type Report struct {
 	GeneratedAt time.Time
 	Questions   []Question
 	Lang        string // BCP 47 tag for <html lang>; "" means "ja"
+	// Previous is the series' event before this one, when the caller
+	// added it (AddPrevious): the summary says what changed since.
+	Previous *Previous
 }
 
 // Event is the meeting a survey was answered at.

@@ -19,13 +19,17 @@ const maxSummaryIssues = 6
 type summaryView struct {
 	Responses int
 	Rate      string
-	Figures   []summaryFigure
-	Issues    []summaryIssue
-	Contents  []summaryEntry
+	// Previous names the series' event before this one; ResponsesChange
+	// compares the responses.
+	Previous, ResponsesChange string
+	Figures                   []summaryFigure
+	Issues                    []summaryIssue
+	Contents                  []summaryEntry
 }
 
 type summaryFigure struct {
 	Value, What, Href string
+	Change            string // since the previous event of the series: "前回 3.8（+0.3）"
 }
 
 type summaryIssue struct {
@@ -48,17 +52,31 @@ func buildSummary(r Report) *summaryView {
 		return nil
 	}
 	v := &summaryView{Responses: r.Responses, Rate: rateText(r.Responses, r.Event.Attendees)}
+	if p := r.Previous; p != nil {
+		v.Previous = p.Label
+		v.ResponsesChange = fmt.Sprintf("前回 %d件（%+d）", p.Responses, r.Responses-p.Responses)
+	}
 	for i, q := range r.Questions {
 		id := fmt.Sprintf("q%d", i+1)
 		v.Contents = append(v.Contents, summaryEntry{Num: i + 1, ID: id, Label: q.Label, Answered: q.Answered,
 			HasAnalysis: q.Text != nil && q.Text.Issues != nil && len(q.Text.Issues.Groups) > 0})
 		switch {
 		case q.Scale != nil && q.Answered > 0:
-			v.Figures = append(v.Figures,
-				summaryFigure{Value: formatNum(q.Scale.Mean), What: fmt.Sprintf("%s の平均（%d〜%d）", q.Label, q.Scale.Min, q.Scale.Max), Href: "#" + id},
-				summaryFigure{Value: formatPct(round1(q.Scale.Top2Box * 100)), What: q.Label + " 上位2段階の割合", Href: "#" + id})
+			mean := summaryFigure{Value: formatNum(q.Scale.Mean), What: fmt.Sprintf("%s の平均（%d〜%d）", q.Label, q.Scale.Min, q.Scale.Max), Href: "#" + id}
+			top := summaryFigure{Value: formatPct(round1(q.Scale.Top2Box * 100)), What: q.Label + " 上位2段階の割合", Href: "#" + id}
+			if r.Previous != nil && r.Previous.Scale[q.Key] != nil {
+				was := r.Previous.Scale[q.Key]
+				mean.Change = "前回 " + formatNum(was.Mean) + "（" + formatSigned(round1(q.Scale.Mean-was.Mean)) + "）"
+				top.Change = "前回 " + formatPct(round1(was.Top2Box*100)) + "（" + formatSigned(round1((q.Scale.Top2Box-was.Top2Box)*100)) + "ポイント）"
+			}
+			v.Figures = append(v.Figures, mean, top)
 		case q.NPS != nil && q.Answered > 0:
-			v.Figures = append(v.Figures, summaryFigure{Value: formatSigned(q.NPS.Score), What: q.Label + " の NPS", Href: "#" + id})
+			f := summaryFigure{Value: formatSigned(q.NPS.Score), What: q.Label + " の NPS", Href: "#" + id}
+			if r.Previous != nil && r.Previous.NPS[q.Key] != nil {
+				was := r.Previous.NPS[q.Key].Score
+				f.Change = "前回 " + formatSigned(was) + "（" + formatSigned(round1(q.NPS.Score-was)) + "）"
+			}
+			v.Figures = append(v.Figures, f)
 		}
 		if q.Text == nil || q.Text.Issues == nil {
 			continue

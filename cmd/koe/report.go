@@ -59,6 +59,17 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if s.Series != nil { // the summary says what changed since the series' previous event
+			_, list, err := st.SurveysInSeries(ctx, s.Series.Key)
+			if err != nil {
+				return err
+			}
+			if before := reports.PreviousEvent(list, s); before != nil {
+				if err := reports.AddPrevious(ctx, st, &r, s, before); err != nil {
+					return err
+				}
+			}
+		}
 		if err := reports.WriteReport(&buf, r); err != nil {
 			return err
 		}

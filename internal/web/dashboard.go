@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -23,6 +24,19 @@ type dashboardView struct {
 	Latest, Generated      string
 	Blocks                 template.HTML
 	Drillable              bool
+}
+
+// previousEvent is the event before s in its series among those the
+// signed-in member may view (nil: none), for the summary's change since.
+func (srv *Server) previousEvent(ctx context.Context, s *survey.Survey) (*survey.Survey, error) {
+	if s.Series == nil {
+		return nil, nil
+	}
+	v, err := srv.surveys.SeriesViewFor(ctx, s.Series.Key, srv.staff(ctx), survey.View)
+	if err != nil {
+		return nil, err
+	}
+	return reports.PreviousEvent(v.Surveys, s), nil
 }
 
 // capacity is how a registration form's 定員 fills.
@@ -71,7 +85,14 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if s.MaxResponses > 0 {
 		v.Capacity = &capacity{Limit: s.MaxResponses, Taken: n, Left: max(s.MaxResponses-n, 0)}
 	}
+	before, err := srv.previousEvent(ctx, s)
+	if err != nil {
+		return err
+	}
 	stamp := srv.surveyStamp(s, n, latest)
+	if before != nil { // readers who may see different earlier events get their own blocks
+		stamp += "|after:" + before.Slug
+	}
 	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
 		v.Blocks, v.Drillable = c.blocks, c.drillable
 		return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
@@ -86,6 +107,11 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	rep, err := reports.BuildReportReusing(ctx, srv.surveys, srv.texts, s, known)
 	if err != nil {
 		return err
+	}
+	if before != nil {
+		if err := reports.AddPrevious(ctx, srv.surveys, &rep, s, before); err != nil {
+			return err
+		}
 	}
 	issues := issuesOf(rep)
 	for i, q := range rep.Questions { // the staff's forms on each issue card

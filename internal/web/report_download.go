@@ -67,6 +67,13 @@ func (srv *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	before, err := srv.previousEvent(r.Context(), s)
+	if err == nil && before != nil {
+		err = reports.AddPrevious(r.Context(), srv.surveys, &rep, s, before)
+	}
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := reports.WriteReport(&buf, rep); err != nil {
 		return err
