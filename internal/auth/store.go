@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -17,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // Roles a staff account can have.
@@ -28,29 +28,12 @@ const (
 // SessionLifetime is how long a sign-in lasts.
 const SessionLifetime = 14 * 24 * time.Hour
 
-// User is a staff account.
-type User struct {
-	bun.BaseModel `bun:"table:users"`
-
-	ID           int64     `bun:"id,pk,autoincrement"`
-	Email        string    `bun:"email"`
-	PasswordHash string    `bun:"password_hash"`
-	Role         string    `bun:"role"`
-	CreatedAt    time.Time `bun:"created_at"`
-}
-
-type session struct {
-	bun.BaseModel `bun:"table:sessions"`
-
-	TokenHash string    `bun:"token_hash,pk"`
-	UserID    int64     `bun:"user_id"`
-	CreatedAt time.Time `bun:"created_at"`
-	ExpiresAt time.Time `bun:"expires_at"`
-}
+// User is a staff account; internal/store keeps its row.
+type User = store.User
 
 // Store keeps staff accounts and sessions.
 type Store struct {
-	db        *bun.DB
+	store     *store.Store // the rows of accounts, sessions and failed sign-ins
 	now       func() time.Time
 	passwords *passwordGate // bounds the argon2id computations of this process
 	// Throttle limits failed sign-ins through SignInFrom.
@@ -59,7 +42,7 @@ type Store struct {
 
 // NewStore returns a Store on db.
 func NewStore(db *bun.DB) *Store {
-	return &Store{db: db, now: time.Now, passwords: newDefaultPasswordGate(), Throttle: DefaultThrottle}
+	return &Store{store: store.New(db, nil), now: time.Now, passwords: newDefaultPasswordGate(), Throttle: DefaultThrottle}
 }
 
 // MaxEmailLen is the longest e-mail address accepted, in characters: what
@@ -126,48 +109,13 @@ func (st *Store) AddUser(ctx context.Context, email, password, role string) (cre
 	if err != nil {
 		return false, err
 	}
-	err = st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		admins, err := st.lockAdmins(ctx, tx)
-		if err != nil {
-			return err
-		}
-		var old User
-		err = tx.NewSelect().Model(&old).Column("id", "role").Where("email = ?", email).Scan(ctx)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			created = true
-			// An account created at the same moment by another process is overwritten, as a reset would.
-			_, err = tx.NewInsert().Model(&User{Email: email, PasswordHash: hash, Role: role, CreatedAt: st.now().UTC()}).
-				On("CONFLICT (email) DO UPDATE").Set("password_hash = EXCLUDED.password_hash, role = EXCLUDED.role").
-				Exec(ctx)
-			return err
-		case err != nil:
-			return err
-		}
+	u := User{Email: email, PasswordHash: hash, Role: role, CreatedAt: st.now().UTC()}
+	return st.store.SaveUser(ctx, u, func(old *User, admins []int64) error {
 		if old.Role == RoleAdmin && role != RoleAdmin && len(admins) == 1 {
 			return ErrLastAdmin
 		}
-		if _, err := tx.NewUpdate().Model((*User)(nil)).Set("password_hash = ?, role = ?", hash, role).Where("id = ?", old.ID).Exec(ctx); err != nil {
-			return err
-		}
-		_, err = tx.NewDelete().Model((*session)(nil)).Where("user_id = ?", old.ID).Exec(ctx)
-		return err
+		return nil
 	})
-	return created, err
-}
-
-// lockAdmins returns the ids of the admin accounts, locked until tx ends so
-// that two admins demoting or deleting each other at once cannot leave none
-// (PostgreSQL: row locks, and a row no longer admin when its lock is granted
-// drops out; SQLite: tx holds the write lock from its start).
-func (st *Store) lockAdmins(ctx context.Context, tx bun.Tx) ([]int64, error) {
-	q := tx.NewSelect().Model((*User)(nil)).Column("id").Where("role = ?", RoleAdmin)
-	if database.KindOf(st.db) == database.Postgres {
-		q = q.For("UPDATE")
-	}
-	var ids []int64
-	err := q.Scan(ctx, &ids)
-	return ids, err
 }
 
 // SignIn checks credentials and opens a session; it returns the cookie token.
@@ -177,17 +125,16 @@ func (st *Store) SignIn(ctx context.Context, email, password string) (token stri
 	if !storableEmail(email) {
 		return "", ErrBadCredentials
 	}
-	u := new(User)
-	err = st.db.NewSelect().Model(u).Where("email = ?", email).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
+	u, err := st.store.UserByEmail(ctx, email)
+	if err != nil {
+		return "", err
+	}
+	if u == nil {
 		// Spend the same time as a real check so response times do not reveal accounts.
 		if _, err := st.checkPassword(ctx, dummyHash, password); err != nil {
 			return "", err
 		}
 		return "", ErrBadCredentials
-	}
-	if err != nil {
-		return "", err
 	}
 	ok, err := st.checkPassword(ctx, u.PasswordHash, password)
 	if err != nil {
@@ -202,12 +149,10 @@ func (st *Store) SignIn(ctx context.Context, email, password string) (token stri
 	}
 	token = base64.RawURLEncoding.EncodeToString(b)
 	now := st.now().UTC()
-	s := &session{TokenHash: hashToken(token), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime)}
-	if _, err := st.db.NewInsert().Model(s).Exec(ctx); err != nil {
+	// The store cleans up expired sessions as it adds one: one indexed delete.
+	if err := st.store.AddSession(ctx, hashToken(token), u.ID, now, now.Add(SessionLifetime)); err != nil {
 		return "", err
 	}
-	// Clean up expired sessions now and then; the cost is one indexed delete.
-	st.db.NewDelete().Model((*session)(nil)).Where("expires_at < ?", now).Exec(ctx)
 	return token, nil
 }
 
@@ -219,21 +164,12 @@ func (st *Store) UserBySession(ctx context.Context, token string) (*User, error)
 	if token == "" {
 		return nil, nil
 	}
-	u := new(User)
-	err := st.db.NewSelect().Model(u).
-		Join("JOIN sessions AS s ON s.user_id = ?TableAlias.id").
-		Where("s.token_hash = ? AND s.expires_at > ?", hashToken(token), st.now().UTC()).
-		Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	return u, err
+	return st.store.UserBySession(ctx, hashToken(token), st.now().UTC())
 }
 
 // SignOut ends a session.
 func (st *Store) SignOut(ctx context.Context, token string) error {
-	_, err := st.db.NewDelete().Model((*session)(nil)).Where("token_hash = ?", hashToken(token)).Exec(ctx)
-	return err
+	return st.store.DeleteSession(ctx, hashToken(token))
 }
 
 // Only a hash of the token is stored: a leaked database copy opens no session.

@@ -7,9 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uptrace/bun"
-
-	"github.com/koe-project/koe/internal/database"
+	"github.com/koe-project/koe/internal/store"
 )
 
 // Throttle limits password guessing. Failed sign-ins are stored in the
@@ -36,14 +34,8 @@ func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("too many failed sign-ins; try again in %s", e.RetryAfter.Round(time.Second))
 }
 
-type loginFailure struct {
-	bun.BaseModel `bun:"table:login_failures"`
-
-	ID      int64     `bun:"id,pk,autoincrement"`
-	Account string    `bun:"account"`
-	Addr    string    `bun:"addr"`
-	At      time.Time `bun:"at"`
-}
+// loginFailure is a stored failed sign-in.
+type loginFailure = store.LoginFailure
 
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
@@ -70,28 +62,21 @@ func (st *Store) SignInFrom(ctx context.Context, email, password, addr string) (
 	case errors.Is(err, ErrBadCredentials):
 		// The recorded attempt stays as the failure. Forget failures that no
 		// longer count; one indexed delete.
-		st.db.NewDelete().Model((*loginFailure)(nil)).Where("account = ? AND at <= ?", account, attempt.At.Add(-st.Throttle.Window)).Exec(ctx)
+		upTo := attempt.At.Add(-st.Throttle.Window)
+		st.store.ForgetLoginFailures(ctx, account, &upTo)
 		return "", ErrBadCredentials
 	case err != nil:
 		// Not checked (busy, given up) or not finished: the attempt does not count.
-		st.db.NewDelete().Model(attempt).WherePK().Exec(context.WithoutCancel(ctx))
+		st.store.DeleteLoginFailure(context.WithoutCancel(ctx), attempt)
 		return "", err
 	}
 	// A successful sign-in forgets the account's own mistakes, this attempt
 	// among them (not the address's).
-	if _, err := st.db.NewDelete().Model((*loginFailure)(nil)).Where("account = ?", account).Exec(ctx); err != nil {
+	if err := st.store.ForgetLoginFailures(ctx, account, nil); err != nil {
 		return "", err
 	}
 	return token, nil
 }
-
-// Advisory lock classes (the first key of PostgreSQL's two-key advisory
-// locks) under which sign-in attempts on one account or from one address
-// take turns.
-const (
-	lockLoginAccount = 0x6b6f6501
-	lockLoginAddr    = 0x6b6f6502
-)
 
 // reserveAttempt records a sign-in attempt as a failure, or returns a
 // *ThrottledError without recording it when the account or address is at
@@ -101,22 +86,15 @@ const (
 // transaction holds the database's single write lock from its start.
 func (st *Store) reserveAttempt(ctx context.Context, account, addr string) (*loginFailure, error) {
 	attempt := &loginFailure{Account: account, Addr: addr, At: st.now().UTC()}
-	err := st.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if database.KindOf(st.db) == database.Postgres {
-			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(?)), pg_advisory_xact_lock(?, hashtext(?))",
-				lockLoginAccount, account, lockLoginAddr, addr); err != nil {
-				return err
-			}
-		}
-		wait, err := st.throttled(ctx, tx, account, addr, attempt.At)
+	err := st.store.ReserveLoginAttempt(ctx, attempt, func(failures store.FailureTimes) error {
+		wait, err := st.throttled(failures, account, addr, attempt.At)
 		if err != nil {
 			return err
 		}
 		if wait > 0 {
 			return &ThrottledError{RetryAfter: wait}
 		}
-		_, err = tx.NewInsert().Model(attempt).Exec(ctx)
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -125,7 +103,7 @@ func (st *Store) reserveAttempt(ctx context.Context, account, addr string) (*log
 }
 
 // throttled returns how long sign-ins for account or addr must wait, or 0.
-func (st *Store) throttled(ctx context.Context, db bun.IDB, account, addr string, now time.Time) (time.Duration, error) {
+func (st *Store) throttled(failures store.FailureTimes, account, addr string, now time.Time) (time.Duration, error) {
 	t := st.Throttle
 	var wait time.Duration
 	for _, c := range []struct {
@@ -135,10 +113,7 @@ func (st *Store) throttled(ctx context.Context, db bun.IDB, account, addr string
 		if c.limit <= 0 || c.value == "" {
 			continue
 		}
-		var times []time.Time
-		err := db.NewSelect().Model((*loginFailure)(nil)).Column("at").
-			Where("? = ? AND at > ?", bun.Ident(c.column), c.value, now.Add(-t.Window)).
-			OrderExpr("at DESC").Limit(int64(c.limit)).Scan(ctx, &times)
+		times, err := failures(c.column, c.value, now.Add(-t.Window), c.limit)
 		if err != nil {
 			return 0, err
 		}

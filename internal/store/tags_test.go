@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,7 +25,7 @@ type tagLog struct {
 	found []string
 }
 
-var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries|issue_groups|surveys|series|questions|responses|answers|invitations|survey_shares)\b`)
+var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries|issue_groups|surveys|series|questions|responses|answers|invitations|survey_shares|users|sessions|login_failures)\b`)
 
 func (l *tagLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
@@ -79,6 +80,7 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 			t.Fatal(err)
 		}
 		surveyStatements(t, db, texts)
+		accountStatements(t, auth.NewStore(db.WithQueryHook(log)))
 		if len(log.found) < 40 {
 			t.Fatalf("only %d statements over the store's tables recorded", len(log.found))
 		}
@@ -202,5 +204,51 @@ func surveyStatements(t *testing.T, db *bun.DB, st *store.Store) {
 	}
 	if _, err := st.ReissueInvitation(ctx, owned, list[1].ID); err != nil { // RevokeInvitation, AddInvitations
 		t.Fatal(err)
+	}
+}
+
+// accountStatements runs every method of the store over staff accounts,
+// sessions and failed sign-ins, through internal/auth.
+func accountStatements(t *testing.T, accounts *auth.Store) {
+	t.Helper()
+	ctx := context.Background()
+	const password = "correct horse battery staple"
+	for range 2 { // created, then reset
+		if _, err := accounts.AddUser(ctx, "tags@koe.test", password, auth.RoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := accounts.SignInFrom(ctx, "tags@koe.test", "wrong password!", "192.0.2.1"); !errors.Is(err, auth.ErrBadCredentials) {
+		t.Fatalf("a wrong password: %v", err)
+	}
+	token, err := accounts.SignInFrom(ctx, "tags@koe.test", password, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := accounts.UserBySession(ctx, token); err != nil || u == nil {
+		t.Fatalf("UserBySession: %v, %v", u, err)
+	}
+	if _, err := accounts.Users(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !accounts.IsAdmin(ctx, "tags@koe.test") {
+		t.Fatal("the admin is not admin")
+	}
+	if err := accounts.SignOut(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := accounts.AddUser(ctx, "gone@koe.test", password, auth.RoleStaff); err != nil {
+		t.Fatal(err)
+	}
+	users, err := accounts.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range users {
+		if u.Email == "gone@koe.test" {
+			if err := accounts.RemoveUser(ctx, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
