@@ -314,8 +314,11 @@ func TestTextCharts(t *testing.T) {
 	}
 	commonChecks(t, nw)
 	gs := series(t, nw)[0]
-	if gs["layout"] != "force" {
-		t.Errorf("layout %v", gs["layout"])
+	if gs["layout"] != "none" {
+		t.Errorf("layout %v, want none (placed by networkLayout)", gs["layout"])
+	}
+	if obj(t, nw.Option["legend"])["show"] != false {
+		t.Error("the network's legend is drawn over the chart; the table under it is the legend")
 	}
 	names := map[string]float64{}
 	docs := map[string]int{}
@@ -329,6 +332,11 @@ func TestTextCharts(t *testing.T) {
 			t.Errorf("duplicate node %q", name)
 		}
 		names[name] = m["symbolSize"].(float64)
+		x, okX := m["x"].(float64)
+		y, okY := m["y"].(float64)
+		if !okX || !okY || x < 0 || x > 1000*networkAspect || y < 0 || y > 1000 {
+			t.Errorf("node %s at %v, %v: outside the layout's rectangle", name, m["x"], m["y"])
+		}
 	}
 	for a, sa := range names {
 		for b, sb := range names {
@@ -346,8 +354,13 @@ func TestTextCharts(t *testing.T) {
 			t.Errorf("link to unknown node %v", m["target"])
 		}
 	}
-	if n := len(list(t, gs["categories"])); n != 4 {
-		t.Errorf("%d categories, want one per community (4)", n)
+	cats := list(t, gs["categories"])
+	if len(cats) != 4 {
+		t.Errorf("%d categories, want one per community (4)", len(cats))
+	}
+	// Groups are named by their words, the largest group first.
+	if name := obj(t, cats[0])["name"]; name != "時間・参加・子ども" {
+		t.Errorf("first group named %v, want its three most frequent words", name)
 	}
 }
 

@@ -156,8 +156,8 @@ type networkView struct {
 }
 
 type communityRow struct {
-	Name  string
-	Words []Node
+	Name, Color string // named by its words; its colour in the chart
+	Words       []Node
 }
 
 type edgeRow struct {
@@ -511,16 +511,8 @@ func buildText(id string, q Question) (*textView, error) {
 		cv.Drill, cv.DrillBy = q.Drill, "term"
 		nv := &networkView{Chart: cv}
 		nodes, edges := networkNodes(t.Network)
-		byComm := map[int][]Node{}
-		var comms []int
-		for _, nd := range nodes {
-			if _, ok := byComm[nd.Community]; !ok {
-				comms = append(comms, nd.Community)
-			}
-			byComm[nd.Community] = append(byComm[nd.Community], nd)
-		}
-		for _, cm := range comms {
-			nv.Communities = append(nv.Communities, communityRow{Name: communityName(cm), Words: byComm[cm]})
+		for _, g := range networkGroups(nodes) {
+			nv.Communities = append(nv.Communities, communityRow{Name: g.Name, Color: g.Color, Words: g.Words})
 		}
 		for _, e := range edges[:min(len(edges), maxEdgeRows)] {
 			nv.Edges = append(nv.Edges, edgeRow{A: e.A, B: e.B, Jaccard: fmt.Sprintf("%.2f", e.Jaccard)})
