@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
 )
 
 // Chart is one chart ready to be drawn by the embedded assets/charts.js: a
@@ -155,4 +157,53 @@ func sum(xs []int) int {
 // barHeight is the height of a horizontal bar chart with n categories.
 func barHeight(n, perBar int) int {
 	return max(140, 50+n*perBar)
+}
+
+// Polite endings of a question that a heading does without:
+// 「ご所属を教えてください」 is headed 「所属別」.
+var questionEndings = []string{
+	"を教えてください", "をお教えください", "をお聞かせください", "をお選びください", "を選んでください",
+	"をお書きください", "を書いてください", "をお答えください", "はいかがでしたか", "はどうでしたか",
+	"について", "ですか", "ください", "は",
+}
+
+// maxShortLabel is the length, in characters, of a short question label.
+const maxShortLabel = 16
+
+// shortLabel is the short form of a question's label for headings such as
+// 「…別」: without bracketed notes （いくつでも）, the closing punctuation,
+// a polite ending or an honorific ご/お before a kanji, cut to
+// maxShortLabel characters.
+func shortLabel(label string) string {
+	s := strings.TrimSpace(label)
+	for _, br := range [][2]string{{"（", "）"}, {"(", ")"}, {"【", "】"}} {
+		for {
+			i := strings.Index(s, br[0])
+			if i < 0 {
+				break
+			}
+			j := strings.Index(s[i:], br[1])
+			if j < 0 {
+				break
+			}
+			s = s[:i] + s[i+j+len(br[1]):]
+		}
+	}
+	s = strings.TrimRight(strings.TrimSpace(s), "。？?！!　 ")
+	for _, e := range questionEndings {
+		if t := strings.TrimSuffix(s, e); t != s && t != "" {
+			s = t
+			break
+		}
+	}
+	if r := []rune(s); len(r) > 1 && (r[0] == 'ご' || r[0] == 'お') && unicode.Is(unicode.Han, r[1]) {
+		s = string(r[1:])
+	}
+	if r := []rune(s); len(r) > maxShortLabel {
+		s = string(r[:maxShortLabel-1]) + "…"
+	}
+	if s == "" {
+		return strings.TrimSpace(label)
+	}
+	return s
 }

@@ -261,20 +261,66 @@ func TestCrossTabChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	commonChecks(t, c)
+	// One answer each: a bar per group, stacked to 100 % of its respondents.
 	ss := series(t, c)
-	if len(ss) != len(ct.Groups) {
-		t.Fatalf("%d series for %d groups", len(ss), len(ct.Groups))
+	if len(ss) != len(ct.Columns) {
+		t.Fatalf("%d series for %d answers", len(ss), len(ct.Columns))
 	}
-	for g, s := range ss {
-		if s["name"] != ct.Groups[g] || s["stack"] != nil {
-			t.Errorf("series %d: name %v stack %v; want grouped bars per group", g, s["name"], s["stack"])
+	totals := make([]float64, len(ct.Groups))
+	for j, s := range ss {
+		if s["name"] != ct.Columns[j] || s["stack"] == nil {
+			t.Errorf("series %d: name %v stack %v; want one stacked series per answer", j, s["name"], s["stack"])
 		}
-		total := 0.0
-		for _, v := range values(t, s) {
-			total += v
+		for g, v := range values(t, s) {
+			totals[g] += v
 		}
+	}
+	for g, total := range totals {
 		if !near(total, 100) {
 			t.Errorf("group %s adds up to %v%%", ct.Groups[g], total)
+		}
+	}
+	cats := list(t, axes(c.Option, "yAxis")[0]["data"])
+	if len(cats) != len(ct.Groups) || cats[0] != "30代以下（16人）" {
+		t.Errorf("group axis %v: want each group with its respondents", cats)
+	}
+
+	// Several answers each: shares of the group's respondents (here 4 of
+	// 5 people ticked x: 80 %, not 4 of 7 ticks).
+	multi := CrossTab{Attribute: "ご所属を教えてください", Groups: []string{"社協", "市"}, Columns: []string{"x", "y"},
+		Counts: [][]int{{4, 3}, {1, 1}}, Bases: []int{5, 2}}
+	if crossTabExclusive(multi) {
+		t.Error("7 ticks of 5 respondents taken for one answer each")
+	}
+	c, err = crossTabChart("m", q, multi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	ss = series(t, c)
+	if len(ss) != 2 || ss[0]["stack"] != nil || ss[0]["name"] != "社協（5人）" {
+		t.Fatalf("multi-answer cross-tab: want a bar per group, not stacked: %v", ss)
+	}
+	if v := values(t, ss[0]); !near(v[0], 80) || !near(v[1], 60) {
+		t.Errorf("社協 shares %v, want 80 and 60 (of 5 respondents)", v)
+	}
+	if !strings.HasPrefix(c.Label, "所属別") {
+		t.Errorf("chart named %q: want the short form of the question", c.Label)
+	}
+}
+
+func TestShortLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"ご所属を教えてください": "所属",
+		"年代":          "年代",
+		"業務に活かせそうな内容（いくつでも）":         "業務に活かせそうな内容",
+		"本日の会議全体の満足度は？":              "本日の会議全体の満足度",
+		"お住まいの地区をお選びください。":           "住まいの地区",
+		"あなたが普段参加している地域活動の種類と頻度について": "あなたが普段参加している地域活…",
+		"（自由記述）": "（自由記述）",
+	} {
+		if got := shortLabel(in); got != want {
+			t.Errorf("shortLabel(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

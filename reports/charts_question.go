@@ -116,6 +116,12 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 			al["interval"] = 0 // show every category
 		}
 	}
+	for _, s := range seriesList(c.Option) {
+		if s["stack"] != nil {
+			// A narrow segment's label would cover its neighbours'.
+			s["labelLayout"] = map[string]any{"hideOverlap": true}
+		}
+	}
 	readableAxes(c.Option)
 	return c, nil
 }
@@ -319,20 +325,79 @@ func matrixChart(id string, q Question) (Chart, error) {
 			height: barHeight(len(m.Rows), 40) + 30})
 }
 
-// crossTabChart draws a cross-tab as grouped horizontal bars: for each
-// answer, one bar per attribute group with the share of that group.
+// crossTabExclusive reports whether each respondent of the cross-tab is in
+// one column only (a single answer, a scale): then a group's shares add up
+// to 100 % and a stacked bar per group reads at a glance. With several
+// answers per respondent (more ticks than respondents, issue categories)
+// they do not.
+func crossTabExclusive(ct CrossTab) bool {
+	if ct.Codes {
+		return false
+	}
+	for g := range ct.Groups {
+		if g < len(ct.Counts) && g < len(ct.Bases) && sum(ct.Counts[g]) > ct.Bases[g] {
+			return false
+		}
+	}
+	return true
+}
+
+// crossTabBase is what the shares of group g divide by: the group's
+// respondents who answered the question, or without that number the sum
+// of its counts.
+func crossTabBase(ct CrossTab, g int) int {
+	if g < len(ct.Bases) && ct.Bases[g] > 0 {
+		return ct.Bases[g]
+	}
+	if g < len(ct.Counts) {
+		return sum(ct.Counts[g])
+	}
+	return 0
+}
+
+// crossTabChart draws a cross-tab. When each respondent gives one answer:
+// one bar per attribute group stacked to 100 % of the group's respondents
+// (named with their number). With several answers per respondent: for
+// each answer one bar per group with the share of the group's respondents
+// who gave it (the shares of a group add up to more than 100 %).
 func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
+	attr := shortLabel(ct.Attribute)
+	if crossTabExclusive(ct) {
+		groups := make([]string, len(ct.Groups))
+		for g, name := range ct.Groups {
+			groups[g] = fmt.Sprintf("%s（%d人）", name, crossTabBase(ct, g))
+		}
+		colors := columnColors(ct.Columns, q)
+		series := make([]barSpec, len(ct.Columns))
+		for j, col := range ct.Columns {
+			s := barSpec{name: col, stack: "crosstab", color: colors[j]}
+			for g := range ct.Groups {
+				cnt := 0
+				if g < len(ct.Counts) && j < len(ct.Counts[g]) {
+					cnt = ct.Counts[g][j]
+				}
+				p := share(cnt, crossTabBase(ct, g))
+				s.values = append(s.values, p)
+				label := ""
+				if p >= 10 {
+					label = formatPct(p)
+				}
+				s.labels = append(s.labels, label)
+			}
+			series[j] = s
+		}
+		return newBarChart(id, attr+"別の回答の割合（各グループの回答者＝100%）: "+q.Label, groups, series,
+			barLayout{horizontal: true, percent: true, full: true, legend: true, labelWidth: 130,
+				height: barHeight(len(groups), 40) + 30})
+	}
 	series := make([]barSpec, len(ct.Groups))
 	for g, group := range ct.Groups {
 		var row []int
 		if g < len(ct.Counts) {
 			row = ct.Counts[g]
 		}
-		total := sum(row)
-		if g < len(ct.Bases) && ct.Bases[g] > 0 {
-			total = ct.Bases[g] // respondents, not ticks
-		}
-		s := barSpec{name: group, color: palette[g%len(palette)], small: true}
+		total := crossTabBase(ct, g)
+		s := barSpec{name: fmt.Sprintf("%s（%d人）", group, total), color: palette[g%len(palette)], small: true}
 		for j := range ct.Columns {
 			cnt := 0
 			if j < len(row) {
@@ -349,7 +414,21 @@ func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
 		series[g] = s
 	}
 	per := max(28, 10+14*len(ct.Groups))
-	return newBarChart(id, ct.Attribute+"別の回答の割合: "+q.Label, ct.Columns, series,
+	title := attr + "別の回答の割合（各グループの回答者に対する割合・複数回答）: "
+	if ct.Codes {
+		title = attr + "別の課題カテゴリの割合: "
+	}
+	return newBarChart(id, title+q.Label, ct.Columns, series,
 		barLayout{horizontal: true, percent: true, legend: true, labelWidth: 160,
 			height: barHeight(len(ct.Columns), per) + 30})
+}
+
+// columnColors colours the answers of a stacked bar: in the palette's
+// order.
+func columnColors(cols []string, _ Question) []string {
+	out := make([]string, len(cols))
+	for j := range cols {
+		out[j] = palette[j%len(palette)]
+	}
+	return out
 }

@@ -254,14 +254,19 @@ func buildQuestion(num int, q Question) (questionView, error) {
 		if err != nil {
 			return v, err
 		}
-		caption := ct.Attribute + "別の回答数（行ごとの割合）"
-		if ct.Codes {
-			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
+		attr := shortLabel(ct.Attribute)
+		caption := attr + "別の回答数（各グループの回答者数に対する割合）"
+		if !crossTabExclusive(ct) {
+			caption = attr + "別の回答数（各グループの回答者数に対する割合。複数回答のため合計は100%を超えます）"
 		}
-		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
-		if len(ct.Bases) == len(ct.Groups) {
-			table.Caption = ct.Attribute + "別の回答数（回答者数に対する割合）"
+		if ct.Codes {
+			caption = attr + "別の課題カテゴリ（回答数・行ごとの割合）"
+		}
+		table := buildCountTable(caption, attr, ct.Groups, ct.Columns, ct.Counts)
+		if !ct.Codes {
 			table.TotalLabel = "回答者数"
+		}
+		if len(ct.Bases) == len(ct.Groups) {
 			for i := range table.Rows {
 				table.Rows[i].Total = ct.Bases[i]
 				for j := range table.Rows[i].Cells {
@@ -282,7 +287,7 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			}
 		}
 		v.CrossTabs = append(v.CrossTabs, crossTabView{
-			Attribute: ct.Attribute,
+			Attribute: attr,
 			Chart:     cv,
 			Table:     table,
 		})
@@ -472,7 +477,7 @@ func buildText(id string, q Question) (*textView, error) {
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
 		iv, err := buildIssues(id, Question{Key: q.Key, Label: q.Label, Drill: q.Drill, IssueEdit: q.IssueEdit}, t.Issues, t.HiddenIssues, t.MergedIssues)
 		if iv != nil {
-			iv.By = t.IssuesBy
+			iv.By = shortLabel(t.IssuesBy)
 		}
 		if err != nil {
 			return nil, err
