@@ -45,11 +45,42 @@ var palette = []string{
 const (
 	colorMain      = "#3b6fb6"
 	colorHighlight = "#1f4e8c"
-	colorMuted     = "#9fb4d3"
 	colorPromoter  = "#4f9d69"
 	colorPassive   = "#b8bec6"
 	colorDetractor = "#c9514a"
 )
+
+// Ends of the ordered ramp: the low end of a scale red, the middle grey,
+// the high end blue (the darkest: the top-2-box stands out).
+var (
+	rampLow  = [3]float64{0xc9, 0x51, 0x4a}
+	rampMid  = [3]float64{0xd5, 0xd9, 0xdf}
+	rampHigh = [3]float64{0x1f, 0x4e, 0x8c}
+)
+
+// orderedRamp returns n colours from the low end of a scale to its high
+// end, for values that have an order (a scale, a matrix's columns): a
+// reader sees at once which way the answers lean, which categorical
+// colours do not say.
+func orderedRamp(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		t := 1.0
+		if n > 1 {
+			t = float64(i) / float64(n-1)
+		}
+		a, b, f := rampLow, rampMid, t*2
+		if t > 0.5 {
+			a, b, f = rampMid, rampHigh, (t-0.5)*2
+		}
+		var c [3]int
+		for k := range c {
+			c[k] = int(math.Round(a[k] + (b[k]-a[k])*f))
+		}
+		out[i] = fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+	}
+	return out
+}
 
 // jsonChart is what go-echarts charts offer once built.
 type jsonChart interface {
@@ -206,4 +237,30 @@ func shortLabel(label string) string {
 		return strings.TrimSpace(label)
 	}
 	return s
+}
+
+// legendWidth is the narrowest chart a legend is laid out for (a phone).
+const legendWidth = 330
+
+// legendTop returns how far below the top a chart's grid starts so that a
+// legend of these names, wrapped onto as many rows as a phone needs, never
+// covers the plot: a legend is drawn whole (never paged: paper shows one
+// page of a paged legend), above the plot.
+func legendTop(names []string) int {
+	rows, x := 1, 0
+	for _, n := range names {
+		w := 35 // symbol and gap
+		for _, r := range n {
+			if r < 0x80 {
+				w += 7
+			} else {
+				w += 12
+			}
+		}
+		if x > 0 && x+w > legendWidth {
+			rows, x = rows+1, 0
+		}
+		x += w
+	}
+	return 12 + 22*rows
 }

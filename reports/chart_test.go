@@ -165,13 +165,16 @@ func TestScaleChart(t *testing.T) {
 	if !strings.Contains(cats[0], q.Scale.MinLabel) || !strings.Contains(cats[len(cats)-1], q.Scale.MaxLabel) {
 		t.Errorf("end labels missing: %q", cats)
 	}
+	// An ordered ramp: red at the low end, the darkest blue at the top.
 	data := list(t, series(t, c)[0]["data"])
+	ramp := orderedRamp(len(data))
 	for i, d := range data {
-		color := obj(t, obj(t, d)["itemStyle"])["color"]
-		top2 := i >= len(data)-2
-		if (color == colorHighlight) != top2 {
-			t.Errorf("bar %d colour %v; top-2 bars and only they are highlighted", i, color)
+		if color := obj(t, obj(t, d)["itemStyle"])["color"]; color != ramp[i] {
+			t.Errorf("bar %d colour %v, want %s of the ordered ramp", i, color, ramp[i])
 		}
+	}
+	if ramp[0] != colorDetractor || ramp[len(ramp)-1] != colorHighlight {
+		t.Errorf("ramp %v: want red to dark blue", ramp)
 	}
 	sv, err := buildScale("s", q)
 	if err != nil {
@@ -306,6 +309,22 @@ func TestCrossTabChart(t *testing.T) {
 	}
 	if !strings.HasPrefix(c.Label, "所属別") {
 		t.Errorf("chart named %q: want the short form of the question", c.Label)
+	}
+}
+
+func TestOrderedRamp(t *testing.T) {
+	for n := 1; n <= 11; n++ {
+		r := orderedRamp(n)
+		seen := map[string]bool{}
+		for _, c := range r {
+			if len(c) != 7 || c[0] != '#' || seen[c] {
+				t.Errorf("ramp of %d: %v", n, r)
+			}
+			seen[c] = true
+		}
+	}
+	if r := orderedRamp(5); r[2] != "#d5d9df" {
+		t.Errorf("the middle of an odd scale is %s, want the neutral grey", r[2])
 	}
 }
 
@@ -449,6 +468,31 @@ func TestSeriesCharts(t *testing.T) {
 	issues := series(t, byID["series-issues"])
 	if len(issues) != len(s.Issues) || issues[0]["name"] != "駐車場" {
 		t.Errorf("issue lines: %d, first %v (most frequent first)", len(issues), issues[0]["name"])
+	}
+	// Issues are shares of each event's responses: 6 of 30, 5 of 41, 5 of 48.
+	if v := values(t, issues[0]); !near(v[0], 20) || !near(v[1], 12.2) || !near(v[2], 10.4) {
+		t.Errorf("駐車場 %v, want shares of each event's responses", v)
+	}
+	// Value axes start at the scale's minimum, or 0 for counts and shares.
+	for id, want := range map[string][2]any{
+		"series-responses":    {0.0, nil},
+		"series-rate":         {0.0, 100.0},
+		"series-satisfaction": {1.0, 5.0},
+		"series-nps":          {-100.0, 100.0},
+		"series-issues":       {0.0, nil},
+	} {
+		y := axes(byID[id].Option, "yAxis")[0]
+		if y["min"] != want[0] || y["max"] != want[1] || y["scale"] == true {
+			t.Errorf("%s: value axis %v to %v (scale %v), want %v to %v", id, y["min"], y["max"], y["scale"], want[0], want[1])
+		}
+	}
+	s7 := sampleSeries()
+	for i := range s7.Events {
+		s7.Events[i].SatisfactionMin, s7.Events[i].SatisfactionMax = 0, 0
+	}
+	s7.Events[2].SatisfactionMin, s7.Events[2].SatisfactionMax = 1, 7
+	if lo, hi := satisfactionRange(s7.Events); lo != 1 || hi != 7 {
+		t.Errorf("satisfaction range %d–%d, want the scale's 1–7", lo, hi)
 	}
 	// NaN where HasSatisfaction is set still renders.
 	s.Events[0].Satisfaction = math.NaN()

@@ -36,8 +36,14 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	if !l.horizontal {
 		top = "40" // room for the labels above the bars
 	}
+	extra := 0
 	if l.legend {
-		top = "40"
+		names := make([]string, len(series))
+		for i, s := range series {
+			names[i] = s.name
+		}
+		t := legendTop(names)
+		top, extra = strconv.Itoa(t), max(t-40, 0)
 	}
 	right := "24"
 	if l.horizontal {
@@ -53,7 +59,7 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	}
 	catLabel := &opts.AxisLabel{Width: l.labelWidth, Overflow: "break"}
 	g := []charts.GlobalOpts{
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(l.legend), Top: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(l.legend), Top: "0", Type: "plain"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: right, Top: top, Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 	}
@@ -103,7 +109,7 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	if l.horizontal {
 		bar.XYReversal()
 	}
-	c, err := finish(bar, id, "bar", label, l.height)
+	c, err := finish(bar, id, "bar", label, l.height+extra)
 	if err != nil {
 		return c, err
 	}
@@ -205,8 +211,9 @@ func scaleCategory(s *Scale, v int) string {
 	return l
 }
 
-// scaleChart draws the distribution of a scale; the top two values, whose
-// share is the top-2-box, are drawn darker.
+// scaleChart draws the distribution of a scale in the ordered ramp, from
+// red (the low end) to dark blue (the top two values, whose share is the
+// top-2-box).
 func scaleChart(id string, q Question) (Chart, error) {
 	s := q.Scale
 	n := s.Max - s.Min + 1
@@ -217,7 +224,7 @@ func scaleChart(id string, q Question) (Chart, error) {
 	cats := make([]string, n)
 	vals := make([]float64, n)
 	labels := make([]string, n)
-	colors := make([]string, n)
+	colors := orderedRamp(n)
 	for i := range n {
 		v := s.Min + i
 		cats[i] = scaleCategory(s, v)
@@ -227,10 +234,6 @@ func scaleChart(id string, q Question) (Chart, error) {
 		}
 		vals[i] = float64(cnt)
 		labels[i] = fmt.Sprintf("%d件\n%s", cnt, formatPct(share(cnt, total)))
-		colors[i] = colorMuted
-		if i >= n-2 {
-			colors[i] = colorHighlight
-		}
 	}
 	return newBarChart(id, "評価の分布: "+q.Label, cats,
 		[]barSpec{{name: "回答数", values: vals, labels: labels, colors: colors}},
@@ -296,12 +299,13 @@ func npsCharts(id string, q Question) ([]Chart, error) {
 }
 
 // matrixChart draws a matrix question as horizontal bars stacked to 100 %
-// per row.
+// per row, its columns (an ordered scale: 不満 … 満足) in the ordered ramp.
 func matrixChart(id string, q Question) (Chart, error) {
 	m := q.Matrix
 	series := make([]barSpec, len(m.Columns))
+	colors := orderedRamp(len(m.Columns))
 	for j, col := range m.Columns {
-		s := barSpec{name: col, stack: "matrix", color: palette[j%len(palette)]}
+		s := barSpec{name: col, stack: "matrix", color: colors[j]}
 		for i := range m.Rows {
 			cnt, total := 0, 0
 			if i < len(m.Counts) {
@@ -423,9 +427,13 @@ func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
 			height: barHeight(len(ct.Columns), per) + 30})
 }
 
-// columnColors colours the answers of a stacked bar: in the palette's
+// columnColors colours the answers of a stacked bar: the values of a scale
+// or an NPS question in the ordered ramp, other answers in the palette's
 // order.
-func columnColors(cols []string, _ Question) []string {
+func columnColors(cols []string, q Question) []string {
+	if q.Scale != nil || q.NPS != nil || q.Matrix != nil {
+		return orderedRamp(len(cols))
+	}
 	out := make([]string, len(cols))
 	for j := range cols {
 		out[j] = palette[j%len(palette)]
