@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
+	"unicode"
 )
 
 // Chart is one chart ready to be drawn by the embedded assets/charts.js: a
@@ -43,11 +45,42 @@ var palette = []string{
 const (
 	colorMain      = "#3b6fb6"
 	colorHighlight = "#1f4e8c"
-	colorMuted     = "#9fb4d3"
 	colorPromoter  = "#4f9d69"
 	colorPassive   = "#b8bec6"
 	colorDetractor = "#c9514a"
 )
+
+// Ends of the ordered ramp: the low end of a scale red, the middle grey,
+// the high end blue (the darkest: the top-2-box stands out).
+var (
+	rampLow  = [3]float64{0xc9, 0x51, 0x4a}
+	rampMid  = [3]float64{0xd5, 0xd9, 0xdf}
+	rampHigh = [3]float64{0x1f, 0x4e, 0x8c}
+)
+
+// orderedRamp returns n colours from the low end of a scale to its high
+// end, for values that have an order (a scale, a matrix's columns): a
+// reader sees at once which way the answers lean, which categorical
+// colours do not say.
+func orderedRamp(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		t := 1.0
+		if n > 1 {
+			t = float64(i) / float64(n-1)
+		}
+		a, b, f := rampLow, rampMid, t*2
+		if t > 0.5 {
+			a, b, f = rampMid, rampHigh, (t-0.5)*2
+		}
+		var c [3]int
+		for k := range c {
+			c[k] = int(math.Round(a[k] + (b[k]-a[k])*f))
+		}
+		out[i] = fmt.Sprintf("#%02x%02x%02x", c[0], c[1], c[2])
+	}
+	return out
+}
 
 // jsonChart is what go-echarts charts offer once built.
 type jsonChart interface {
@@ -155,4 +188,79 @@ func sum(xs []int) int {
 // barHeight is the height of a horizontal bar chart with n categories.
 func barHeight(n, perBar int) int {
 	return max(140, 50+n*perBar)
+}
+
+// Polite endings of a question that a heading does without:
+// 「ご所属を教えてください」 is headed 「所属別」.
+var questionEndings = []string{
+	"を教えてください", "をお教えください", "をお聞かせください", "をお選びください", "を選んでください",
+	"をお書きください", "を書いてください", "をお答えください", "はいかがでしたか", "はどうでしたか",
+	"について", "ですか", "ください", "は",
+}
+
+// maxShortLabel is the length, in characters, of a short question label.
+const maxShortLabel = 16
+
+// shortLabel is the short form of a question's label for headings such as
+// 「…別」: without bracketed notes （いくつでも）, the closing punctuation,
+// a polite ending or an honorific ご/お before a kanji, cut to
+// maxShortLabel characters.
+func shortLabel(label string) string {
+	s := strings.TrimSpace(label)
+	for _, br := range [][2]string{{"（", "）"}, {"(", ")"}, {"【", "】"}} {
+		for {
+			i := strings.Index(s, br[0])
+			if i < 0 {
+				break
+			}
+			j := strings.Index(s[i:], br[1])
+			if j < 0 {
+				break
+			}
+			s = s[:i] + s[i+j+len(br[1]):]
+		}
+	}
+	s = strings.TrimRight(strings.TrimSpace(s), "。？?！!　 ")
+	for _, e := range questionEndings {
+		if t := strings.TrimSuffix(s, e); t != s && t != "" {
+			s = t
+			break
+		}
+	}
+	if r := []rune(s); len(r) > 1 && (r[0] == 'ご' || r[0] == 'お') && unicode.Is(unicode.Han, r[1]) {
+		s = string(r[1:])
+	}
+	if r := []rune(s); len(r) > maxShortLabel {
+		s = string(r[:maxShortLabel-1]) + "…"
+	}
+	if s == "" {
+		return strings.TrimSpace(label)
+	}
+	return s
+}
+
+// legendWidth is the narrowest chart a legend is laid out for (a phone).
+const legendWidth = 330
+
+// legendTop returns how far below the top a chart's grid starts so that a
+// legend of these names, wrapped onto as many rows as a phone needs, never
+// covers the plot: a legend is drawn whole (never paged: paper shows one
+// page of a paged legend), above the plot.
+func legendTop(names []string) int {
+	rows, x := 1, 0
+	for _, n := range names {
+		w := 35 // symbol and gap
+		for _, r := range n {
+			if r < 0x80 {
+				w += 7
+			} else {
+				w += 12
+			}
+		}
+		if x > 0 && x+w > legendWidth {
+			rows, x = rows+1, 0
+		}
+		x += w
+	}
+	return 12 + 22*rows
 }

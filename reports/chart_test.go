@@ -165,13 +165,16 @@ func TestScaleChart(t *testing.T) {
 	if !strings.Contains(cats[0], q.Scale.MinLabel) || !strings.Contains(cats[len(cats)-1], q.Scale.MaxLabel) {
 		t.Errorf("end labels missing: %q", cats)
 	}
+	// An ordered ramp: red at the low end, the darkest blue at the top.
 	data := list(t, series(t, c)[0]["data"])
+	ramp := orderedRamp(len(data))
 	for i, d := range data {
-		color := obj(t, obj(t, d)["itemStyle"])["color"]
-		top2 := i >= len(data)-2
-		if (color == colorHighlight) != top2 {
-			t.Errorf("bar %d colour %v; top-2 bars and only they are highlighted", i, color)
+		if color := obj(t, obj(t, d)["itemStyle"])["color"]; color != ramp[i] {
+			t.Errorf("bar %d colour %v, want %s of the ordered ramp", i, color, ramp[i])
 		}
+	}
+	if ramp[0] != colorDetractor || ramp[len(ramp)-1] != colorHighlight {
+		t.Errorf("ramp %v: want red to dark blue", ramp)
 	}
 	sv, err := buildScale("s", q)
 	if err != nil {
@@ -261,20 +264,82 @@ func TestCrossTabChart(t *testing.T) {
 		t.Fatal(err)
 	}
 	commonChecks(t, c)
+	// One answer each: a bar per group, stacked to 100 % of its respondents.
 	ss := series(t, c)
-	if len(ss) != len(ct.Groups) {
-		t.Fatalf("%d series for %d groups", len(ss), len(ct.Groups))
+	if len(ss) != len(ct.Columns) {
+		t.Fatalf("%d series for %d answers", len(ss), len(ct.Columns))
 	}
-	for g, s := range ss {
-		if s["name"] != ct.Groups[g] || s["stack"] != nil {
-			t.Errorf("series %d: name %v stack %v; want grouped bars per group", g, s["name"], s["stack"])
+	totals := make([]float64, len(ct.Groups))
+	for j, s := range ss {
+		if s["name"] != ct.Columns[j] || s["stack"] == nil {
+			t.Errorf("series %d: name %v stack %v; want one stacked series per answer", j, s["name"], s["stack"])
 		}
-		total := 0.0
-		for _, v := range values(t, s) {
-			total += v
+		for g, v := range values(t, s) {
+			totals[g] += v
 		}
+	}
+	for g, total := range totals {
 		if !near(total, 100) {
 			t.Errorf("group %s adds up to %v%%", ct.Groups[g], total)
+		}
+	}
+	cats := list(t, axes(c.Option, "yAxis")[0]["data"])
+	if len(cats) != len(ct.Groups) || cats[0] != "30代以下（16人）" {
+		t.Errorf("group axis %v: want each group with its respondents", cats)
+	}
+
+	// Several answers each: shares of the group's respondents (here 4 of
+	// 5 people ticked x: 80 %, not 4 of 7 ticks).
+	multi := CrossTab{Attribute: "ご所属を教えてください", Groups: []string{"社協", "市"}, Columns: []string{"x", "y"},
+		Counts: [][]int{{4, 3}, {1, 1}}, Bases: []int{5, 2}}
+	if crossTabExclusive(multi) {
+		t.Error("7 ticks of 5 respondents taken for one answer each")
+	}
+	c, err = crossTabChart("m", q, multi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commonChecks(t, c)
+	ss = series(t, c)
+	if len(ss) != 2 || ss[0]["stack"] != nil || ss[0]["name"] != "社協（5人）" {
+		t.Fatalf("multi-answer cross-tab: want a bar per group, not stacked: %v", ss)
+	}
+	if v := values(t, ss[0]); !near(v[0], 80) || !near(v[1], 60) {
+		t.Errorf("社協 shares %v, want 80 and 60 (of 5 respondents)", v)
+	}
+	if !strings.HasPrefix(c.Label, "所属別") {
+		t.Errorf("chart named %q: want the short form of the question", c.Label)
+	}
+}
+
+func TestOrderedRamp(t *testing.T) {
+	for n := 1; n <= 11; n++ {
+		r := orderedRamp(n)
+		seen := map[string]bool{}
+		for _, c := range r {
+			if len(c) != 7 || c[0] != '#' || seen[c] {
+				t.Errorf("ramp of %d: %v", n, r)
+			}
+			seen[c] = true
+		}
+	}
+	if r := orderedRamp(5); r[2] != "#d5d9df" {
+		t.Errorf("the middle of an odd scale is %s, want the neutral grey", r[2])
+	}
+}
+
+func TestShortLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"ご所属を教えてください": "所属",
+		"年代":          "年代",
+		"業務に活かせそうな内容（いくつでも）":         "業務に活かせそうな内容",
+		"本日の会議全体の満足度は？":              "本日の会議全体の満足度",
+		"お住まいの地区をお選びください。":           "住まいの地区",
+		"あなたが普段参加している地域活動の種類と頻度について": "あなたが普段参加している地域活…",
+		"（自由記述）": "（自由記述）",
+	} {
+		if got := shortLabel(in); got != want {
+			t.Errorf("shortLabel(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
@@ -314,8 +379,11 @@ func TestTextCharts(t *testing.T) {
 	}
 	commonChecks(t, nw)
 	gs := series(t, nw)[0]
-	if gs["layout"] != "force" {
-		t.Errorf("layout %v", gs["layout"])
+	if gs["layout"] != "none" {
+		t.Errorf("layout %v, want none (placed by networkLayout)", gs["layout"])
+	}
+	if obj(t, nw.Option["legend"])["show"] != false {
+		t.Error("the network's legend is drawn over the chart; the table under it is the legend")
 	}
 	names := map[string]float64{}
 	docs := map[string]int{}
@@ -329,6 +397,11 @@ func TestTextCharts(t *testing.T) {
 			t.Errorf("duplicate node %q", name)
 		}
 		names[name] = m["symbolSize"].(float64)
+		x, okX := m["x"].(float64)
+		y, okY := m["y"].(float64)
+		if !okX || !okY || x < 0 || x > 1000*networkAspect || y < 0 || y > 1000 {
+			t.Errorf("node %s at %v, %v: outside the layout's rectangle", name, m["x"], m["y"])
+		}
 	}
 	for a, sa := range names {
 		for b, sb := range names {
@@ -346,8 +419,13 @@ func TestTextCharts(t *testing.T) {
 			t.Errorf("link to unknown node %v", m["target"])
 		}
 	}
-	if n := len(list(t, gs["categories"])); n != 4 {
-		t.Errorf("%d categories, want one per community (4)", n)
+	cats := list(t, gs["categories"])
+	if len(cats) != 4 {
+		t.Errorf("%d categories, want one per community (4)", len(cats))
+	}
+	// Groups are named by their words, the largest group first.
+	if name := obj(t, cats[0])["name"]; name != "時間・参加・子ども" {
+		t.Errorf("first group named %v, want its three most frequent words", name)
 	}
 }
 
@@ -390,6 +468,31 @@ func TestSeriesCharts(t *testing.T) {
 	issues := series(t, byID["series-issues"])
 	if len(issues) != len(s.Issues) || issues[0]["name"] != "駐車場" {
 		t.Errorf("issue lines: %d, first %v (most frequent first)", len(issues), issues[0]["name"])
+	}
+	// Issues are shares of each event's responses: 6 of 30, 5 of 41, 5 of 48.
+	if v := values(t, issues[0]); !near(v[0], 20) || !near(v[1], 12.2) || !near(v[2], 10.4) {
+		t.Errorf("駐車場 %v, want shares of each event's responses", v)
+	}
+	// Value axes start at the scale's minimum, or 0 for counts and shares.
+	for id, want := range map[string][2]any{
+		"series-responses":    {0.0, nil},
+		"series-rate":         {0.0, 100.0},
+		"series-satisfaction": {1.0, 5.0},
+		"series-nps":          {-100.0, 100.0},
+		"series-issues":       {0.0, nil},
+	} {
+		y := axes(byID[id].Option, "yAxis")[0]
+		if y["min"] != want[0] || y["max"] != want[1] || y["scale"] == true {
+			t.Errorf("%s: value axis %v to %v (scale %v), want %v to %v", id, y["min"], y["max"], y["scale"], want[0], want[1])
+		}
+	}
+	s7 := sampleSeries()
+	for i := range s7.Events {
+		s7.Events[i].SatisfactionMin, s7.Events[i].SatisfactionMax = 0, 0
+	}
+	s7.Events[2].SatisfactionMin, s7.Events[2].SatisfactionMax = 1, 7
+	if lo, hi := satisfactionRange(s7.Events); lo != 1 || hi != 7 {
+		t.Errorf("satisfaction range %d–%d, want the scale's 1–7", lo, hi)
 	}
 	// NaN where HasSatisfaction is set still renders.
 	s.Events[0].Satisfaction = math.NaN()

@@ -36,8 +36,14 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	if !l.horizontal {
 		top = "40" // room for the labels above the bars
 	}
+	extra := 0
 	if l.legend {
-		top = "40"
+		names := make([]string, len(series))
+		for i, s := range series {
+			names[i] = s.name
+		}
+		t := legendTop(names)
+		top, extra = strconv.Itoa(t), max(t-40, 0)
 	}
 	right := "24"
 	if l.horizontal {
@@ -53,7 +59,7 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	}
 	catLabel := &opts.AxisLabel{Width: l.labelWidth, Overflow: "break"}
 	g := []charts.GlobalOpts{
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(l.legend), Top: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(l.legend), Top: "0", Type: "plain"}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: right, Top: top, Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 	}
@@ -103,7 +109,7 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	if l.horizontal {
 		bar.XYReversal()
 	}
-	c, err := finish(bar, id, "bar", label, l.height)
+	c, err := finish(bar, id, "bar", label, l.height+extra)
 	if err != nil {
 		return c, err
 	}
@@ -114,6 +120,12 @@ func newBarChart(id, label string, categories []string, series []barSpec, l barL
 	for _, ax := range axes(c.Option, catAxis) {
 		if al, ok := ax["axisLabel"].(map[string]any); ok {
 			al["interval"] = 0 // show every category
+		}
+	}
+	for _, s := range seriesList(c.Option) {
+		if s["stack"] != nil {
+			// A narrow segment's label would cover its neighbours'.
+			s["labelLayout"] = map[string]any{"hideOverlap": true}
 		}
 	}
 	readableAxes(c.Option)
@@ -199,8 +211,9 @@ func scaleCategory(s *Scale, v int) string {
 	return l
 }
 
-// scaleChart draws the distribution of a scale; the top two values, whose
-// share is the top-2-box, are drawn darker.
+// scaleChart draws the distribution of a scale in the ordered ramp, from
+// red (the low end) to dark blue (the top two values, whose share is the
+// top-2-box).
 func scaleChart(id string, q Question) (Chart, error) {
 	s := q.Scale
 	n := s.Max - s.Min + 1
@@ -211,7 +224,7 @@ func scaleChart(id string, q Question) (Chart, error) {
 	cats := make([]string, n)
 	vals := make([]float64, n)
 	labels := make([]string, n)
-	colors := make([]string, n)
+	colors := orderedRamp(n)
 	for i := range n {
 		v := s.Min + i
 		cats[i] = scaleCategory(s, v)
@@ -221,10 +234,6 @@ func scaleChart(id string, q Question) (Chart, error) {
 		}
 		vals[i] = float64(cnt)
 		labels[i] = fmt.Sprintf("%d件\n%s", cnt, formatPct(share(cnt, total)))
-		colors[i] = colorMuted
-		if i >= n-2 {
-			colors[i] = colorHighlight
-		}
 	}
 	return newBarChart(id, "評価の分布: "+q.Label, cats,
 		[]barSpec{{name: "回答数", values: vals, labels: labels, colors: colors}},
@@ -290,12 +299,13 @@ func npsCharts(id string, q Question) ([]Chart, error) {
 }
 
 // matrixChart draws a matrix question as horizontal bars stacked to 100 %
-// per row.
+// per row, its columns (an ordered scale: 不満 … 満足) in the ordered ramp.
 func matrixChart(id string, q Question) (Chart, error) {
 	m := q.Matrix
 	series := make([]barSpec, len(m.Columns))
+	colors := orderedRamp(len(m.Columns))
 	for j, col := range m.Columns {
-		s := barSpec{name: col, stack: "matrix", color: palette[j%len(palette)]}
+		s := barSpec{name: col, stack: "matrix", color: colors[j]}
 		for i := range m.Rows {
 			cnt, total := 0, 0
 			if i < len(m.Counts) {
@@ -319,20 +329,79 @@ func matrixChart(id string, q Question) (Chart, error) {
 			height: barHeight(len(m.Rows), 40) + 30})
 }
 
-// crossTabChart draws a cross-tab as grouped horizontal bars: for each
-// answer, one bar per attribute group with the share of that group.
+// crossTabExclusive reports whether each respondent of the cross-tab is in
+// one column only (a single answer, a scale): then a group's shares add up
+// to 100 % and a stacked bar per group reads at a glance. With several
+// answers per respondent (more ticks than respondents, issue categories)
+// they do not.
+func crossTabExclusive(ct CrossTab) bool {
+	if ct.Codes {
+		return false
+	}
+	for g := range ct.Groups {
+		if g < len(ct.Counts) && g < len(ct.Bases) && sum(ct.Counts[g]) > ct.Bases[g] {
+			return false
+		}
+	}
+	return true
+}
+
+// crossTabBase is what the shares of group g divide by: the group's
+// respondents who answered the question, or without that number the sum
+// of its counts.
+func crossTabBase(ct CrossTab, g int) int {
+	if g < len(ct.Bases) && ct.Bases[g] > 0 {
+		return ct.Bases[g]
+	}
+	if g < len(ct.Counts) {
+		return sum(ct.Counts[g])
+	}
+	return 0
+}
+
+// crossTabChart draws a cross-tab. When each respondent gives one answer:
+// one bar per attribute group stacked to 100 % of the group's respondents
+// (named with their number). With several answers per respondent: for
+// each answer one bar per group with the share of the group's respondents
+// who gave it (the shares of a group add up to more than 100 %).
 func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
+	attr := shortLabel(ct.Attribute)
+	if crossTabExclusive(ct) {
+		groups := make([]string, len(ct.Groups))
+		for g, name := range ct.Groups {
+			groups[g] = fmt.Sprintf("%s（%d人）", name, crossTabBase(ct, g))
+		}
+		colors := columnColors(ct.Columns, q)
+		series := make([]barSpec, len(ct.Columns))
+		for j, col := range ct.Columns {
+			s := barSpec{name: col, stack: "crosstab", color: colors[j]}
+			for g := range ct.Groups {
+				cnt := 0
+				if g < len(ct.Counts) && j < len(ct.Counts[g]) {
+					cnt = ct.Counts[g][j]
+				}
+				p := share(cnt, crossTabBase(ct, g))
+				s.values = append(s.values, p)
+				label := ""
+				if p >= 10 {
+					label = formatPct(p)
+				}
+				s.labels = append(s.labels, label)
+			}
+			series[j] = s
+		}
+		return newBarChart(id, attr+"別の回答の割合（各グループの回答者＝100%）: "+q.Label, groups, series,
+			barLayout{horizontal: true, percent: true, full: true, legend: true, labelWidth: 130,
+				height: barHeight(len(groups), 40) + 30})
+	}
 	series := make([]barSpec, len(ct.Groups))
 	for g, group := range ct.Groups {
 		var row []int
 		if g < len(ct.Counts) {
 			row = ct.Counts[g]
 		}
-		total := sum(row)
-		if g < len(ct.Bases) && ct.Bases[g] > 0 {
-			total = ct.Bases[g] // respondents, not ticks
-		}
-		s := barSpec{name: group, color: palette[g%len(palette)], small: true}
+		total := crossTabBase(ct, g)
+		s := barSpec{name: fmt.Sprintf("%s（%d人）", group, total), color: palette[g%len(palette)], small: true}
 		for j := range ct.Columns {
 			cnt := 0
 			if j < len(row) {
@@ -349,7 +418,25 @@ func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
 		series[g] = s
 	}
 	per := max(28, 10+14*len(ct.Groups))
-	return newBarChart(id, ct.Attribute+"別の回答の割合: "+q.Label, ct.Columns, series,
+	title := attr + "別の回答の割合（各グループの回答者に対する割合・複数回答）: "
+	if ct.Codes {
+		title = attr + "別の課題カテゴリの割合: "
+	}
+	return newBarChart(id, title+q.Label, ct.Columns, series,
 		barLayout{horizontal: true, percent: true, legend: true, labelWidth: 160,
 			height: barHeight(len(ct.Columns), per) + 30})
+}
+
+// columnColors colours the answers of a stacked bar: the values of a scale
+// or an NPS question in the ordered ramp, other answers in the palette's
+// order.
+func columnColors(cols []string, q Question) []string {
+	if q.Scale != nil || q.NPS != nil || q.Matrix != nil {
+		return orderedRamp(len(cols))
+	}
+	out := make([]string, len(cols))
+	for j := range cols {
+		out[j] = palette[j%len(palette)]
+	}
+	return out
 }

@@ -2,8 +2,10 @@ package reports
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -21,23 +23,35 @@ type lineSpec struct {
 	color  string
 }
 
+// yRange is where a trend's value axis starts and ends: the bounds of the
+// scale, 0 for counts and shares, never just around the data (3.7 to 4.1 on
+// a 1–5 scale would look like floor to ceiling). nil: ECharts decides.
+type yRange struct {
+	min, max any
+}
+
 // newLineChart builds a line chart with go-echarts.
-func newLineChart(id, label string, cats []string, lines []lineSpec, unit string, legend bool, height int) (Chart, error) {
+func newLineChart(id, label string, cats []string, lines []lineSpec, unit string, legend bool, height int, y yRange) (Chart, error) {
 	l := charts.NewLine()
 	top := "28"
 	if legend {
-		top = "56"
+		names := make([]string, len(lines))
+		for i, s := range lines {
+			names[i] = s.name
+		}
+		t := legendTop(names) + 16 // and the axis' unit
+		top, height = strconv.Itoa(t), height+max(t-56, 0)
 	}
 	yl := &opts.AxisLabel{}
 	if unit != "" {
 		yl.Formatter = types.FuncStr("{value}" + unit)
 	}
 	l.SetGlobalOptions(
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0", Type: "scroll"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0", Type: "plain"}),
 		charts.WithGridOpts(opts.Grid{Left: "12", Right: "36", Top: top, Bottom: "8", ContainLabel: opts.Bool(true)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Width: 90, Overflow: "break"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Scale: opts.Bool(true), AxisLabel: yl}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Min: y.min, Max: y.max, AxisLabel: yl}),
 	)
 	l.SetXAxis(cats)
 	for _, s := range lines {
@@ -107,16 +121,18 @@ func seriesCharts(s Series) ([]Chart, error) {
 		id, label, name, unit string
 		values                []float64
 		color                 string
+		y                     yRange
 	}
+	lo, hi := satisfactionRange(s.Events)
 	specs := []spec{
-		{"series-responses", "回答数の推移", "回答数", "", resp, palette[0]},
-		{"series-rate", "回答率の推移", "回答率", "%", rate, palette[1]},
-		{"series-satisfaction", "満足度（平均）の推移", "満足度", "", sat, palette[2]},
-		{"series-nps", "NPSの推移", "NPS", "", nps, palette[3]},
+		{"series-responses", "回答数の推移", "回答数", "", resp, palette[0], yRange{min: 0}},
+		{"series-rate", "回答率の推移", "回答率", "%", rate, palette[1], yRange{0, 100}},
+		{"series-satisfaction", fmt.Sprintf("満足度（平均、%d〜%dの尺度）の推移", lo, hi), "満足度", "", sat, palette[2], yRange{lo, hi}},
+		{"series-nps", "NPSの推移", "NPS", "", nps, palette[3], yRange{-100, 100}},
 	}
 	var out []Chart
 	for _, sp := range specs {
-		c, err := newLineChart(sp.id, sp.label, cats, []lineSpec{{name: sp.name, values: sp.values, color: sp.color}}, sp.unit, false, 220)
+		c, err := newLineChart(sp.id, sp.label, cats, []lineSpec{{name: sp.name, values: sp.values, color: sp.color}}, sp.unit, false, 220, sp.y)
 		if err != nil {
 			return nil, err
 		}
@@ -127,20 +143,65 @@ func seriesCharts(s Series) ([]Chart, error) {
 		slices.SortStableFunc(issues, func(a, b Issue) int { return cmp.Compare(sum(b.Counts), sum(a.Counts)) })
 		issues = issues[:min(len(issues), maxIssueLines)]
 		lines := make([]lineSpec, len(issues))
+		top := 0.0
 		for i, is := range issues {
-			vals := make([]float64, len(s.Events))
-			for j := range vals {
-				if j < len(is.Counts) {
-					vals[j] = float64(is.Counts[j])
+			lines[i] = lineSpec{name: is.Term, values: issueShares(is, s.Events), color: palette[i%len(palette)]}
+			for _, v := range lines[i].values {
+				if !math.IsNaN(v) {
+					top = max(top, v)
 				}
 			}
-			lines[i] = lineSpec{name: is.Term, values: vals, color: palette[i%len(palette)]}
 		}
-		c, err := newLineChart("series-issues", "課題の推移（件数の多いもの）", cats, lines, "", true, 300)
+		// Shares of each event's responses: an event with twice the
+		// responses does not look twice as troubled.
+		var ymax any
+		if top > 50 {
+			ymax = 100
+		}
+		c, err := newLineChart("series-issues", "課題の推移（各回の回答者に対する割合・件数の多いもの）", cats, lines, "%", true, 300, yRange{0, ymax})
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// issueShares is an issue's count at each event as a share (%) of that
+// event's responses; NaN (a gap) for an event without responses.
+func issueShares(is Issue, events []SeriesEvent) []float64 {
+	out := make([]float64, len(events))
+	for j, e := range events {
+		cnt := 0
+		if j < len(is.Counts) {
+			cnt = is.Counts[j]
+		}
+		out[j] = share(cnt, e.Responses)
+	}
+	return out
+}
+
+// satisfactionRange is the scale satisfaction was asked on: the widest
+// bounds the events give, else 1–5 (a scale's default), widened to take
+// in any mean outside it.
+func satisfactionRange(events []SeriesEvent) (lo, hi int) {
+	known := false
+	for _, e := range events {
+		if e.SatisfactionMax > e.SatisfactionMin {
+			if !known {
+				lo, hi, known = e.SatisfactionMin, e.SatisfactionMax, true
+			}
+			lo, hi = min(lo, e.SatisfactionMin), max(hi, e.SatisfactionMax)
+		}
+	}
+	if !known {
+		lo, hi = 1, 5
+	}
+	for _, e := range events {
+		if e.HasSatisfaction && !math.IsNaN(e.Satisfaction) {
+			lo = min(lo, int(math.Floor(e.Satisfaction)))
+			hi = max(hi, int(math.Ceil(e.Satisfaction)))
+		}
+	}
+	return lo, hi
 }

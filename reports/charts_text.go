@@ -111,31 +111,29 @@ func networkNodes(n Network) ([]Node, []Edge) {
 	return kept, edges[:min(len(edges), maxNetworkEdges)]
 }
 
-// communityName names a community of the network for the legend.
-func communityName(c int) string { return fmt.Sprintf("グループ%d", c+1) }
-
-// networkChart draws the co-occurrence network: force layout, nodes sized by
-// the number of answers using the word, coloured by community.
+// networkChart draws the co-occurrence network: nodes sized by the number of
+// answers using the word, coloured by their group, at the places
+// networkLayout computed (inside the chart's box at any size and on paper).
+// The groups' legend is the table under the chart (network.html), never
+// drawn over the nodes.
 func networkChart(id string, q Question, n Network) (Chart, error) {
 	nodes, edges := networkNodes(n)
+	groups := networkGroups(nodes)
+	rank := map[int]int{}
+	cats := make([]*opts.GraphCategory, len(groups))
+	for i, g := range groups {
+		rank[g.Community] = i
+		cats[i] = &opts.GraphCategory{Name: g.Name, ItemStyle: &opts.ItemStyle{Color: g.Color}}
+	}
 	maxDocs := 1
-	comms := []int{}
-	commIndex := map[int]int{}
 	for _, nd := range nodes {
 		maxDocs = max(maxDocs, nd.Docs)
-		if _, ok := commIndex[nd.Community]; !ok {
-			commIndex[nd.Community] = len(comms)
-			comms = append(comms, nd.Community)
-		}
 	}
-	cats := make([]*opts.GraphCategory, len(comms))
-	for i, c := range comms {
-		cats[i] = &opts.GraphCategory{Name: communityName(c), ItemStyle: &opts.ItemStyle{Color: palette[i%len(palette)]}}
-	}
+	pos := networkLayout(nodes, edges, func(nd Node) int { return rank[nd.Community] })
 	gn := make([]opts.GraphNode, len(nodes))
 	for i, nd := range nodes {
 		size := 10 + 32*math.Sqrt(float64(max(nd.Docs, 0))/float64(maxDocs))
-		gn[i] = opts.GraphNode{Name: nd.Term, Value: float32(nd.Docs), Category: commIndex[nd.Community], SymbolSize: math.Round(size)}
+		gn[i] = opts.GraphNode{Name: nd.Term, Value: float32(nd.Docs), Category: rank[nd.Community], SymbolSize: math.Round(size)}
 	}
 	gl := make([]opts.GraphLink, len(edges))
 	for i, e := range edges {
@@ -143,11 +141,10 @@ func networkChart(id string, q Question, n Network) (Chart, error) {
 			LineStyle: &opts.LineStyle{Width: float32(round2(1 + 5*e.Jaccard))}}
 	}
 	g := charts.NewGraph()
-	g.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(cats) > 1), Top: "0", Type: "scroll"}))
+	g.SetGlobalOptions(charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}))
 	g.AddSeries("共起ネットワーク", gn, gl,
 		charts.WithGraphChartOpts(opts.GraphChart{
-			Layout:     "force",
-			Force:      &opts.GraphForce{InitLayout: "circular", Repulsion: 180, Gravity: 0.1, EdgeLength: []float64{40, 120}},
+			Layout:     "none",
 			Roam:       opts.Bool(false),
 			Categories: cats,
 		}),
@@ -159,11 +156,20 @@ func networkChart(id string, q Question, n Network) (Chart, error) {
 		return c, err
 	}
 	for _, s := range seriesList(c.Option) {
-		f := mergeMap(s["force"], map[string]any{"layoutAnimation": false, "friction": 0.2})
-		s["force"] = f
-		s["top"], s["bottom"], s["left"], s["right"] = 40, 20, 30, 80
+		// The layout's rectangle is stretched to this box; the margins hold
+		// the largest node's radius (21 px) and, on the right, its label.
+		// (charts.js turns it a quarter on a canvas higher than wide, with
+		// narrower margins and smaller labels.)
+		s["top"], s["bottom"], s["left"], s["right"] = 26, 26, 26, 96
 		s["labelLayout"] = map[string]any{"hideOverlap": true}
 		s["emphasis"] = map[string]any{"focus": "adjacency"}
+		data, _ := s["data"].([]any)
+		for i, d := range data {
+			if m, ok := d.(map[string]any); ok && i < len(pos) {
+				// Set here: go-echarts leaves out a coordinate of 0.
+				m["x"], m["y"] = math.Round(pos[i][0]*1000), math.Round(pos[i][1]*1000)
+			}
+		}
 	}
 	return c, nil
 }

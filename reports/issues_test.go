@@ -127,7 +127,7 @@ func TestIssueCardsNameTheValuesThatRaiseThemMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := b.String()
-	if !strings.Contains(page, "ご所属別: <span class=\"more\">▲ 社会福祉協議会 で多い</span>") || !strings.Contains(page, "▼ 市町村 で少ない") {
+	if !strings.Contains(page, "所属別: <span class=\"more\">▲ 社会福祉協議会 で多い</span>") || !strings.Contains(page, "▼ 市町村 で少ない") {
 		t.Fatalf("the card does not name the values that differ:\n%s", page)
 	}
 	if strings.Contains(page, "▼ 県") || strings.Contains(page, "県 で少ない") {

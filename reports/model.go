@@ -223,8 +223,12 @@ type SeriesEvent struct {
 
 	Satisfaction    float64 // mean satisfaction; only used if HasSatisfaction
 	HasSatisfaction bool
-	NPS             float64 // only used if HasNPS
-	HasNPS          bool
+	// SatisfactionMin and SatisfactionMax are the bounds of the scale the
+	// satisfaction was asked on, where the trend's axis starts and ends;
+	// 0, 0: not known, a scale's default 1–5 is assumed.
+	SatisfactionMin, SatisfactionMax int
+	NPS                              float64 // only used if HasNPS
+	HasNPS                           bool
 }
 
 // Issue is a recurring issue (word or code) with its count per event.

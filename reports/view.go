@@ -156,8 +156,8 @@ type networkView struct {
 }
 
 type communityRow struct {
-	Name  string
-	Words []Node
+	Name, Color string // named by its words; its colour in the chart
+	Words       []Node
 }
 
 type edgeRow struct {
@@ -254,14 +254,19 @@ func buildQuestion(num int, q Question) (questionView, error) {
 		if err != nil {
 			return v, err
 		}
-		caption := ct.Attribute + "別の回答数（行ごとの割合）"
-		if ct.Codes {
-			caption = ct.Attribute + "別の課題カテゴリ（回答数・行ごとの割合）"
+		attr := shortLabel(ct.Attribute)
+		caption := attr + "別の回答数（各グループの回答者数に対する割合）"
+		if !crossTabExclusive(ct) {
+			caption = attr + "別の回答数（各グループの回答者数に対する割合。複数回答のため合計は100%を超えます）"
 		}
-		table := buildCountTable(caption, ct.Attribute, ct.Groups, ct.Columns, ct.Counts)
-		if len(ct.Bases) == len(ct.Groups) {
-			table.Caption = ct.Attribute + "別の回答数（回答者数に対する割合）"
+		if ct.Codes {
+			caption = attr + "別の課題カテゴリ（回答数・行ごとの割合）"
+		}
+		table := buildCountTable(caption, attr, ct.Groups, ct.Columns, ct.Counts)
+		if !ct.Codes {
 			table.TotalLabel = "回答者数"
+		}
+		if len(ct.Bases) == len(ct.Groups) {
 			for i := range table.Rows {
 				table.Rows[i].Total = ct.Bases[i]
 				for j := range table.Rows[i].Cells {
@@ -282,7 +287,7 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			}
 		}
 		v.CrossTabs = append(v.CrossTabs, crossTabView{
-			Attribute: ct.Attribute,
+			Attribute: attr,
 			Chart:     cv,
 			Table:     table,
 		})
@@ -472,7 +477,7 @@ func buildText(id string, q Question) (*textView, error) {
 	if t.Issues != nil && len(t.Issues.Groups) > 0 {
 		iv, err := buildIssues(id, Question{Key: q.Key, Label: q.Label, Drill: q.Drill, IssueEdit: q.IssueEdit}, t.Issues, t.HiddenIssues, t.MergedIssues)
 		if iv != nil {
-			iv.By = t.IssuesBy
+			iv.By = shortLabel(t.IssuesBy)
 		}
 		if err != nil {
 			return nil, err
@@ -511,16 +516,8 @@ func buildText(id string, q Question) (*textView, error) {
 		cv.Drill, cv.DrillBy = q.Drill, "term"
 		nv := &networkView{Chart: cv}
 		nodes, edges := networkNodes(t.Network)
-		byComm := map[int][]Node{}
-		var comms []int
-		for _, nd := range nodes {
-			if _, ok := byComm[nd.Community]; !ok {
-				comms = append(comms, nd.Community)
-			}
-			byComm[nd.Community] = append(byComm[nd.Community], nd)
-		}
-		for _, cm := range comms {
-			nv.Communities = append(nv.Communities, communityRow{Name: communityName(cm), Words: byComm[cm]})
+		for _, g := range networkGroups(nodes) {
+			nv.Communities = append(nv.Communities, communityRow{Name: g.Name, Color: g.Color, Words: g.Words})
 		}
 		for _, e := range edges[:min(len(edges), maxEdgeRows)] {
 			nv.Edges = append(nv.Edges, edgeRow{A: e.A, B: e.B, Jaccard: fmt.Sprintf("%.2f", e.Jaccard)})
