@@ -435,6 +435,11 @@ func BuildSeriesReusing(ctx context.Context, surveys *store.Store, texts *store.
 			if x := st[k]; x.N > 0 {
 				e.Satisfaction, e.HasSatisfaction = x.Mean, true
 			}
+			if q := s.Definition().Question(k); q != nil { // the trend axis spans the scale
+				if lo, hi, okLo, okHi := q.Bounds(); okLo && okHi {
+					e.SatisfactionMin, e.SatisfactionMax = int(lo), int(hi)
+				}
+			}
 		}
 		if k := firstOfType(s, survey.NPS); k != "" {
 			vs, err := surveys.ValueCounts(ctx, s, k)
