@@ -77,15 +77,16 @@ func BuildReportReusing(ctx context.Context, surveys *store.Store, texts *store.
 		}
 	}
 	cross := map[string][]CrossTab{}
+	attrKeys := make([]string, len(attrs))
+	for i, a := range attrs {
+		attrKeys[i] = a.Key
+	}
+	crosses, err := surveys.Crosses(ctx, s, attrKeys)
+	if err != nil {
+		return Report{}, err
+	}
 	for _, a := range attrs {
-		cells, err := surveys.CrossCounts(ctx, s, a.Key)
-		if err != nil {
-			return Report{}, err
-		}
-		bases, err := surveys.CrossBases(ctx, s, a.Key)
-		if err != nil {
-			return Report{}, err
-		}
+		cells, bases := crosses[a.Key].Counts, crosses[a.Key].Bases
 		for i := range d.Questions {
 			q := &d.Questions[i]
 			if cs := cells[q.Key]; len(cs) > 0 {

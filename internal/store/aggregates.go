@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -227,71 +228,220 @@ func (st *Store) median(ctx context.Context, questionID int64, n int) (float64, 
 	return mid[0], nil
 }
 
-// crossSelect selects the answers of the questions broken down by the
-// attribute attrKey, each joined to the attribute's answer in the same
-// response (a self-join on response_id) as group grp, with a.question_id; it
-// returns nil when there is nothing to break down. Every non-personal
-// single, multi and scale question other than the attribute is broken down
-// when keys is empty. The answers come through their indexes; each finds its
-// group through the index of its response.
-func (st *Store) crossSelect(s *survey.Survey, attrKey string, keys []string) (*bun.SelectQuery, []*survey.QuestionModel, error) {
-	attr, err := s.Aggregatable([]string{attrKey})
-	if err != nil {
-		return nil, nil, err
-	}
+// Cross is the breakdown of answers by one attribute: Counts as
+// CrossCounts returns them, Bases as CrossBases does.
+type Cross struct {
+	Counts map[string][]survey.CrossCount
+	Bases  map[string]map[string]int
+}
+
+// crossTargets returns the questions broken down by the attribute attr:
+// every non-personal single, multi and scale question other than the
+// attribute when keys is empty, else the questions keys.
+func crossTargets(s *survey.Survey, attr *survey.QuestionModel, keys []string) ([]*survey.QuestionModel, error) {
 	qs, err := s.Aggregatable(keys)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var targets []*survey.QuestionModel
 	for _, q := range qs {
-		if q.ID != attr[0].ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
+		if q.ID != attr.ID && (len(keys) > 0 || q.Kind().CrossTabbed()) {
 			targets = append(targets, q)
 		}
 	}
-	if len(targets) == 0 {
-		return nil, nil, nil
+	return targets, nil
+}
+
+// Crosses breaks the answers of questions down by each of the attribute
+// questions attrKeys (see CrossCounts and CrossBases: an answer is counted
+// in the group of each answer to the attribute in the same response, その他
+// for a free その他 text on either side). It reads the answers twice, the
+// attributes' and then the questions', and counts them in memory: a join of
+// the answers with themselves per attribute took minutes at 64,000
+// responses on SQLite.
+func (st *Store) Crosses(ctx context.Context, s *survey.Survey, attrKeys []string, keys ...string) (_ map[string]Cross, err error) {
+	defer wrapErr("store.Crosses", &err)
+	if len(attrKeys) == 0 {
+		return map[string]Cross{}, nil
 	}
-	q := st.db.NewSelect().Comment("store.Store.crossSelect").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(targets), "question_id, response_id, value, other")).
-		Join("JOIN answers AS g ON g.response_id = a.response_id AND g.question_id = ?", attr[0].ID).
-		ColumnExpr("a.question_id").
-		ColumnExpr("CASE WHEN g.other THEN ? ELSE g.value END AS grp", survey.OtherLabel)
-	return q, targets, nil
+	attrs, err := s.Aggregatable(attrKeys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Cross, len(attrs))
+	// per attribute: its groups' names, interned, and per question ID the
+	// attributes that break it down
+	type attrGroups struct {
+		names []string
+		ids   map[string]int32
+	}
+	groups := make([]attrGroups, len(attrs))
+	byTarget := map[int64][]int{}
+	keyOf := map[int64]string{}
+	var attrIDs, targetIDs []int64
+	for i, a := range attrs {
+		out[a.Key] = Cross{Counts: map[string][]survey.CrossCount{}, Bases: map[string]map[string]int{}}
+		groups[i].ids = map[string]int32{}
+		targets, err := crossTargets(s, a, keys)
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range targets {
+			if byTarget[q.ID] == nil {
+				targetIDs = append(targetIDs, q.ID)
+			}
+			byTarget[q.ID] = append(byTarget[q.ID], i)
+			keyOf[q.ID] = q.Key
+		}
+		if len(targets) > 0 {
+			attrIDs = append(attrIDs, a.ID)
+		}
+	}
+	if len(targetIDs) == 0 {
+		return out, nil
+	}
+	attrOf := make(map[int64]int, len(attrs))
+	for i, a := range attrs {
+		attrOf[a.ID] = i
+	}
+	// The groups of each response, per attribute: a response's dense
+	// number, then per attribute its groups (repeated as its answer rows
+	// are: the join counted each).
+	dense := map[string]int32{}
+	member := make([][][]int32, len(attrs)) // [attribute][dense response] group ids
+	label := func(value string, other bool) string {
+		if other {
+			return survey.OtherLabel
+		}
+		return value
+	}
+	if err := scanAnswers(ctx, everyAnswer(st.db, attrIDs, "response_id, question_id, value, other"), func(resp string, qid int64, value string, other bool) {
+		i := attrOf[qid]
+		r, ok := dense[resp]
+		if !ok {
+			r = int32(len(dense))
+			dense[resp] = r
+		}
+		g := &groups[i]
+		name := label(value, other)
+		id, ok := g.ids[name]
+		if !ok {
+			id = int32(len(g.names))
+			g.ids[name] = id
+			g.names = append(g.names, name)
+		}
+		for int(r) >= len(member[i]) {
+			member[i] = append(member[i], nil)
+		}
+		member[i][r] = append(member[i][r], id)
+	}); err != nil {
+		return nil, err
+	}
+	for i := range member {
+		for len(member[i]) < len(dense) {
+			member[i] = append(member[i], nil)
+		}
+	}
+	type cell struct {
+		q     int64
+		g     int32
+		value string
+	}
+	type base struct {
+		q int64
+		g int32
+	}
+	counts := make([]map[cell]int, len(attrs))
+	bases := make([]map[base]int, len(attrs))
+	for i := range attrs {
+		counts[i], bases[i] = map[cell]int{}, map[base]int{}
+	}
+	answered := map[int64][]uint64{} // per question: the responses (dense) counted in its bases
+	if err := scanAnswers(ctx, everyAnswer(st.db, targetIDs, "response_id, question_id, value, other"), func(resp string, qid int64, value string, other bool) {
+		r, ok := dense[resp]
+		if !ok {
+			return // no attribute answered: in no group
+		}
+		seen := answered[qid]
+		if seen == nil {
+			seen = make([]uint64, (len(dense)+63)/64)
+			answered[qid] = seen
+		}
+		first := seen[r/64]&(1<<(r%64)) == 0
+		seen[r/64] |= 1 << (r % 64)
+		val := label(value, other)
+		for _, i := range byTarget[qid] {
+			gs := member[i][r]
+			for j, g := range gs {
+				counts[i][cell{qid, g, val}]++
+				if first && !slices.Contains(gs[:j], g) {
+					bases[i][base{qid, g}]++
+				}
+			}
+		}
+	}); err != nil {
+		return nil, err
+	}
+	for i, a := range attrs {
+		c := out[a.Key]
+		names := groups[i].names
+		for k, n := range counts[i] {
+			key := keyOf[k.q]
+			c.Counts[key] = append(c.Counts[key], survey.CrossCount{Group: names[k.g], Value: k.value, Count: n})
+		}
+		for _, cs := range c.Counts {
+			sort.Slice(cs, func(x, y int) bool {
+				if cs[x].Group != cs[y].Group {
+					return cs[x].Group < cs[y].Group
+				}
+				return cs[x].Value < cs[y].Value
+			})
+		}
+		for k, n := range bases[i] {
+			key := keyOf[k.q]
+			if c.Bases[key] == nil {
+				c.Bases[key] = map[string]int{}
+			}
+			c.Bases[key][names[k.g]] = n
+		}
+	}
+	return out, nil
+}
+
+// scanAnswers calls fn with each row of q (response_id, question_id, value,
+// other), without keeping them.
+func scanAnswers(ctx context.Context, q *bun.SelectQuery, fn func(resp string, qid int64, value string, other bool)) error {
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		resp, value string
+		qid         int64
+		other       bool
+	)
+	for rows.Next() {
+		if err := rows.Scan(&resp, &qid, &value, &other); err != nil {
+			return err
+		}
+		fn(resp, qid, value, other)
+	}
+	return rows.Err()
 }
 
 // CrossCounts breaks the answers of questions down by the answer to the
 // attribute question attrKey in the same response: per question key, the
-// count of every (group, value). See crossSelect for which questions.
+// count of every (group, value), ordered by group and value. Every
+// non-personal single, multi and scale question other than the attribute
+// is broken down when keys is empty.
 func (st *Store) CrossCounts(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (_ map[string][]survey.CrossCount, err error) {
 	defer wrapErr("store.CrossCounts", &err)
-	q, targets, err := st.crossSelect(s, attrKey, keys)
+	c, err := st.Crosses(ctx, s, []string{attrKey}, keys...)
 	if err != nil {
 		return nil, err
 	}
-	if q == nil {
-		return map[string][]survey.CrossCount{}, nil
-	}
-	var rows []struct {
-		QuestionID int64
-		Grp        string
-		Val        string
-		N          int
-	}
-	err = q.ColumnExpr("CASE WHEN a.other THEN ? ELSE a.value END AS val", survey.OtherLabel).
-		ColumnExpr("count(*) AS n").
-		GroupExpr("a.question_id, grp, val").
-		OrderExpr("a.question_id, grp, val").
-		Scan(ctx, &rows)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string][]survey.CrossCount, len(targets))
-	byID := keyByID(targets)
-	for _, r := range rows {
-		k := byID[r.QuestionID]
-		out[k] = append(out[k], survey.CrossCount{Group: r.Grp, Value: r.Val, Count: r.N})
-	}
-	return out, nil
+	return c[attrKey].Counts, nil
 }
 
 // CrossBases counts, per question key and attribute group, the respondents
@@ -300,34 +450,11 @@ func (st *Store) CrossCounts(ctx context.Context, s *survey.Survey, attrKey stri
 // 社協 making 7 ticks are 4, not 7). Same questions as CrossCounts.
 func (st *Store) CrossBases(ctx context.Context, s *survey.Survey, attrKey string, keys ...string) (_ map[string]map[string]int, err error) {
 	defer wrapErr("store.CrossBases", &err)
-	q, targets, err := st.crossSelect(s, attrKey, keys)
+	c, err := st.Crosses(ctx, s, []string{attrKey}, keys...)
 	if err != nil {
 		return nil, err
 	}
-	if q == nil {
-		return map[string]map[string]int{}, nil
-	}
-	var rows []struct {
-		QuestionID int64
-		Grp        string
-		N          int
-	}
-	err = q.ColumnExpr("count(DISTINCT a.response_id) AS n").
-		GroupExpr("a.question_id, grp").
-		Scan(ctx, &rows)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]map[string]int, len(targets))
-	byID := keyByID(targets)
-	for _, r := range rows {
-		k := byID[r.QuestionID]
-		if out[k] == nil {
-			out[k] = map[string]int{}
-		}
-		out[k][r.Grp] = r.N
-	}
-	return out, nil
+	return c[attrKey].Bases, nil
 }
 
 // AnswerTexts returns the first limit free texts of a question, oldest
