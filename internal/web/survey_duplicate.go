@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,9 +23,9 @@ func (srv *Server) duplicate(w http.ResponseWriter, r *http.Request) error {
 	slug := strings.TrimSpace(r.PostFormValue("new_slug"))
 	eventTitle, eventDate := strings.TrimSpace(r.PostFormValue("new_event_title")), strings.TrimSpace(r.PostFormValue("new_event_date"))
 	if slug == "" { // made from the day and a number, as 新しく作る does
-		day := srv.now().In(tokyo).Format("20060102")
+		now := srv.now()
 		for n := 1; n <= maxGeneratedSlugs; n++ {
-			if slug = fmt.Sprintf("s-%s-%d", day, n); !srv.slugTaken(r.Context(), slug) {
+			if slug = generatedSlug(now, n); !srv.slugTaken(r.Context(), slug) {
 				break
 			}
 		}

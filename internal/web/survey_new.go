@@ -88,8 +88,7 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 	d := &survey.Definition{Slug: v.Slug, Title: v.Title, ClosesAt: &now, Questions: []survey.Question{starterQuestion}}
 	for n := 1; ; n++ {
 		if generated {
-			// A URL name nobody has to think of: the day and a number (s-20261201-1).
-			d.Slug = fmt.Sprintf("s-%s-%d", now.In(tokyo).Format("20060102"), n)
+			d.Slug = generatedSlug(now, n)
 			if srv.slugTaken(ctx, d.Slug) && n < maxGeneratedSlugs {
 				continue
 			}
@@ -113,6 +112,12 @@ func (srv *Server) createSurvey(w http.ResponseWriter, r *http.Request) error {
 
 // maxGeneratedSlugs bounds the numbers tried for a generated URL name.
 const maxGeneratedSlugs = 1000
+
+// generatedSlug is the nth URL name of a survey made on the day of t when
+// staff give none: a name nobody has to think of (s-20261201-1).
+func generatedSlug(t time.Time, n int) string {
+	return fmt.Sprintf("s-%s-%d", t.In(tokyo).Format("20060102"), n)
+}
 
 // slugTaken tells early that a slug is in use; Create still refuses one
 // taken between this check and the creation.
