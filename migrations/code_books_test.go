@@ -28,18 +28,7 @@ func TestStoredSurveysKeepTheCodeBookTheyHad(t *testing.T) {
 				}
 				defer db.Close()
 				ctx := dbtest.Context(t)
-				all, err := migrations.All(db)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, m := range all {
-					if m.Version >= "0010" {
-						break
-					}
-					if _, err := migrations.ApplyOne(ctx, db, m); err != nil {
-						t.Fatal(m.Version, err)
-					}
-				}
+				migrateBefore(t, ctx, db, "0010")
 				if _, err := db.ExecContext(ctx, `INSERT INTO surveys (id, slug, title, created_at, updated_at) VALUES (1, 'old', 'O', '2026-11-01 10:00:00', '2026-11-01 10:00:00')`); err != nil {
 					t.Fatal(err)
 				}

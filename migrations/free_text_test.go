@@ -24,18 +24,7 @@ func TestFreeTextsLeaveTheIndexOfValues(t *testing.T) {
 			}
 			defer db.Close()
 			ctx := dbtest.Context(t)
-			all, err := migrations.All(db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range all {
-				if m.Version >= "0007" {
-					break
-				}
-				if _, err := migrations.ApplyOne(ctx, db, m); err != nil {
-					t.Fatal(m.Version, err)
-				}
-			}
+			migrateBefore(t, ctx, db, "0007")
 			for _, q := range []string{
 				`INSERT INTO surveys (id, slug, title, created_at, updated_at) VALUES (1, 's', 'S', '2026-11-01 10:00:00', '2026-11-01 10:00:00')`,
 				`INSERT INTO questions (id, survey_id, key, position, type) VALUES

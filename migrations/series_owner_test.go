@@ -19,18 +19,7 @@ func TestSeriesOfOneOwnerBecomeTheirs(t *testing.T) {
 			}
 			defer db.Close()
 			ctx := dbtest.Context(t)
-			all, err := migrations.All(db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, m := range all {
-				if m.Version >= "0008" {
-					break
-				}
-				if _, err := migrations.ApplyOne(ctx, db, m); err != nil {
-					t.Fatal(m.Version, err)
-				}
-			}
+			migrateBefore(t, ctx, db, "0008")
 			for _, q := range []string{
 				`INSERT INTO series (id, key, title) VALUES (1, 'mine', 'M'), (2, 'mixed', 'X'), (3, 'cli', 'C'), (4, 'empty', 'E')`,
 				`INSERT INTO surveys (id, slug, title, series_id, owner, created_at, updated_at) VALUES
