@@ -45,14 +45,9 @@ func TestCodeBookEditorInBrowser(t *testing.T) {
 			ts, _, _ := fukuiServer(t, kind)
 			bctx := browsertest.New(t)
 			console := watchConsole(bctx)
+			signInBrowserAs(t, bctx, ts.URL, "admin@koe.test", editorPassword)
 			type css = chromedp.CSS
 			err := chromedp.Do(bctx,
-				chromedp.Navigate(ts.URL+"/login"),
-				chromedp.WaitVisible(css(`#email`)),
-				chromedp.SendKeys(css(`#email`), "admin@koe.test"),
-				chromedp.SendKeys(css(`#password`), editorPassword),
-				chromedp.Click(css(`button[type=submit]`)),
-				chromedp.WaitVisible(css(`header.staff-bar`)),
 				chromedp.Navigate(ts.URL+"/surveys/fukui-2"),
 				chromedp.WaitVisible(css(`.issue-card`)),
 			)

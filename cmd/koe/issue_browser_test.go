@@ -26,14 +26,9 @@ func TestIssueCardsInBrowser(t *testing.T) {
 			ts, _, db := fukuiServer(t, kind)
 			bctx := browsertest.New(t)
 			console := watchConsole(bctx)
+			signInBrowserAs(t, bctx, ts.URL, "admin@koe.test", editorPassword)
 			type css = chromedp.CSS
 			err := chromedp.Do(bctx,
-				chromedp.Navigate(ts.URL+"/login"),
-				chromedp.WaitVisible(css(`#email`)),
-				chromedp.SendKeys(css(`#email`), "admin@koe.test"),
-				chromedp.SendKeys(css(`#password`), editorPassword),
-				chromedp.Click(css(`button[type=submit]`)),
-				chromedp.WaitVisible(css(`header.staff-bar`)),
 				chromedp.Navigate(ts.URL+"/surveys/fukui-2"),
 			)
 			if err != nil {

@@ -285,11 +285,17 @@ func listedAnswers(page string) []string {
 // signIn signs the browser in as the demo staff member.
 func signIn(t *testing.T, ctx context.Context, base, password string) {
 	t.Helper()
+	signInBrowserAs(t, ctx, base, examples.StaffEmail, password)
+}
+
+// signInBrowserAs signs the browser in with an e-mail and password.
+func signInBrowserAs(t *testing.T, ctx context.Context, base, email, password string) {
+	t.Helper()
 	type css = chromedp.CSS
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css(`#email`)),
-		chromedp.SendKeys(css(`#email`), examples.StaffEmail),
+		chromedp.SendKeys(css(`#email`), email),
 		chromedp.SendKeys(css(`#password`), password),
 		chromedp.Click(css(`button[type=submit]`)),
 		chromedp.WaitVisible(css(`header.staff-bar`)),
