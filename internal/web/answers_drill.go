@@ -129,7 +129,7 @@ func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter,
 func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, kept, cacheKey, stamp, id string, first int64, f analysis.Filter, byEvent bool) (drillView, error) {
 	prev := srv.lastBlocks(cacheKey)
 	is := prev.issues[key].Issues
-	if prev.stamp != stamp || is == nil {
+	if prev.answers != stamp || is == nil {
 		set, err := reports.ComputeIssues(ctx, srv.texts, sc, -1)
 		if err == nil {
 			set, err = reports.KeepIssues(ctx, srv.texts, kept, set, false)

@@ -50,6 +50,7 @@ type capacity struct{ Limit, Taken, Left int }
 // an answer is submitted.
 type cachedBlocks struct {
 	stamp     string
+	answers   string // the stamp of the answers the issues were grouped from (stamp is it with what else the blocks show)
 	blocks    template.HTML
 	drillable bool
 	built     time.Time
@@ -89,7 +90,8 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	stamp := srv.surveyStamp(s, n, latest)
+	answers := srv.surveyStamp(s, n, latest)
+	stamp := answers
 	if before != nil { // readers who may see different earlier events get their own blocks
 		stamp += "|after:" + before.Slug
 	}
@@ -101,7 +103,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	// again but the answers are not grouped again.
 	prev := srv.lastBlocks(s.Slug)
 	var known map[string]reports.IssueSet
-	if prev.stamp == stamp {
+	if prev.answers == answers {
 		known = prev.issues
 	}
 	rep, err := reports.BuildReportReusing(ctx, srv.surveys, srv.texts, s, known)
@@ -128,7 +130,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if v.Blocks, v.Drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return err
 	}
-	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, blocks: v.Blocks, drillable: v.Drillable, built: time.Now(), issues: issues})
+	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, answers: answers, blocks: v.Blocks, drillable: v.Drillable, built: time.Now(), issues: issues})
 	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 

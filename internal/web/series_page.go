@@ -62,7 +62,7 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	// but the answers are not grouped again.
 	prev := srv.lastBlocks(key)
 	var known *reports.IssueSet
-	if prev.stamp == stamp {
+	if prev.answers == stamp {
 		set := prev.issues[prev.series.IssueQuestion]
 		known = &set
 	}
@@ -81,7 +81,7 @@ func (srv *Server) seriesBlocks(ctx context.Context, visible survey.SeriesView) 
 	if err != nil {
 		return cachedBlocks{}, err
 	}
-	c := cachedBlocks{stamp: stamp, blocks: body, built: time.Now(), series: se, links: links, issues: issues}
+	c := cachedBlocks{stamp: stamp, answers: stamp, blocks: body, built: time.Now(), series: se, links: links, issues: issues}
 	srv.keepBlocks(key, c)
 	return c, nil
 }
