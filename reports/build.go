@@ -324,7 +324,7 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: q.Label}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 		t.IssuesBy = attrs[0].Label
@@ -547,6 +547,7 @@ func SeriesScope(list []*survey.Survey, key string) (store.Scope, string) {
 		for _, qm := range s.Questions {
 			if qm.Key == key && qm.Analyze && !qm.Personal {
 				sc.Questions = append(sc.Questions, store.ScopeQuestion{ID: qm.ID, Event: labels[i]})
+				sc.Label = qm.Label // the latest event's wording, as for its code books
 			}
 		}
 	}
