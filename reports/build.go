@@ -370,7 +370,9 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	}
 	if ct := sum.CrossTab; ct != nil && len(ct.Groups) > 0 && len(attrs) > 0 {
 		// Issue categories by the attribute: only codes some answer has.
-		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)),
+		// An answer can fall in several categories: shares divide by the
+		// group's answers (GroupDocs), not by its category ticks.
+		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)), Bases: slices.Clone(ct.GroupDocs),
 			Test: &CrossTest{ChiSquare: ct.ChiSquare, DF: ct.DF, P: ct.P, Residuals: make([][]float64, len(ct.Groups))}}
 		for c, code := range ct.Codes {
 			n := 0
