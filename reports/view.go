@@ -565,6 +565,7 @@ type seriesHeader struct {
 }
 
 type seriesBody struct {
+	Summary    *seriesSummaryView
 	Groups     *issuesView // 繰り返し出てくる論点, the headline
 	Trends     []chartView
 	IssueChart *chartView
@@ -644,6 +645,7 @@ func buildSeries(s Series) (seriesView, error) {
 		}
 		v.Series.Events = append(v.Series.Events, row)
 	}
+	v.Series.Summary = buildSeriesSummary(s, v.Series.Groups, len(s.Issues) > 0)
 	for _, is := range s.Issues {
 		counts := make([]int, len(s.Events))
 		copy(counts, is.Counts)
