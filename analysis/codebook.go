@@ -34,6 +34,11 @@ import (
 // phrase 本数が少ない. (A rule line cannot start with *, which names a code:
 // put such a term after another one or in parentheses.)
 //
+// A code name may end with the tag @praise (*評価・よかった点 @praise): the
+// code judges something as good, and ForQuestion leaves it out for the
+// answers of a question that asks what people want, where a good word names
+// what is wished for (新鮮な魚介類 under 施設に求めるもの), not what was found.
+//
 // Rules are judged sentence by sentence: A & B needs A and B in one
 // sentence, A & !B a sentence with A and without B. A rule that is only
 // negated (!B, or ! inside |) holds when B is nowhere in the answer.
@@ -49,7 +54,9 @@ type Code struct {
 	Name string `json:"name"`
 	Rule string `json:"rule"`
 	Line int    `json:"line"` // line of the *name heading in the source
-	expr *ruleNode
+	// Praise marks a code that judges something as good (tag @praise).
+	Praise bool `json:"praise,omitempty"`
+	expr   *ruleNode
 }
 
 // CodeBookError is a syntax error in a code book, with its 1-based line.
@@ -221,6 +228,43 @@ func (c CodeBook) Only(name string) CodeBook {
 	return CodeBook{}
 }
 
+// ForQuestion returns the codes that apply to the answers of the question
+// labelled label: all of them, except that a question asking what people
+// want (AsksForWishes) leaves out the @praise codes. There 美味しいもの and
+// 新鮮な魚介類 name what is wished for; read as praise they made most of the
+// general preset's wrong codes on real questionnaires.
+func (c CodeBook) ForQuestion(label string) CodeBook {
+	if !AsksForWishes(label) {
+		return c
+	}
+	out := CodeBook{Codes: make([]Code, 0, len(c.Codes))}
+	for _, k := range c.Codes {
+		if !k.Praise {
+			out.Codes = append(out.Codes, k)
+		}
+	}
+	return out
+}
+
+// AsksForWishes reports whether a question's label asks what people want
+// (施設に求めるもの, 今後取り上げてほしいテーマ, ご要望) rather than what they
+// found; a label that also asks for opinions, impressions or reasons
+// (ご意見・ご要望, 満足度の理由) does not count: praise is an answer there.
+func AsksForWishes(label string) bool {
+	l := normalizeEntry(label)
+	for _, w := range []string{"意見", "感想", "理由", "良かった", "よかった", "満足", "評価", "印象"} {
+		if strings.Contains(l, w) {
+			return false
+		}
+	}
+	for _, w := range []string{"求める", "求めたい", "要望", "希望", "ほしい", "欲しい", "望む", "望み", "期待する", "期待したい", "提案", "改善点", "改善案", "改善すべき", "あったらいい", "あればいい", "あると良い", "あるといい"} {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // Names returns the code names in code book order.
 func (c CodeBook) Names() []string {
 	out := make([]string, len(c.Codes))
@@ -334,7 +378,10 @@ func ParseCodeBook(src string) (CodeBook, error) {
 			if err := finish(); err != nil {
 				return CodeBook{}, err
 			}
-			name := strings.TrimSpace(normalizeEntry(s)[1:])
+			name, praise, err := codeHeading(normalizeEntry(s)[1:], line)
+			if err != nil {
+				return CodeBook{}, err
+			}
 			if name == "" {
 				return CodeBook{}, &CodeBookError{Line: line, Msg: "empty code name after *"}
 			}
@@ -345,7 +392,7 @@ func ParseCodeBook(src string) (CodeBook, error) {
 				return CodeBook{}, &CodeBookError{Line: line, Msg: fmt.Sprintf("code %q already defined on line %d", name, prev)}
 			}
 			names[name] = line
-			cur = &pending{code: Code{Name: name, Line: line}}
+			cur = &pending{code: Code{Name: name, Line: line, Praise: praise}}
 			continue
 		}
 		if cur == nil {
@@ -365,6 +412,25 @@ func ParseCodeBook(src string) (CodeBook, error) {
 		return CodeBook{}, err
 	}
 	return cb, nil
+}
+
+// codeHeading splits a code heading (after its *) into the code's name and
+// its tags; @praise is the only tag.
+func codeHeading(s string, line int) (name string, praise bool, err error) {
+	name = strings.TrimSpace(s)
+	for {
+		at := strings.LastIndex(name, "@")
+		if at < 0 || (at > 0 && !unicode.IsSpace(rune(name[at-1]))) {
+			return name, praise, nil // an @ inside a name (a@b) is part of it
+		}
+		switch tag := strings.TrimSpace(name[at+1:]); tag {
+		case "praise":
+			praise = true
+		default:
+			return "", false, &CodeBookError{Line: line, Msg: fmt.Sprintf("unknown tag @%s after the code name (the only tag is @praise, for a code that judges something as good)", tag)}
+		}
+		name = strings.TrimSpace(name[:at])
+	}
 }
 
 func lexRule(s string, line int) ([]ruleTok, error) {

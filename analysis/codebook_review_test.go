@@ -11,7 +11,8 @@ import (
 
 // TestPrintGeneralCodeReviewSample draws the sample of coded answers that
 // testdata/general-preset-review.md judges by hand: 8 coded answers from each
-// free-text column of the Fukui questionnaire and 16 coded chABSA sentences,
+// free-text column of the Fukui questionnaire (codes applied as to that
+// question, see CodeBook.ForQuestion) and 16 coded chABSA sentences,
 // one match of each drawn at random, printed as table rows with the matched
 // words in 【】. It is a reading aid, not a check, so it runs only when asked:
 //
@@ -36,7 +37,7 @@ func TestPrintGeneralCodeReviewSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := 0
-	draw := func(source string, texts []string, n int) {
+	draw := func(source string, cb CodeBook, texts []string, n int) {
 		order := rng.Perm(len(texts))
 		found := 0
 		for _, i := range order {
@@ -54,9 +55,10 @@ func TestPrintGeneralCodeReviewSample(t *testing.T) {
 		}
 	}
 	for _, column := range fukuiTextColumns {
-		draw("Fukui "+column, fukuiColumn(t, column), 8)
+		// Each column's label is its question, as a survey applies codes.
+		draw("Fukui "+column, cb.ForQuestion(column), fukuiColumn(t, column), 8)
 	}
-	draw("chabsa", corpusLines(t, "chabsa-sentences.txt"), 16)
+	draw("chabsa", cb, corpusLines(t, "chabsa-sentences.txt"), 16)
 }
 
 // marked is the sentence of a match with its matched spans in 【】.

@@ -129,10 +129,65 @@ func TestGeneralCodeBook(t *testing.T) {
 		"駅から遠い":               {"不満・困りごと"},
 		"需要は依然として高く":          nil,
 		"駐車料金が高い":             {"不満・困りごと"},
+		// Not knowing how is a problem; not knowing yet is no opinion.
+		"使い方がわかりませんでした": {"不満・困りごと"},
+		"まだ2件めなのでわからない": nil,
+		"少しオシャレなものもほしい": nil,
 	} {
 		if got := cb.Match(a.Terms(text)); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: codes %v, want %v (terms %v)", text, got, want, a.Terms(text))
 		}
+	}
+}
+
+// On a question that asks what people want, a good word names what is
+// wished for: the @praise codes are left out there, and only there.
+func TestPraiseIsNotCodedOnWishQuestions(t *testing.T) {
+	a := testAnalyzer(t)
+	cb, err := a.CodeBooks("general")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for label, wish := range map[string]bool{
+		"施設に求めるもの":       true,
+		"福井県に求めるもの":      true,
+		"今後取り上げてほしいテーマ":  true,
+		"ご要望をお聞かせください":   true,
+		"改善点があれば教えてください": true,
+		"ご意見・ご要望":        false, // opinions too: praise is an answer
+		"満足度の理由":         false,
+		"推奨項目":           false,
+		"不便さの内容":         false,
+		"今日の感想":          false,
+	} {
+		if got := AsksForWishes(label); got != wish {
+			t.Errorf("AsksForWishes(%q) = %v, want %v", label, got, wish)
+		}
+		text := "新鮮な魚介類。お土産売り場があったら嬉しい"
+		got := cb.ForQuestion(label).Match(a.Terms(text))
+		want := []string{"要望", "評価・よかった点"}
+		if wish {
+			want = []string{"要望"}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %q coded %v, want %v", label, text, got, want)
+		}
+	}
+	// The tag is read from the heading, and only @praise is known.
+	own, err := ParseCodeBook("*よかった ＠praise\n良い\n*メール\nfoo@example\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if own.Codes[0].Name != "よかった" || !own.Codes[0].Praise || own.Codes[1].Praise {
+		t.Errorf("parsed %+v", own.Codes)
+	}
+	if got := own.ForQuestion("施設に求めるもの").Names(); !reflect.DeepEqual(got, []string{"メール"}) {
+		t.Errorf("on a wish question: %v", got)
+	}
+	_, err = ParseCodeBook("*よかった @good\n良い\n")
+	var cbe *CodeBookError
+	if !errors.As(err, &cbe) || cbe.Line != 1 || !strings.Contains(cbe.Msg, "@praise") {
+		t.Errorf("unknown tag: %v", err)
 	}
 }
 

@@ -39,7 +39,9 @@ import (
 //	4: symbols never in terms; hiragana adjectives kept; latin in its usual
 //	   spelling; negated predicates by their negative form; phrases; parts
 //	   and sentences of terms; empty answers have no terms; named code books
-const pipelineVersion = "koe-terms-5"
+//	5: wishes said by a condition; 訳でもない negates (session 4)
+//	6: ほしい after も (ものもほしい) makes a wish too; the @praise tag
+const pipelineVersion = "koe-terms-6"
 
 // LegacyCodeBook is the community-work code book koe applied to every
 // survey before code books had names; surveys stored before then keep it

@@ -54,6 +54,11 @@ func (s *sentenceScan) hold(o occurrence) { s.held = append(s.held, o) }
 func (s *sentenceScan) run() {
 	for i := 0; i < len(s.toks); {
 		t := &s.toks[i]
+		if b := s.a.baseOf(t); b == "ほしい" || b == "欲しい" {
+			// After も, IPA tags ほしい 非自立 as in てほしい, so no predicate
+			// sees it: オシャレなものもほしい is a wish all the same.
+			s.wish = true
+		}
 		switch t.role.cls {
 		case clsNoun:
 			if t.stop {

@@ -324,7 +324,7 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: q.Label}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 		t.IssuesBy = attrs[0].Label
@@ -370,7 +370,9 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	}
 	if ct := sum.CrossTab; ct != nil && len(ct.Groups) > 0 && len(attrs) > 0 {
 		// Issue categories by the attribute: only codes some answer has.
-		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)),
+		// An answer can fall in several categories: shares divide by the
+		// group's answers (GroupDocs), not by its category ticks.
+		x := CrossTab{Attribute: attrs[0].Label, Groups: slices.Clone(ct.Groups), Counts: make([][]int, len(ct.Groups)), Bases: slices.Clone(ct.GroupDocs),
 			Test: &CrossTest{ChiSquare: ct.ChiSquare, DF: ct.DF, P: ct.P, Residuals: make([][]float64, len(ct.Groups))}}
 		for c, code := range ct.Codes {
 			n := 0
@@ -547,6 +549,7 @@ func SeriesScope(list []*survey.Survey, key string) (store.Scope, string) {
 		for _, qm := range s.Questions {
 			if qm.Key == key && qm.Analyze && !qm.Personal {
 				sc.Questions = append(sc.Questions, store.ScopeQuestion{ID: qm.ID, Event: labels[i]})
+				sc.Label = qm.Label // the latest event's wording, as for its code books
 			}
 		}
 	}

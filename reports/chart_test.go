@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -608,5 +609,24 @@ func TestEmptyAndOddData(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "参加者数が未登録") {
 		t.Error("unknown attendees should be said")
+	}
+}
+
+// A trend's axis names events by month and day, with the year on its own
+// line when the events span years, and by the start of the title when an
+// event has no date or shares its date with another.
+func TestEventAxisLabels(t *testing.T) {
+	got := eventAxisLabels([]SeriesEvent{
+		{Date: "2023年11月19日", Title: "第1回"},
+		{Date: "2024年1月20日", Title: "第2回"},
+		{Date: "2024年1月20日", Title: "第2回 午後の部（分科会）"},
+		{Title: "日付のない回"},
+	})
+	want := []string{"2023年\n11月19日", "2024年\n1月20日", "第2回 午後の部…", "日付のない回"}
+	if !slices.Equal(got, want) {
+		t.Errorf("axis labels %q, want %q", got, want)
+	}
+	if got := eventAxisLabels([]SeriesEvent{{Date: "2020年7月16日"}, {Date: "2020年9月17日"}}); !slices.Equal(got, []string{"7月16日", "9月17日"}) {
+		t.Errorf("within one year: %q", got)
 	}
 }

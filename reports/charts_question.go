@@ -420,7 +420,7 @@ func crossTabChart(id string, q Question, ct CrossTab) (Chart, error) {
 	per := max(28, 10+14*len(ct.Groups))
 	title := attr + "別の回答の割合（各グループの回答者に対する割合・複数回答）: "
 	if ct.Codes {
-		title = attr + "別の課題カテゴリの割合: "
+		title = attr + "別の課題カテゴリの割合（各グループの回答者に対する割合）: "
 	}
 	return newBarChart(id, title+q.Label, ct.Columns, series,
 		barLayout{horizontal: true, percent: true, legend: true, labelWidth: 160,

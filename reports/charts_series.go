@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -83,12 +84,51 @@ func newLineChart(id, label string, cats []string, lines []lineSpec, unit string
 		s["data"] = vals
 	}
 	for _, ax := range axes(c.Option, "xAxis") {
-		if al, ok := ax["axisLabel"].(map[string]any); ok {
-			al["interval"] = 0
+		if al, ok := ax["axisLabel"].(map[string]any); ok && len(cats) <= maxLabelledEvents {
+			al["interval"] = 0 // every event named; beyond that ECharts skips some rather than overlap them
 		}
 	}
 	readableAxes(c.Option)
 	return c, nil
+}
+
+// maxLabelledEvents is how many events a trend's axis names one by one.
+const maxLabelledEvents = 8
+
+// eventAxisLabels names the events on a trend's axis. The full labels
+// (2020-07-16 第1回「地域共生社会と自治体の役割」) ran into each other on a
+// chart a third of a page wide, and so did 2020年11月19日: the axis gives
+// each event's date as month and day (the year on a line of its own when
+// the events span years), or the start of its title when it has none; the
+// table beside the chart names each event in full.
+func eventAxisLabels(events []SeriesEvent) []string {
+	out := make([]string, len(events))
+	years := map[string]bool{}
+	for _, e := range events {
+		if year, _, ok := strings.Cut(e.Date, "年"); ok { // 2020年7月16日, as reports write dates
+			years[year] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i, e := range events {
+		out[i] = e.Date
+		if year, day, ok := strings.Cut(e.Date, "年"); ok {
+			out[i] = day
+			if len(years) > 1 {
+				out[i] = year + "年\n" + day
+			}
+		}
+		if out[i] == "" || seen[out[i]] {
+			out[i] = e.Label
+			if r := []rune(e.Title); e.Title != "" && len(r) > 8 {
+				out[i] = string(r[:8]) + "…"
+			} else if e.Title != "" {
+				out[i] = e.Title
+			}
+		}
+		seen[out[i]] = true
+	}
+	return out
 }
 
 // responseRate is the share of attendees who answered, in %, or NaN.
@@ -102,10 +142,9 @@ func responseRate(responses, attendees int) float64 {
 // seriesCharts draws the trends of a series: responses, response rate,
 // satisfaction, NPS and the most frequent issues.
 func seriesCharts(s Series) ([]Chart, error) {
-	cats := make([]string, len(s.Events))
+	cats := eventAxisLabels(s.Events)
 	var resp, rate, sat, nps []float64
 	for i, e := range s.Events {
-		cats[i] = e.Label
 		resp = append(resp, float64(e.Responses))
 		rate = append(rate, responseRate(e.Responses, e.Attendees))
 		sat = append(sat, math.NaN())

@@ -24,8 +24,31 @@ func TestCrossTabBasesAreRespondents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checked := 0
+		checked, codes := 0, 0
 		for _, q := range r.Questions {
+			for _, ct := range q.CrossTabs {
+				if !ct.Codes {
+					continue
+				}
+				// Issue categories: an answer may fall in several, so the
+				// base is the group's respondents who wrote an answer.
+				attr := attributeKey(s, ct.Attribute)
+				for i, g := range ct.Groups {
+					want, ticks := 0, 0
+					for _, resp := range responses {
+						if text, ok := resp.Answers[q.Key].(string); ok && strings.TrimSpace(text) != "" && inGroup(s.Definition(), attr, resp.Answers[attr], g) {
+							want++
+						}
+					}
+					for _, n := range ct.Counts[i] {
+						ticks += n
+					}
+					if i >= len(ct.Bases) || ct.Bases[i] != want {
+						t.Errorf("%s issue categories by %s, group %s: bases %v, want %d respondents (%d ticks)", q.Key, ct.Attribute, g, ct.Bases, want, ticks)
+					}
+					codes++
+				}
+			}
 			if q.Type != "multi" {
 				continue
 			}
@@ -52,8 +75,8 @@ func TestCrossTabBasesAreRespondents(t *testing.T) {
 				}
 			}
 		}
-		if checked == 0 {
-			t.Fatal("no cross-table of a multiple-answer question in the demo report")
+		if checked == 0 || codes == 0 {
+			t.Fatalf("%d groups of multiple-answer cross-tables and %d of issue categories in the demo report", checked, codes)
 		}
 		if !strings.Contains(page, "回答者数に対する割合") {
 			t.Error("the page does not say its cross-tables divide by respondents")

@@ -126,7 +126,7 @@ func TestBuildSeriesGroupsAllEventsTogether(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := buf.String()
-		head, trends := strings.Index(page, "<h3>繰り返し出てくる論点</h3>"), strings.Index(page, "回ごとの推移")
+		head, trends := strings.Index(page, "<h3>繰り返し出てくる論点</h3>"), strings.Index(page, `id="trends-title"`)
 		if head < 0 || trends < 0 || head > trends {
 			t.Errorf("繰り返し出てくる論点 at %d, trends at %d: the groups must come first", head, trends)
 		}

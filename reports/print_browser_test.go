@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"compress/zlib"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -28,17 +29,31 @@ const (
 	printHeightPx = 1009 // 267 mm
 )
 
-// Reports of the demo data, printed to PDF by Chromium: no page but the last
-// is more than half empty, and no chart, table or figure is wider than the
-// page.
+// Reports of the demo data (two surveys and the series report), printed to
+// PDF by Chromium: no page but the last is more than half empty, no chart,
+// table or figure is wider than the page, and no two texts of a series
+// trend (its event names on the axis) run into each other.
 func TestBrowserReportPrints(t *testing.T) {
 	browsertest.Require(t)
 	db := dbtest.Open(t, database.SQLite)
 	st, texts := demoStores(t, db)
 	ctx := browsertest.New(t)
-	for _, slug := range []string{"network-2020-3", "community-building-2023"} {
-		t.Run(slug, func(t *testing.T) {
-			_, _, page := buildAndWrite(t, st, texts, slug)
+	for _, slug := range []string{"network-2020-3", "community-building-2023", "series:network-meetings"} {
+		t.Run(strings.ReplaceAll(slug, ":", "-"), func(t *testing.T) {
+			var page string
+			if key, ok := strings.CutPrefix(slug, "series:"); ok {
+				se, err := BuildSeries(context.Background(), st, texts, key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b bytes.Buffer
+				if err := WriteSeries(&b, se); err != nil {
+					t.Fatal(err)
+				}
+				page, slug = b.String(), key
+			} else {
+				_, _, page = buildAndWrite(t, st, texts, slug)
+			}
 			p := filepath.Join(t.TempDir(), slug+".html")
 			if err := os.WriteFile(p, []byte(page), 0o644); err != nil {
 				t.Fatal(err)
@@ -81,6 +96,14 @@ func TestBrowserReportPrints(t *testing.T) {
 			    if (th.textContent.length > 2 && r.width < 4 * parseFloat(getComputedStyle(th).fontSize)) out.push('narrow row heading: ' + th.textContent + ' ' + Math.round(r.width) + 'px');
 			  }
 			  if (document.documentElement.scrollWidth > %[1]d + 1) out.push('page ' + document.documentElement.scrollWidth + 'px wide');
+			  // Texts of a series trend that overlap (event names running together).
+			  for (const el of document.querySelectorAll('.chart[id^="series-"]')) {
+			    const boxes = [...el.querySelectorAll('svg text')].map(x => [x.textContent, x.getBoundingClientRect()]).filter(([s, r]) => s.trim() && r.width > 0);
+			    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+			      const [a, r] = boxes[i], [b, q] = boxes[j];
+			      if (Math.min(r.right, q.right) - Math.max(r.left, q.left) > 2 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 2) out.push('chart ' + el.id + ': "' + a + '" runs into "' + b + '"');
+			    }
+			  }
 			  return out;
 			})()`, printWidthPx)))
 			for _, w := range wide {

@@ -37,6 +37,7 @@ type summaryIssue struct {
 	Answers               int
 	Pct                   string
 	Quote                 quoteView
+	Trend, TrendLabel     string // across a series: new, persisting, fading, once
 }
 
 type summaryEntry struct {
@@ -106,4 +107,81 @@ func formatSigned(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%+.1f", v)
+}
+
+// seriesSummaryView opens a series report and dashboard: across the events,
+// how many answered, how the latest event compares with the one before and
+// with the first, and the issues that keep coming back.
+type seriesSummaryView struct {
+	Events    int
+	Span      string
+	Responses int
+	Latest    string // the latest event, by its label
+	Figures   []summaryFigure
+	Issues    []summaryIssue
+	Contents  []summaryEntry
+}
+
+// buildSeriesSummary summarises a series from its events and its recurring
+// issue groups (groups: their cards as the page shows them); nil without events.
+func buildSeriesSummary(s Series, groups *issuesView, hasIssues bool) *seriesSummaryView {
+	n := len(s.Events)
+	if n == 0 {
+		return nil
+	}
+	latest := s.Events[n-1]
+	v := &seriesSummaryView{Events: n, Latest: latest.Label}
+	for _, e := range s.Events {
+		v.Responses += e.Responses
+	}
+	if first, last := s.Events[0].Date, latest.Date; first != "" && last != "" && first != last {
+		v.Span = first + "〜" + last
+	}
+	var prev, first *SeriesEvent
+	if n > 1 {
+		prev, first = &s.Events[n-2], &s.Events[0]
+	}
+	responses := summaryFigure{Value: fmt.Sprintf("%d件", latest.Responses), What: "回答数", Href: "#trends-title"}
+	if latest.Attendees > 0 {
+		responses.What += "（回答率 " + rateText(latest.Responses, latest.Attendees) + "）"
+	}
+	if prev != nil {
+		responses.Change = fmt.Sprintf("前回 %d件（%+d）・初回 %d件", prev.Responses, latest.Responses-prev.Responses, first.Responses)
+	}
+	v.Figures = append(v.Figures, responses)
+	if latest.HasSatisfaction {
+		f := summaryFigure{Value: formatNum(latest.Satisfaction), What: "満足度の平均", Href: "#trends-title"}
+		if prev != nil && prev.HasSatisfaction {
+			f.Change = "前回 " + formatNum(prev.Satisfaction) + "（" + formatSigned(round1(latest.Satisfaction-prev.Satisfaction)) + "）"
+			if first.HasSatisfaction && first != prev {
+				f.Change += "・初回 " + formatNum(first.Satisfaction)
+			}
+		}
+		v.Figures = append(v.Figures, f)
+	}
+	if latest.HasNPS {
+		f := summaryFigure{Value: formatSigned(latest.NPS), What: "NPS", Href: "#trends-title"}
+		if prev != nil && prev.HasNPS {
+			f.Change = "前回 " + formatSigned(prev.NPS) + "（" + formatSigned(round1(latest.NPS-prev.NPS)) + "）"
+		}
+		v.Figures = append(v.Figures, f)
+	}
+	if groups != nil {
+		for _, c := range groups.Cards {
+			si := summaryIssue{Label: c.Label, Href: "#issue-" + c.ID, Answers: c.Answers, Pct: c.Pct, Trend: c.Trend, TrendLabel: c.TrendLabel}
+			if len(c.Quotes) > 0 {
+				si.Quote = c.Quotes[0]
+			}
+			v.Issues = append(v.Issues, si)
+			if len(v.Issues) == maxSummaryIssues {
+				break
+			}
+		}
+		v.Contents = append(v.Contents, summaryEntry{ID: "series-groups", Label: groups.Title})
+	}
+	v.Contents = append(v.Contents, summaryEntry{ID: "trends-title", Label: "回ごとの推移"})
+	if hasIssues {
+		v.Contents = append(v.Contents, summaryEntry{ID: "issues-title", Label: "繰り返し出てくる課題"})
+	}
+	return v
 }

@@ -260,12 +260,10 @@ func buildQuestion(num int, q Question) (questionView, error) {
 			caption = attr + "別の回答数（各グループの回答者数に対する割合。複数回答のため合計は100%を超えます）"
 		}
 		if ct.Codes {
-			caption = attr + "別の課題カテゴリ（回答数・行ごとの割合）"
+			caption = attr + "別の課題カテゴリ（回答数と、各グループの回答者数に対する割合。1つの回答が複数のカテゴリに入ることがあるため合計は100%を超えることがあります）"
 		}
 		table := buildCountTable(caption, attr, ct.Groups, ct.Columns, ct.Counts)
-		if !ct.Codes {
-			table.TotalLabel = "回答者数"
-		}
+		table.TotalLabel = "回答者数"
 		if len(ct.Bases) == len(ct.Groups) {
 			for i := range table.Rows {
 				table.Rows[i].Total = ct.Bases[i]
@@ -567,6 +565,7 @@ type seriesHeader struct {
 }
 
 type seriesBody struct {
+	Summary    *seriesSummaryView
 	Groups     *issuesView // 繰り返し出てくる論点, the headline
 	Trends     []chartView
 	IssueChart *chartView
@@ -646,6 +645,7 @@ func buildSeries(s Series) (seriesView, error) {
 		}
 		v.Series.Events = append(v.Series.Events, row)
 	}
+	v.Series.Summary = buildSeriesSummary(s, v.Series.Groups, len(s.Issues) > 0)
 	for _, is := range s.Issues {
 		counts := make([]int, len(s.Events))
 		copy(counts, is.Counts)

@@ -17,6 +17,7 @@ func reanalyzeCmd(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	limitMemory(streamMemoryLimit)
 	db, err := openDB(ctx, *dbURL)
 	if err != nil {
 		return err

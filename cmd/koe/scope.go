@@ -37,6 +37,9 @@ func seriesScope(surveys []*survey.Survey, key, groupKey string) (store.Scope, e
 			}
 			if key == "" || q.Key == key {
 				sc.Questions = append(sc.Questions, store.ScopeQuestion{ID: q.ID, Event: labels[i]})
+				if key != "" {
+					sc.Label = q.Label // the latest event's wording, as for its code books
+				}
 			}
 		}
 		for _, q := range s.Questions {

@@ -33,6 +33,11 @@ type Scope struct {
 	// series, its latest event's); none: the analyzer's default.
 	CodeBooks []string
 	OwnCodes  string
+	// Label is the question's label when the scope is one question (in
+	// one survey or across a series): codes are applied to its answers
+	// as analysis.CodeBook.ForQuestion says (no praise codes on a question
+	// that asks what people want).
+	Label string
 }
 
 // codeBook returns the code book sc's codes are counted with. A book the
@@ -40,7 +45,7 @@ type Scope struct {
 // (saving a survey is where such problems are refused).
 func (s *Store) codeBook(sc Scope) analysis.CodeBook {
 	cb, _ := s.Analyzer().SurveyCodeBook(sc.CodeBooks, sc.OwnCodes)
-	return cb
+	return cb.ForQuestion(sc.Label)
 }
 
 func (sc Scope) filtered() bool { return sc.Only.Group != "" || sc.Only.Event != "" }
@@ -336,8 +341,10 @@ type CodePreview struct {
 }
 
 // CodePreview counts what each code of cb finds among the scope's answers
-// (analysis.PreviewCodes), with up to n examples each.
+// (analysis.PreviewCodes), with up to n examples each, leaving out the codes
+// that do not apply to the scope's question (see Scope.Label).
 func (s *Store) CodePreview(ctx context.Context, sc Scope, cb analysis.CodeBook, n int) (CodePreview, error) {
+	cb = cb.ForQuestion(sc.Label)
 	docs, err := s.docs(ctx, sc, nil, true)
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)

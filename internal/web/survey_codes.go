@@ -35,11 +35,14 @@ type codesView struct {
 	Questions []codeQuestion // analysed questions, the previewed one Chosen
 	Question  string         // its label
 	Analysed  int            // answers of the previewed question
-	Previews  []codePreviewRow
-	Problem   string // why the choice cannot be saved
-	Unsaved   bool   // the preview shows a choice not yet saved
-	Saved     bool
-	Added     string // a code just made from an issue group
+	// NotHere names the codes left out for the previewed question: praise
+	// codes on a question asking what people want (CodeBook.ForQuestion).
+	NotHere  []string
+	Previews []codePreviewRow
+	Problem  string // why the choice cannot be saved
+	Unsaved  bool   // the preview shows a choice not yet saved
+	Saved    bool
+	Added    string // a code just made from an issue group
 }
 
 type bookChoice struct {
@@ -193,7 +196,7 @@ func (srv *Server) codesViewOf(ctx context.Context, s *survey.Survey, names []st
 	}
 	v.Question = qm.Label
 	cb, _ := a.SurveyCodeBook(names, own) // problems are shown apart; the codes that could be read are previewed
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, Label: qm.Label}
 	found, err := srv.texts.CodePreview(ctx, sc, cb, codeExamples)
 	if err != nil {
 		return nil, err
@@ -201,6 +204,11 @@ func (srv *Server) codesViewOf(ctx context.Context, s *survey.Survey, names []st
 	saved := s.Definition()
 	same := slices.Equal(saved.CodeBooks, names) && saved.Codes == own
 	v.Analysed = found.Answers
+	for _, c := range cb.Codes {
+		if c.Praise && analysis.AsksForWishes(qm.Label) {
+			v.NotHere = append(v.NotHere, c.Name)
+		}
+	}
 	for _, p := range found.Codes {
 		terms := p.Terms
 		if len(terms) > maxShownRuleTerms {

@@ -36,7 +36,7 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 	}
 	scope, id := store.IssueScope(s.ID, key), r.PathValue("id")
 	if r.PostForm.Get("op") == "code" {
-		sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes}
+		sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: qm.Label}
 		return srv.addIssueCode(w, r, s, key, sc, scope, id)
 	}
 	if err := srv.changeIssueGroup(r, scope, id); err != nil {
