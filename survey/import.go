@@ -101,9 +101,23 @@ type ImportResult struct {
 	Skipped          int    // rows already imported before, or repeated in the file
 	DryRun           bool
 	Notes            []string
+	Columns          []ImportColumn  // each column of the header, and what is read from it
+	restated         map[string]bool // notes that Columns says too
 	Problems         []ImportProblem // as in ImportError
 	UnlistedProblems int
 	Preview          []ImportedRow // the first rows, for the upload page
+}
+
+// GeneralNotes are the notes that Columns does not say already, for a page
+// that shows Columns as a table (the command line prints every note).
+func (r *ImportResult) GeneralNotes() []string {
+	var out []string
+	for _, n := range r.Notes {
+		if !r.restated[n] {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ProblemCount is the number of problems, listed or not.
@@ -177,6 +191,7 @@ func OpenImport(s *Survey, name string, src io.ReaderAt, size int64, opt ImportO
 	imp.setKind("") // until a row's timestamp tells the two Google CSVs apart
 	var problems []ImportProblem
 	imp.cm, problems, imp.res.Notes = mapColumns(imp.d, t)
+	imp.res.Columns, imp.res.restated = imp.cm.report, imp.cm.restated
 	if len(problems) > 0 { // rows cannot be read without their columns
 		t.rows.close()
 		imp.problems.addAll(problems)
@@ -501,9 +516,14 @@ func readRow(d *Definition, t *table, cm columnMap, row tableRow, sep byte, loc 
 	}
 	answers, errs := Validate(d, raw)
 	for _, key := range errs.Keys(d) {
-		if !failed[key] {
-			bad(header[key], errs[key])
+		if failed[key] {
+			continue
 		}
+		col := header[key]
+		if q := d.Question(key); col == "" && q != nil { // a required question the file has no column for
+			col = q.Label
+		}
+		bad(col, errs[key])
 	}
 	if len(problems) > 0 {
 		return Pending{}, problems

@@ -19,7 +19,39 @@ type columnMap struct {
 	id        int // the response id column of koe's export, or -1
 	columns   []column
 	unlabeled []bool // columns without a header, which must stay empty
+	report    []ImportColumn
+	// restated are the notes that say what one column is read as, which
+	// the report says too (see ImportResult.GeneralNotes).
+	restated map[string]bool
 }
+
+// restate keeps a note that the column report says too.
+func (cm columnMap) restate(note string) string {
+	cm.restated[note] = true
+	return note
+}
+
+// ImportColumn says what an import makes of one column of the file's header,
+// so the preview can show, before anything is stored, which columns fill
+// which question and which are left out. Exactly one of Question, Use and
+// Ignored is set.
+type ImportColumn struct {
+	Letter   string // as a spreadsheet names the column: A, B, …, AA
+	Header   string // as the file spells it
+	Question string // the label of the question the column fills
+	Row      string // the row of a matrix question the column fills
+	Use      string // what else the column is read as, such as 回答日時
+	Ignored  string // why the column is not read
+}
+
+// Reasons a column is not read, for ImportColumn.Ignored.
+const (
+	ignoredEmpty     = "見出しが空です（値が入っていれば問題として知らせます）"
+	ignoredMeta      = "フォームが付け加える列です（回答ではありません）"
+	ignoredNoEmail   = "対応するメールアドレスの設問がありません"
+	ignoredDuplicate = "同じ見出しの列が前にあり、そちらを取り込みます"
+	ignoredNoMatch   = "見出しが一致する設問がありません"
+)
 
 // metaColumns are the columns each tool adds around the answers. They are
 // skipped unless a question carries the same label.
@@ -49,7 +81,10 @@ func oneOf(list []string, s string) bool {
 // renamed question is caught before anything is stored rather than dropped
 // silently; each miss names the closest label as a hint.
 func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) {
-	cm := columnMap{stamp: 0, id: -1, unlabeled: make([]bool, len(t.header))}
+	cm := columnMap{stamp: 0, id: -1, unlabeled: make([]bool, len(t.header)), report: make([]ImportColumn, len(t.header)), restated: map[string]bool{}}
+	for i, h := range t.header {
+		cm.report[i] = ImportColumn{Letter: columnLetters(i), Header: h}
+	}
 	switch t.format {
 	case FormatMSForms:
 		cm.stamp = msCompletion(t.header)
@@ -63,6 +98,12 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	mapped := map[string]bool{} // question key, or key + "\x00" + row for matrices
 	email := -1
 	var unmapped []int
+	if cm.stamp >= 0 && cm.stamp < len(t.header) {
+		cm.report[cm.stamp].Use = "回答日時"
+	}
+	if cm.id >= 0 && cm.id < len(t.header) {
+		cm.report[cm.id].Use = "回答ID（取り込み済みの回答を見分けます）"
+	}
 	for i, h := range t.header {
 		if i == cm.stamp || i == cm.id {
 			continue
@@ -73,6 +114,7 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 		}
 		if label == "" {
 			cm.unlabeled[i] = true // an empty column some spreadsheets leave behind: its cells are checked row by row
+			cm.report[i].Ignored = ignoredEmpty
 			continue
 		}
 		q, row := findQuestion(d, label, mapped)
@@ -81,9 +123,11 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 			cm.columns = append(cm.columns, column{index: i, header: h, q: q, row: row})
 			mapped[q.Key+"\x00"+row] = true
 			mapped[q.Key] = true
+			cm.report[i].Question, cm.report[i].Row = q.Label, row
 		case email < 0 && oneOf(emailColumns[t.format], label):
 			email = i
 		case oneOf(metaColumns[t.format], label):
+			cm.report[i].Ignored = ignoredMeta
 		default:
 			unmapped = append(unmapped, i)
 		}
@@ -93,9 +137,11 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 			cm.columns = append(cm.columns, column{index: email, header: t.header[email], q: q})
 			mapped[q.Key+"\x00"] = true
 			mapped[q.Key] = true
-			notes = append(notes, fmt.Sprintf("列「%s」を設問「%s」として取り込みます。", t.header[email], q.Label))
+			cm.report[email].Question = q.Label
+			notes = append(notes, cm.restate(fmt.Sprintf("列「%s」を設問「%s」として取り込みます。", t.header[email], q.Label)))
 		} else {
-			notes = append(notes, fmt.Sprintf("列「%s」に対応するメールアドレスの設問がないため、この列は取り込みません。", t.header[email]))
+			cm.report[email].Ignored = ignoredNoEmail
+			notes = append(notes, cm.restate(fmt.Sprintf("列「%s」に対応するメールアドレスの設問がないため、この列は取り込みません。", t.header[email])))
 		}
 	}
 	var missing []string // labels of questions, and matrix rows, without a column
@@ -117,6 +163,7 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 	for _, i := range unmapped {
 		unmappedHeaders = append(unmappedHeaders, t.header[i])
 	}
+	reportUnmapped(d, t, cm.report, unmapped, missing, mapped)
 	if t.format == FormatTable {
 		return cm, tableProblems(cm, missing, unmappedHeaders), tableNotes(t, cm, notes, missing, unmappedHeaders, d)
 	}
@@ -144,6 +191,27 @@ func mapColumns(d *Definition, t *table) (columnMap, []ImportProblem, []string) 
 		problems = append(problems, ImportProblem{Row: 1, Column: t.header[i], Message: msg})
 	}
 	return cm, problems, notes
+}
+
+// reportUnmapped says why each column that matched no question is ignored:
+// a second column of a label already read, or no question of that label,
+// with the nearest label as a hint for the first few (a hint costs an edit
+// distance against every label; see problemList).
+func reportUnmapped(d *Definition, t *table, report []ImportColumn, unmapped []int, missing []string, mapped map[string]bool) {
+	for n, i := range unmapped {
+		label := normLabel(t.header[i])
+		if q, _ := findQuestion(d, label, map[string]bool{}); q != nil && mapped[q.Key] {
+			report[i].Ignored = ignoredDuplicate
+			continue
+		}
+		report[i].Ignored = ignoredNoMatch
+		if n >= maxListedProblems {
+			continue
+		}
+		if h := closest(t.header[i], orAll(missing, d)); h != "" {
+			report[i].Ignored = fmt.Sprintf("%s（近い設問:「%s」。取り込むには見出しを設問と同じにしてください）", ignoredNoMatch, h)
+		}
+	}
 }
 
 // findQuestion finds the not yet mapped question (and matrix row) a header
@@ -306,9 +374,9 @@ func tableNotes(t *table, cm columnMap, notes, missing, unmapped []string, d *De
 	for _, c := range cm.columns {
 		used = append(used, "「"+c.header+"」")
 	}
-	notes = append(notes, fmt.Sprintf("取り込む列（%d列）: %s", len(used), strings.Join(used, "、")))
+	notes = append(notes, cm.restate(fmt.Sprintf("取り込む列（%d列）: %s", len(used), strings.Join(used, "、"))))
 	if cm.stamp >= 0 {
-		notes = append(notes, fmt.Sprintf("列「%s」を回答日時として読みます。", t.header[cm.stamp]))
+		notes = append(notes, cm.restate(fmt.Sprintf("列「%s」を回答日時として読みます。", t.header[cm.stamp])))
 	} else {
 		notes = append(notes, "回答日時の列がないため、回答日時は取り込んだ時刻になります。同じ内容の行をもう一度取り込んでも二重には保存されません。")
 	}
@@ -317,7 +385,7 @@ func tableNotes(t *table, cm columnMap, notes, missing, unmapped []string, d *De
 		if c := closest(h, orAll(missing, d)); c != "" {
 			note = fmt.Sprintf("列「%s」は設問に対応しないため取り込みません（近い設問:「%s」。取り込むには見出しを設問と同じにしてください）。", h, c)
 		}
-		notes = append(notes, note)
+		notes = append(notes, cm.restate(note))
 	}
 	if len(missing) > 0 {
 		notes = append(notes, fmt.Sprintf("列のない設問（%d）は未回答になります: %s", len(missing), strings.Join(missing, "、")))

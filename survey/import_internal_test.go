@@ -100,3 +100,49 @@ func TestClosest(t *testing.T) {
 		t.Errorf("a far-off hint: %q", got)
 	}
 }
+
+// The column report names, for each header cell, the question it fills or
+// why it is left out: an empty header, a tool's own column, a second column
+// of a label already read, an e-mail column no question wants.
+func TestColumnReport(t *testing.T) {
+	d, err := ParseDefinition("t.yaml", []byte(`slug: t
+title: t
+questions:
+  - {key: role, type: single, label: ご所属, options: [県, 市町村]}
+  - {key: comments, type: textarea, label: ご感想}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, format, csv string
+		want              []ImportColumn
+	}{
+		{"table", FormatTable, "No.,ご所属,,ご所属,ご感想欄\n", []ImportColumn{
+			{Letter: "A", Header: "No.", Ignored: ignoredNoMatch},
+			{Letter: "B", Header: "ご所属", Question: "ご所属"},
+			{Letter: "C", Header: "", Ignored: ignoredEmpty},
+			{Letter: "D", Header: "ご所属", Ignored: ignoredDuplicate},
+			{Letter: "E", Header: "ご感想欄", Ignored: ignoredNoMatch + "（近い設問:「ご感想」。取り込むには見出しを設問と同じにしてください）"},
+		}},
+		{"google", FormatGoogleForms, "タイムスタンプ,メールアドレス,スコア,ご所属,ご感想\n", []ImportColumn{
+			{Letter: "A", Header: "タイムスタンプ", Use: "回答日時"},
+			{Letter: "B", Header: "メールアドレス", Ignored: ignoredNoEmail},
+			{Letter: "C", Header: "スコア", Ignored: ignoredMeta},
+			{Letter: "D", Header: "ご所属", Question: "ご所属"},
+			{Letter: "E", Header: "ご感想", Question: "ご感想"},
+		}},
+	} {
+		tbl, err := openCSV(strings.NewReader(c.csv), int64(len(c.csv)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tbl.pickFormat(c.format); err != nil {
+			t.Fatal(err)
+		}
+		cm, _, _ := mapColumns(d, tbl)
+		if !reflect.DeepEqual(cm.report, c.want) {
+			t.Errorf("%s: report\n%+v\nwant\n%+v", c.name, cm.report, c.want)
+		}
+	}
+}

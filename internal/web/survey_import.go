@@ -31,6 +31,21 @@ type importView struct {
 	Result    *survey.ImportResult
 	Previews  []importPreview
 	Done      string // what the last import stored, after the redirect
+	// UsedColumns and IgnoredColumns count the columns of Result.Columns
+	// that are read (into a question, or as the date) and left out.
+	UsedColumns, IgnoredColumns int
+}
+
+// setResult keeps what an import read, and counts its columns for the page.
+func (v *importView) setResult(res *survey.ImportResult) {
+	v.Result = res
+	for _, c := range res.Columns {
+		if c.Ignored != "" {
+			v.IgnoredColumns++
+		} else {
+			v.UsedColumns++
+		}
+	}
 }
 
 type importPreview struct {
@@ -109,10 +124,10 @@ func (srv *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 	res, err := srv.surveys.Import(r.Context(), s, name, data, survey.ImportOptions{Format: v.Format, Location: loc, DryRun: v.DryRun})
 	var ie *survey.ImportError
 	if errors.As(err, &ie) {
-		v.Result = res
 		if res == nil {
-			v.Result = &survey.ImportResult{Problems: ie.Problems, UnlistedProblems: ie.Unlisted}
+			res = &survey.ImportResult{Problems: ie.Problems, UnlistedProblems: ie.Unlisted}
 		}
+		v.setResult(res)
 		if ie.Stopped { // the same file cannot do better: do not send it back and forth
 			v.FileName = ""
 		} else {
@@ -130,7 +145,7 @@ func (srv *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/import?"+q.Encode(), http.StatusSeeOther)
 		return nil
 	}
-	v.Result = res
+	v.setResult(res)
 	carry()
 	for _, row := range res.Preview {
 		pv := importPreview{ImportedRow: row}

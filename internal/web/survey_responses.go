@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/koe-project/koe/survey"
 )
@@ -14,7 +16,39 @@ type responsesView struct {
 
 type responseRow struct {
 	Response survey.StoredResponse
-	Cells    []string
+	Cells    []responseCell
+}
+
+// responseCell is one answer in the table: its text, and for a long one
+// the start the row shows (the whole text is one click away).
+type responseCell struct {
+	Text    string
+	Preview string // "" when the text is short enough to show whole
+	Prose   bool   // a sentence rather than a name or a choice: given room to read
+}
+
+// A long answer would make its row many lines high: the table shows its
+// first two lines (the stylesheet clamps the preview, which carries at most
+// previewRunes characters) and the whole text on request. Text up to
+// clipRunes, about two lines of a prose column, is shown whole. Longer than
+// proseRunes, an answer is a sentence and its column is given room to read.
+const (
+	clipRunes    = 40
+	previewRunes = 80
+	proseRunes   = 16
+)
+
+func cellOf(text string) responseCell {
+	c := responseCell{Text: text, Prose: utf8.RuneCountInString(text) > proseRunes}
+	if utf8.RuneCountInString(text) <= clipRunes && !strings.Contains(text, "\n") {
+		return c
+	}
+	flat := strings.Join(strings.Fields(text), " ") // line breaks would make the preview tall again
+	if r := []rune(flat); len(r) > previewRunes {
+		flat = strings.TrimSpace(string(r[:previewRunes]))
+	}
+	c.Preview = flat + "…"
+	return c
 }
 
 // showResponses is the staff table of one survey's responses; personal fields
@@ -38,7 +72,7 @@ func (srv *Server) showResponses(w http.ResponseWriter, r *http.Request) error {
 	for i := len(responses) - 1; i >= 0; i-- { // newest first
 		row := responseRow{Response: responses[i]}
 		for _, q := range v.Questions {
-			row.Cells = append(row.Cells, survey.CellText(q, responses[i].Answers[q.Key]))
+			row.Cells = append(row.Cells, cellOf(survey.CellText(q, responses[i].Answers[q.Key])))
 		}
 		v.Rows = append(v.Rows, row)
 	}
