@@ -104,6 +104,22 @@ func TestDictionaryPagePreviewsAndSaves(t *testing.T) {
 				!strings.Contains(fields.Get("synonyms"), "社会福祉協議会 = 社協、市社協") || !strings.Contains(fields.Get("empty"), "特にない") && !strings.Contains(fields.Get("empty"), "なし") {
 				t.Fatalf("dictionary page: %d, version %s shown %v, fields %q", resp.StatusCode, before, strings.Contains(page, before), fields)
 			}
+			// The lists as the page writes them back are the dictionary in use.
+			if resp, _ := postForm(t, admin, ts.URL+"/dictionary", url.Values{"op": {"save"}, "synonyms": {fields.Get("synonyms")}, "stopwords": {fields.Get("stopwords")}, "words": {fields.Get("words")}, "empty": {fields.Get("empty")}}); resp.Header.Get("Location") != "/dictionary?same=1" {
+				t.Fatalf("saving the page as shown: %d %s, want no change", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			// Staff who are not admins read it, and cannot change it.
+			if _, err := ts.app.users.AddUser(context.Background(), "staff@koe.test", editorPassword, "staff"); err != nil {
+				t.Fatal(err)
+			}
+			staff := signInAs(t, ts, "staff@koe.test")
+			if resp, page := get(t, staff, ts.URL+"/dictionary"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "社会福祉協議会 = 社協") || strings.Contains(page, `value="save"`) || !strings.Contains(page, "readonly") {
+				t.Errorf("staff GET /dictionary: %d, or not read-only", resp.StatusCode)
+			}
+			if resp, _ := postForm(t, staff, ts.URL+"/dictionary", url.Values{"op": {"save"}, "words": {"乗っ取り"}}); resp.StatusCode != http.StatusForbidden {
+				t.Errorf("staff POST /dictionary: %d, want 403", resp.StatusCode)
+			}
+
 			_, dash := get(t, admin, ts.URL+"/surveys/fukui-2")
 			terms := dashboardTerms(dash)
 			t.Logf("before: %s %d, %s %d", synonymShown, terms[synonymShown], synonymVariant, terms[synonymVariant])
