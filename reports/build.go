@@ -32,6 +32,15 @@ func BuildReport(ctx context.Context, surveys *store.Store, texts *store.Store, 
 // from known (by question key) when it has them: a dashboard rebuilt while
 // its answers are unchanged does not group them again.
 func BuildReportReusing(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, known map[string]IssueSet) (Report, error) {
+	return BuildReportCounting(ctx, surveys, texts, s, known, false)
+}
+
+// BuildReportCounting is BuildReportReusing with, when allCopies is set,
+// every copy of a copied answer counted in the issue groups (the raw counts
+// a dashboard shows on request) instead of each group of copies once; such
+// groups are not stored (KeepIssues), the stored ones stay those counted
+// once, and known must have been grouped the same way.
+func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, known map[string]IssueSet, allCopies bool) (Report, error) {
 	responses, err := surveys.ResponseCount(ctx, s)
 	if err != nil {
 		return Report{}, err
@@ -123,7 +132,7 @@ func BuildReportReusing(ctx context.Context, surveys *store.Store, texts *store.
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
 		default: // text, textarea and a non-personal email
 			var ct *CrossTab
-			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered, known); err != nil {
+			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered, known, allCopies); err != nil {
 				return Report{}, err
 			}
 			if ct != nil {
@@ -315,7 +324,7 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 
 // buildTextSummary lists a free text question's answers and, when it is
 // analysed, adds its stored analysis grouped by the first attribute.
-func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet) (*Text, *CrossTab, error) {
+func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet, allCopies bool) (*Text, *CrossTab, error) {
 	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
 	if err != nil {
 		return nil, nil, err
@@ -335,14 +344,14 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	set, ok := known[q.Key]
 	if ok {
 		set, err = NameIssues(ctx, texts, kept, set)
-	} else if set, err = ComputeIssues(ctx, texts, sc, 0); err == nil {
-		set, err = KeepIssues(ctx, texts, kept, set, true)
+	} else if set, err = computeIssues(ctx, texts, sc, 0, allCopies); err == nil {
+		set, err = KeepIssues(ctx, texts, kept, set, !allCopies)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	t.Issues, t.IssuesGrouped, t.HiddenIssues, t.MergedIssues = set.Issues, set.Grouped, set.Hidden, set.Merged
-	t.Empty, t.Duplicates = set.Empty, set.Duplicates
+	t.Empty, t.Duplicates, t.AllCopies = set.Empty, set.Duplicates, allCopies
 	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
 	if err != nil {
 		return nil, nil, err

@@ -40,6 +40,7 @@ type issuesView struct {
 	Series     bool        // counts per event and a trend are shown
 	Empty      int         // answers that say nothing, left out
 	Repeats    int         // copies of another answer, left out (each copied text counts once)
+	AllCopies  bool        // the Repeats are counted all the same (the raw counts)
 	Hidden     []issueCard // groups staff hid (非表示), by label and size only
 	By         string      // the attribute the cards' More and Fewer refer to
 	// Edit, on a dashboard, is where each card's form posts (Edit+ID), with
@@ -516,6 +517,12 @@ func fraction(n, of int) float64 {
 // answers: callers cache the result (internal/web) and never call it on the
 // submission path.
 func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapPoints int) (IssueSet, error) {
+	return computeIssues(ctx, texts, sc, mapPoints, false)
+}
+
+// computeIssues is ComputeIssues, every copy counted when allCopies is set
+// (the copies are still found and counted in Duplicates).
+func computeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapPoints int, allCopies bool) (IssueSet, error) {
 	docs, err := texts.Docs(ctx, sc, nil)
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
@@ -540,6 +547,9 @@ func ComputeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	dups := analysis.FindDuplicates(answers, analysis.DuplicateOptions{})
 	set.Duplicates = dups.Counts()
 	repeat := dups.Repeats(len(said))
+	if allCopies {
+		repeat = make([]bool, len(said))
+	}
 	kept := make([]analysis.Doc, 0, len(said))
 	for i, d := range said {
 		if !repeat[i] {

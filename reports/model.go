@@ -113,9 +113,11 @@ type Text struct {
 	HiddenIssues  map[string]bool
 	MergedIssues  map[string][]MergedIssue
 	// Left out of the issue groups: answers that say nothing (特になし) and
-	// the repeats of copied answers (each copy group counted once).
+	// the repeats of copied answers (each copy group counted once), unless
+	// AllCopies: then every copy is counted (the raw counts, on request).
 	Empty      int
 	Duplicates analysis.DuplicateCounts
+	AllCopies  bool
 	Terms      []TermCount  // frequent words, most frequent first
 	Network    Network      // co-occurrence network
 	Codes      []Code       // issue categories

@@ -480,7 +480,7 @@ func buildText(id string, q Question) (*textView, error) {
 		if err != nil {
 			return nil, err
 		}
-		iv.Empty, iv.Repeats = t.Empty, t.Duplicates.Exact+t.Duplicates.Near
+		iv.Empty, iv.Repeats, iv.AllCopies = t.Empty, t.Duplicates.Exact+t.Duplicates.Near, t.AllCopies
 		v.Issues = iv
 	}
 	terms := t.Terms

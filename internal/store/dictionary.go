@@ -46,17 +46,38 @@ func ActiveDictionary(ctx context.Context, db bun.IDB) (analysis.Dictionary, []b
 // dictionary that does not parse is refused with analysis' error as it is
 // (a *analysis.DictionaryError names the line), for the person who wrote it.
 func SaveDictionary(ctx context.Context, db bun.IDB, source []byte) (analysis.Dictionary, error) {
+	d, _, err := saveDictionary(ctx, db, source)
+	return d, err
+}
+
+// saveDictionary is SaveDictionary, also returning the analyzer built to
+// check the dictionary.
+func saveDictionary(ctx context.Context, db bun.IDB, source []byte) (analysis.Dictionary, *analysis.Analyzer, error) {
 	d, err := analysis.ParseDictionary(source)
 	if err != nil {
-		return analysis.Dictionary{}, err
+		return analysis.Dictionary{}, nil, err
 	}
-	if _, err := analysis.New(d); err != nil { // a dictionary the analyzer cannot load is refused now, not at the next start
-		return analysis.Dictionary{}, err
+	a, err := analysis.New(d) // a dictionary the analyzer cannot load is refused now, not at the next start
+	if err != nil {
+		return analysis.Dictionary{}, nil, err
 	}
 	row := &storedDictionary{Version: d.Version(), Source: string(source), CreatedAt: time.Now().UTC()}
 	if _, err = db.NewInsert().Comment("store.SaveDictionary").Model(row).Exec(ctx); err != nil {
-		return d, fmt.Errorf("store.SaveDictionary: %w", err)
+		return d, nil, fmt.Errorf("store.SaveDictionary: %w", err)
 	}
+	return d, a, nil
+}
+
+// UseDictionary saves a dictionary as SaveDictionary does and analyses new
+// answers with it in this process at once, rather than at FollowDictionary's
+// next look (other processes sharing the database follow then), so that a
+// Reanalyze started next recomputes the stored answers with it.
+func (s *Store) UseDictionary(ctx context.Context, source []byte) (analysis.Dictionary, error) {
+	d, a, err := saveDictionary(ctx, s.db, source)
+	if err != nil {
+		return d, err
+	}
+	s.tokenizer.Use(a)
 	return d, nil
 }
 

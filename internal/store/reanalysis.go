@@ -151,3 +151,15 @@ func lockAnswers(ctx context.Context, tx bun.Tx, ids []int64) (map[int64]bool, e
 	}
 	return set, nil
 }
+
+// AnalysedSample returns the texts of at most n analysed answers of every
+// survey, the newest first, and how many there are in all: what a preview
+// of a dictionary change reads, bounded whatever the size of the database.
+func (s *Store) AnalysedSample(ctx context.Context, n int) (texts []string, total int, err error) {
+	defer wrapErr("store.AnalysedSample", &err)
+	if total, err = countRows(ctx, s.staleQuery(0, true)); err != nil {
+		return nil, 0, err
+	}
+	err = s.staleQuery(0, true).Comment("store.Store.AnalysedSample").ColumnExpr("a.value").OrderExpr("a.id DESC").Limit(int64(n)).Scan(ctx, &texts)
+	return texts, total, err
+}

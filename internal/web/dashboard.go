@@ -91,6 +91,12 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	answers := srv.surveyStamp(s, n, latest)
+	// ?copies=all counts every copy in the issue groups (the raw counts);
+	// its blocks and groups are cached apart from those counted once.
+	allCopies := r.URL.Query().Get("copies") == "all"
+	if allCopies {
+		answers += "|copies=all"
+	}
 	stamp := answers
 	if before != nil { // readers who may see different earlier events get their own blocks
 		stamp += "|after:" + before.Slug
@@ -106,7 +112,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if prev.answers == answers {
 		known = prev.issues
 	}
-	rep, err := reports.BuildReportReusing(ctx, srv.surveys, srv.texts, s, known)
+	rep, err := reports.BuildReportCounting(ctx, srv.surveys, srv.texts, s, known, allCopies)
 	if err != nil {
 		return err
 	}

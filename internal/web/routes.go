@@ -75,6 +75,8 @@ func (srv *Server) routes() []Route {
 		{Method: "GET", Pattern: "/surveys", Level: Staff, Handler: h(srv.showList)},
 		{Method: "GET", Pattern: "/surveys/new", Level: Staff, Handler: h(srv.showNew)},
 		{Method: "POST", Pattern: "/surveys/new", Level: Staff, Handler: h(srv.createSurvey)},
+		{Method: "GET", Pattern: "/dictionary", Level: Staff, Handler: h(srv.showDictionary)},
+		{Method: "POST", Pattern: "/dictionary", Level: Admin, Handler: h(srv.saveDictionary)}, // op=preview stores nothing
 
 		// Reading a survey: dashboard, answers, downloads, link, preview.
 		{Method: "GET", Pattern: "/surveys/{slug}", Level: View, Handler: h(srv.showDashboard)},

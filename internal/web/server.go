@@ -56,6 +56,9 @@ type Server struct {
 	editor, editorNew, link, invitations, shares    *template.Template
 	deletePage, importPage, loginPage, usersPage    *template.Template
 	dashboardPage, seriesPage, drillPage, codesPage *template.Template
+	dictionaryPage                                  *template.Template
+
+	reanalysis reanalysisJob // started by saving the dictionary (dictionary_job.go)
 
 	blocksMu sync.Mutex
 	blocks   map[string]cachedBlocks // survey slug -> its rendered dashboard blocks
@@ -80,7 +83,7 @@ func New(c Config) (*Server, error) {
 		&srv.invitations: "invitations.html", &srv.shares: "shares.html", &srv.deletePage: "delete.html",
 		&srv.importPage: "import.html", &srv.loginPage: "login.html", &srv.usersPage: "users.html",
 		&srv.dashboardPage: "dashboard.html", &srv.seriesPage: "dashboard_series.html", &srv.drillPage: "dashboard_answers.html",
-		&srv.codesPage: "codes.html",
+		&srv.codesPage: "codes.html", &srv.dictionaryPage: "dictionary.html",
 	} {
 		t, err := srv.pages.Parse(baseFiles, "templates/"+name)
 		if err != nil {
