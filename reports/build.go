@@ -333,7 +333,7 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: q.Label}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: s.QuestionID(q.Key)}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: q.Label, AllCopies: allCopies}
 	if len(attrs) > 0 {
 		sc.GroupBy = []int64{s.QuestionID(attrs[0].Key)}
 		t.IssuesBy = attrs[0].Label

@@ -34,6 +34,7 @@ type Store struct {
 	tokenized func()
 	now       func() time.Time
 	cache     questionCache // see cache.go
+	copies    copyCache     // see copies.go
 	writeMu   sync.Mutex    // see lockWrites
 	commits   *groupCommit
 }

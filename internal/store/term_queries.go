@@ -33,6 +33,9 @@ type Scope struct {
 	// series, its latest event's); none: the analyzer's default.
 	CodeBooks []string
 	OwnCodes  string
+	// AllCopies counts every copy of an answer in frequencies and codes
+	// (the raw counts); by default a copy counts once (Store.Copies).
+	AllCopies bool
 	// Label is the question's label when the scope is one question (in
 	// one survey or across a series): codes are applied to its answers
 	// as analysis.CodeBook.ForQuestion says (no praise codes on a question
@@ -259,16 +262,19 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 
 func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
 	cb := s.codeBook(sc)
+	copies, err := s.Copies(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
 	var docs []analysis.Doc
 	var frequent []analysis.TermStat
-	var err error
 	if sc.filtered() {
 		// The stored totals cover whole questions: count a group's or an
 		// event's terms from its answers instead.
 		if docs, err = s.docs(ctx, sc, nil, false); err != nil {
 			return nil, err
 		}
-		docs = sc.keepOnly(docs)
+		docs = withoutCopies(sc.keepOnly(docs), copies)
 		frequent = analysis.Frequencies(docs)
 	} else if frequent, err = s.TermStats(ctx, sc, max(opt.Top, 120)); err != nil {
 		// The network takes the 80 most frequent terms and group comparison the
@@ -283,6 +289,10 @@ func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 		if docs, err = s.docs(ctx, sc, wantedBy(cb, onlyTerms(list)), false); err != nil {
 			return nil, err
 		}
+		if len(copies) > 0 {
+			frequent = uncountCopies(frequent, docs, copies)
+			docs = withoutCopies(docs, copies)
+		}
 	}
 	return analysis.Summarize(cb, analysis.SummaryInput{
 		Docs:     docs,
@@ -291,6 +301,33 @@ func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 		Grouped:  len(sc.GroupBy) > 0,
 		Texts:    func(ids []int64) (map[int64]string, error) { return s.answerTexts(ctx, ids) },
 	}, opt)
+}
+
+// uncountCopies takes the copies' terms out of stored totals (which count
+// every answer), in the totals' order (TermStats). docs hold every term of
+// frequent.
+func uncountCopies(frequent []analysis.TermStat, docs []analysis.Doc, copies map[int64]bool) []analysis.TermStat {
+	at := make(map[string]int, len(frequent))
+	for i, t := range frequent {
+		at[t.Term] = i
+	}
+	out := slices.Clone(frequent)
+	for _, d := range docs {
+		if !copies[d.ID] {
+			continue
+		}
+		for _, t := range d.Terms {
+			if i, ok := at[t.Text]; ok {
+				out[i].Count -= t.Count
+				out[i].Docs--
+			}
+		}
+	}
+	out = slices.DeleteFunc(out, func(t analysis.TermStat) bool { return t.Docs <= 0 })
+	slices.SortStableFunc(out, func(a, b analysis.TermStat) int {
+		return cmp.Or(cmp.Compare(b.Docs, a.Docs), cmp.Compare(b.Count, a.Count), cmp.Compare(a.Term, b.Term))
+	})
+	return out
 }
 
 // answerTexts returns the texts of answers by id.
@@ -322,6 +359,11 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
+	copies, err := s.Copies(ctx, sc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+	}
+	docs = withoutCopies(docs, copies)
 	out, lines := a.Matching(cb, docs, f, width)
 	return out, lines, nil
 }
@@ -349,6 +391,11 @@ func (s *Store) CodePreview(ctx context.Context, sc Scope, cb analysis.CodeBook,
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
 	}
+	copies, err := s.Copies(ctx, sc)
+	if err != nil {
+		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
+	}
+	docs = withoutCopies(docs, copies)
 	out := CodePreview{Answers: len(docs), Codes: analysis.PreviewCodes(cb, docs, n), Examples: map[string][]CodeExample{}}
 	text := make(map[int64]string, len(docs))
 	for _, p := range out.Codes {

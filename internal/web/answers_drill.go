@@ -35,7 +35,8 @@ func (srv *Server) showSurveyAnswers(w http.ResponseWriter, r *http.Request) err
 	if qm == nil || qm.Personal || !qm.Analyze || srv.texts == nil {
 		return Errorf(http.StatusNotFound, "この質問の回答は一覧できません。")
 	}
-	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: qm.Label}
+	sc := store.Scope{Questions: []store.ScopeQuestion{{ID: qm.ID}}, CodeBooks: s.CodeBookNames(), OwnCodes: s.Codes, Label: qm.Label,
+		AllCopies: r.URL.Query().Get("copies") == "all"}
 	var by *survey.Question
 	for _, a := range s.Questions {
 		if a.Attribute && !a.Personal && (a.Type == survey.Single || a.Type == survey.Multi) {

@@ -129,7 +129,11 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	drill := func(q reports.Question) string {
 		if qm := questionModel(s, q.Key); q.Text != nil && qm != nil && qm.Analyze && srv.texts != nil {
-			return "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
+			link := "/surveys/" + url.PathEscape(s.Slug) + "/answers?question=" + url.QueryEscape(q.Key)
+			if allCopies {
+				link += "&copies=all" // the answers behind a raw count include the copies
+			}
+			return link
 		}
 		return ""
 	}

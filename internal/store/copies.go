@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/analysis"
+)
+
+// Copies of an answer (the same text, or nearly, given again: a double
+// submission, a group's notes pasted by each member, a template sentence)
+// count once in word frequencies, codes and their drill-downs, as they do
+// in issue groups; Scope.AllCopies counts each.
+
+// maxCachedCopies bounds the copies remembered (one entry per scope's set
+// of questions).
+const maxCachedCopies = 64
+
+// copyCache remembers the copies found per set of questions, with the stamp
+// of the answers they were found among, so that a dashboard and its
+// drill-downs do not read every text again while nothing changed.
+type copyCache struct {
+	mu      sync.Mutex
+	entries map[string]copyEntry
+}
+
+type copyEntry struct {
+	stamp  string
+	copies map[int64]bool
+}
+
+// Copies returns the answers of sc's questions that repeat another answer
+// (analysis.FindDuplicates over the analysed answers that say something),
+// each group's template (its most frequent wording) kept; nil when sc
+// counts every copy.
+func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
+	if sc.AllCopies || len(sc.Questions) == 0 {
+		return nil, nil
+	}
+	ids := sc.questionIDs()
+	slices.Sort(ids)
+	key := fmt.Sprint(ids)
+	var stamp struct {
+		N   int64
+		Max int64
+	}
+	// The count and the newest answer change with every answer added,
+	// deleted or reanalysed away.
+	if err := s.db.NewSelect().Comment("store.Store.Copies").TableExpr("answer_term_lists").
+		ColumnExpr("COUNT(*) AS n, COALESCE(MAX(answer_id), 0) AS max").
+		Where("question_id IN (?)", bun.List(ids)).Scan(ctx, &stamp.N, &stamp.Max); err != nil {
+		return nil, fmt.Errorf("store.Copies: %w", err)
+	}
+	version := fmt.Sprintf("%d/%d/%s", stamp.N, stamp.Max, s.Version())
+	s.copies.mu.Lock()
+	e, ok := s.copies.entries[key]
+	s.copies.mu.Unlock()
+	if ok && e.stamp == version {
+		return e.copies, nil
+	}
+	var rows []struct {
+		ID    int64
+		Value string
+	}
+	if err := s.db.NewSelect().Comment("store.Store.Copies").TableExpr("answer_term_lists AS l").
+		ColumnExpr("a.id, a.value").Join("JOIN answers AS a ON a.id = l.answer_id").
+		Where("l.question_id IN (?)", bun.List(ids)).OrderExpr("a.id").Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("store.Copies: %w", err)
+	}
+	a := s.Analyzer()
+	texts := make([]string, 0, len(rows))
+	said := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		if strings.TrimSpace(r.Value) == "" || a.IsEmptyAnswer(r.Value) {
+			continue
+		}
+		texts = append(texts, r.Value)
+		said = append(said, r.ID)
+	}
+	copies := map[int64]bool{}
+	for i, repeat := range analysis.FindDuplicates(texts, analysis.DuplicateOptions{}).Repeats(len(texts)) {
+		if repeat {
+			copies[said[i]] = true
+		}
+	}
+	s.copies.mu.Lock()
+	if s.copies.entries == nil || len(s.copies.entries) >= maxCachedCopies {
+		s.copies.entries = map[string]copyEntry{} // a whole new set rather than an eviction order: refilled on the next views
+	}
+	s.copies.entries[key] = copyEntry{stamp: version, copies: copies}
+	s.copies.mu.Unlock()
+	return copies, nil
+}
+
+// withoutCopies drops the answers of docs that copies marks.
+func withoutCopies(docs []analysis.Doc, copies map[int64]bool) []analysis.Doc {
+	if len(copies) == 0 {
+		return docs
+	}
+	out := docs[:0]
+	for _, d := range docs {
+		if !copies[d.ID] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
