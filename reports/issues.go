@@ -540,19 +540,30 @@ func computeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 		}
 		said = append(said, d)
 	}
-	answers := make([]string, len(said))
-	for i, d := range said {
-		answers[i] = d.Text
-	}
-	dups := analysis.FindDuplicates(answers, analysis.DuplicateOptions{})
-	set.Duplicates = dups.Counts()
-	repeat := dups.Repeats(len(said))
-	if allCopies {
-		repeat = make([]bool, len(said))
+	// The copies of a whole question are the ones its words and codes
+	// leave out too (store.CopiesOf, found once for both); a part of it
+	// (koe analyze --group, --event) has copies of its own.
+	repeat := map[int64]bool{}
+	if sc.Only.Group == "" && sc.Only.Event == "" {
+		copies, err := texts.CopiesOf(ctx, sc)
+		if err != nil {
+			return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
+		}
+		set.Duplicates, repeat = copies.Counts, copies.IDs
+	} else {
+		answers := make([]string, len(said))
+		for i, d := range said {
+			answers[i] = d.Text
+		}
+		dups := analysis.FindDuplicates(answers, analysis.DuplicateOptions{})
+		set.Duplicates = dups.Counts()
+		for i, r := range dups.Repeats(len(said)) {
+			repeat[said[i].ID] = r
+		}
 	}
 	kept := make([]analysis.Doc, 0, len(said))
-	for i, d := range said {
-		if !repeat[i] {
+	for _, d := range said {
+		if allCopies || !repeat[d.ID] {
 			kept = append(kept, d)
 		}
 	}

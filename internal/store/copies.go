@@ -31,16 +31,22 @@ type copyCache struct {
 
 type copyEntry struct {
 	stamp  string
-	copies map[int64]bool
+	copies Copies
 }
 
-// Copies returns the answers of sc's questions that repeat another answer
+// Copies are the answers of a scope that repeat another one.
+type Copies struct {
+	IDs    map[int64]bool           // the answers left out when each group counts once
+	Counts analysis.DuplicateCounts // for 同一・類似の回答 N件 (M通り)
+}
+
+// CopiesOf returns the answers of sc's questions that repeat another answer
 // (analysis.FindDuplicates over the analysed answers that say something),
-// each group's template (its most frequent wording) kept; nil when sc
-// counts every copy.
-func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
-	if sc.AllCopies || len(sc.Questions) == 0 {
-		return nil, nil
+// each group's template (its most frequent wording) kept. They are found
+// whatever sc.AllCopies says; see copiesLeftOut.
+func (s *Store) CopiesOf(ctx context.Context, sc Scope) (Copies, error) {
+	if len(sc.Questions) == 0 {
+		return Copies{}, nil
 	}
 	ids := sc.questionIDs()
 	slices.Sort(ids)
@@ -51,10 +57,10 @@ func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
 	}
 	// The count and the newest answer change with every answer added,
 	// deleted or reanalysed away.
-	if err := s.db.NewSelect().Comment("store.Store.Copies").TableExpr("answer_term_lists").
+	if err := s.db.NewSelect().Comment("store.Store.CopiesOf").TableExpr("answer_term_lists").
 		ColumnExpr("COUNT(*) AS n, COALESCE(MAX(answer_id), 0) AS max").
 		Where("question_id IN (?)", bun.List(ids)).Scan(ctx, &stamp.N, &stamp.Max); err != nil {
-		return nil, fmt.Errorf("store.Copies: %w", err)
+		return Copies{}, fmt.Errorf("store.CopiesOf: %w", err)
 	}
 	version := fmt.Sprintf("%d/%d/%s", stamp.N, stamp.Max, s.Version())
 	s.copies.mu.Lock()
@@ -67,10 +73,10 @@ func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
 		ID    int64
 		Value string
 	}
-	if err := s.db.NewSelect().Comment("store.Store.Copies").TableExpr("answer_term_lists AS l").
+	if err := s.db.NewSelect().Comment("store.Store.CopiesOf").TableExpr("answer_term_lists AS l").
 		ColumnExpr("a.id, a.value").Join("JOIN answers AS a ON a.id = l.answer_id").
 		Where("l.question_id IN (?)", bun.List(ids)).OrderExpr("a.id").Scan(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("store.Copies: %w", err)
+		return Copies{}, fmt.Errorf("store.CopiesOf: %w", err)
 	}
 	a := s.Analyzer()
 	texts := make([]string, 0, len(rows))
@@ -82,10 +88,11 @@ func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
 		texts = append(texts, r.Value)
 		said = append(said, r.ID)
 	}
-	copies := map[int64]bool{}
-	for i, repeat := range analysis.FindDuplicates(texts, analysis.DuplicateOptions{}).Repeats(len(texts)) {
+	found := analysis.FindDuplicates(texts, analysis.DuplicateOptions{})
+	copies := Copies{IDs: map[int64]bool{}, Counts: found.Counts()}
+	for i, repeat := range found.Repeats(len(texts)) {
 		if repeat {
-			copies[said[i]] = true
+			copies.IDs[said[i]] = true
 		}
 	}
 	s.copies.mu.Lock()
@@ -95,6 +102,16 @@ func (s *Store) Copies(ctx context.Context, sc Scope) (map[int64]bool, error) {
 	s.copies.entries[key] = copyEntry{stamp: version, copies: copies}
 	s.copies.mu.Unlock()
 	return copies, nil
+}
+
+// copiesLeftOut returns the answers sc leaves out as copies: none when it
+// counts every copy (AllCopies).
+func (s *Store) copiesLeftOut(ctx context.Context, sc Scope) (map[int64]bool, error) {
+	if sc.AllCopies {
+		return nil, nil
+	}
+	c, err := s.CopiesOf(ctx, sc)
+	return c.IDs, err
 }
 
 // withoutCopies drops the answers of docs that copies marks.

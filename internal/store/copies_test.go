@@ -24,12 +24,12 @@ func TestCopiesCountOnce(t *testing.T) {
 		lines := []string{copied, "道路がわかりにくい", copied, "バスの本数が少ない", copied + "。", "トイレが少ない"}
 		s := storeWithAnswers(t, db, texts, "copies", 1, lines)
 		sc := scopeOf(s)
-		copies, err := texts.Copies(ctx, sc)
+		copies, err := texts.CopiesOf(ctx, sc)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(copies) != 2 {
-			t.Fatalf("%d copies found, want 2 (the same answer three times)", len(copies))
+		if len(copies.IDs) != 2 || copies.Counts.Groups != 1 {
+			t.Fatalf("%d copies found in %d groups, want 2 in 1 (the same answer three times)", len(copies.IDs), copies.Counts.Groups)
 		}
 		for _, all := range []bool{false, true} {
 			sc.AllCopies = all
@@ -67,8 +67,8 @@ func TestCopiesCountOnce(t *testing.T) {
 		// A new copy is found without restarting: the answers' stamp changed.
 		storeMore(t, db, texts, s, copied)
 		sc.AllCopies = false
-		if copies, err = texts.Copies(ctx, sc); err != nil || len(copies) != 3 {
-			t.Errorf("after one more copy: %d copies (%v), want 3", len(copies), err)
+		if copies, err = texts.CopiesOf(ctx, sc); err != nil || len(copies.IDs) != 3 {
+			t.Errorf("after one more copy: %d copies (%v), want 3", len(copies.IDs), err)
 		}
 	})
 }

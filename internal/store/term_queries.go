@@ -262,7 +262,7 @@ func (s *Store) Summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 
 func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
 	cb := s.codeBook(sc)
-	copies, err := s.Copies(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +359,7 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
-	copies, err := s.Copies(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
@@ -391,7 +391,7 @@ func (s *Store) CodePreview(ctx context.Context, sc Scope, cb analysis.CodeBook,
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
 	}
-	copies, err := s.Copies(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc)
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
 	}
