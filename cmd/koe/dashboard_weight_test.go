@@ -64,8 +64,9 @@ var crossTabChartID = regexp.MustCompile(`<div class="chart chart-bar" id="(q[0-
 
 // Issue 15/16, light pages: a dashboard of real imported answers whose
 // cross-tabs are large sends each closed, its chart and table fetched when
-// opened, under the dashboard's access checks; together the fetched
-// cross-tabs are every cross-tab of the downloaded report.
+// opened, under the dashboard's access checks, and so are its words by
+// attribute group; together the fetched parts are every cross-tab and
+// every list of words by group of the downloaded report.
 func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
@@ -83,6 +84,7 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 				t.Fatal("no cross-tab is sent closed")
 			}
 			var fetched []string
+			groups := 0 // words by attribute group, also sent when opened
 			for _, m := range srcs {
 				resp, frag := get(t, admin, ts.URL+m[1]+"?fragment=1")
 				if resp.StatusCode != http.StatusOK || !strings.Contains(frag, "<table>") {
@@ -91,6 +93,10 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 				for _, id := range crossTabChartID.FindAllStringSubmatch(frag, -1) {
 					fetched = append(fetched, id[1])
 				}
+				groups += strings.Count(frag, `<div class="groups">`)
+			}
+			if strings.Contains(page, `<div class="groups">`) {
+				t.Errorf("the dashboard inlines words by group")
 			}
 			_, report := get(t, admin, ts.URL+"/surveys/fukui-kanko/report.html")
 			var want []string
@@ -101,6 +107,9 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 			slices.Sort(want)
 			if len(want) == 0 || !slices.Equal(fetched, want) {
 				t.Errorf("fetched cross-tabs %v, the report has %v", fetched, want)
+			}
+			if n := strings.Count(report, `<div class="groups">`); n == 0 || groups != n {
+				t.Errorf("fetched words by group of %d questions, the report has %d", groups, n)
 			}
 			if resp, _ := get(t, formClient(), ts.URL+srcs[0][1]); resp.StatusCode != http.StatusUnauthorized {
 				t.Errorf("signed out, GET %s: %d, want 401", srcs[0][1], resp.StatusCode)

@@ -6,73 +6,117 @@ import (
 	"strings"
 )
 
-// The cross-tabs of a large dashboard are sent when opened: on the Fukui
-// questionnaire (7 analysed questions by 13 attributes) they are most of a
-// 13 MB page, and at 300 responses 2.7 of its 3.7 MB. Each is sent closed
-// (<details data-src>); dashboard.js fetches its charts and tables from
-// showCrossTab when it is opened.
+// The cross-tabs of a large dashboard, and its words by attribute group,
+// are sent when opened: on the Fukui questionnaire (7 analysed questions by
+// 13 attributes) they are most of a 13 MB page, and at 300 responses 3.1 of
+// its 3.7 MB. Each is sent closed (<details data-src>); dashboard.js fetches
+// its charts and tables from showCrossTab when it is opened.
 
-// lazyCrossTabsOver is the size of a dashboard's cross-tabs (rendered HTML)
-// above which they are sent on demand; a meeting's few cross-tabs stay in
-// the page.
+// lazyCrossTabsOver is the size of a dashboard's cross-tabs and group words
+// (rendered HTML) above which they are sent on demand; a meeting's few
+// cross-tabs stay in the page.
 const lazyCrossTabsOver = 256 << 10
 
-// crossTabStart begins every cross-tab block (reports/templates/crosstab.html):
-// <div class="crosstab" id="ID-block"><h3>…</h3> <figure>…</figure></div>.
-// Answers in the blocks are escaped, so none can contain these tags.
-const crossTabStart = `<div class="crosstab" id="`
+// The blocks cut out are found by the shape reports' templates give them;
+// answers in the blocks are escaped, so none can contain these tags.
+const (
+	// crosstab.html: <div class="crosstab" id="ID-block"><h3>…</h3>\n<figure>…</figure></div>
+	crossTabStart = `<div class="crosstab" id="`
+	crossTabEnd   = "</figure></div>"
+	// group_words.html: its heading, then <div class="groups"> of tables (no
+	// line starts with </div> inside), then \n</div>.
+	groupWordsStart = "<h3>属性グループごとの特徴的な言葉</h3>\n"
+	groupWordsEnd   = "\n</div>"
+	sectionID       = `<section class="question`
+)
 
-// deferCrossTabs returns blocks with each cross-tab's figure replaced by a
-// closed <details> that fetches it from base + its chart id, and the cut
-// figures by chart id; blocks whose cross-tabs are small come back as they
-// are, with no figures.
+// deferredBlock is one block cut out of a dashboard: s[start:end] is
+// replaced by a closed <details> with heading h3; body is sent when opened.
+type deferredBlock struct {
+	start, end int
+	id, h3     string
+	body       string
+}
+
+// deferCrossTabs returns blocks with each cross-tab's figure and each
+// question's words by group replaced by a closed <details> that fetches
+// them from base + their id, and the cut parts by id; blocks whose
+// cross-tabs are small come back as they are, with none.
 func deferCrossTabs(blocks template.HTML, base string) (template.HTML, map[string]template.HTML) {
 	s := string(blocks)
-	type cut struct {
-		start, end int // the whole block
-		id, h3     string
-		body       string
+	cuts, ok := crossTabBlocks(s)
+	if !ok {
+		return blocks, nil // not the templates' shape: leave the page whole
 	}
-	var cuts []cut
 	size := 0
-	for i := 0; ; {
-		j := strings.Index(s[i:], crossTabStart)
-		if j < 0 {
-			break
-		}
-		c := cut{start: i + j}
-		rest := s[c.start+len(crossTabStart):]
-		q := strings.Index(rest, `">`)
-		h3End := strings.Index(rest, "</h3>")
-		figEnd := strings.Index(rest, "</figure></div>")
-		if q < 0 || h3End < q || figEnd < h3End || !strings.HasSuffix(rest[:q], "-block") || !strings.HasPrefix(rest[q+2:], "<h3>") {
-			return blocks, nil // not the template's shape: leave the page whole
-		}
-		c.id = strings.TrimSuffix(rest[:q], "-block")
-		c.h3 = rest[q+2 : h3End+len("</h3>")]
-		c.body = rest[h3End+len("</h3>") : figEnd+len("</figure>")]
-		c.end = c.start + len(crossTabStart) + figEnd + len("</figure></div>")
+	for _, c := range cuts {
 		size += c.end - c.start
-		cuts = append(cuts, c)
-		i = c.end
 	}
 	if size <= lazyCrossTabsOver {
 		return blocks, nil
 	}
 	var b strings.Builder
-	figures := make(map[string]template.HTML, len(cuts))
+	parts := make(map[string]template.HTML, len(cuts))
 	last := 0
 	for _, c := range cuts {
 		b.WriteString(s[last:c.start])
 		id := template.HTMLEscapeString(c.id)
 		b.WriteString(`<details class="crosstab" id="` + id + `-block" data-src="` + template.HTMLEscapeString(base) + id + `">` +
 			"<summary>" + c.h3 + "</summary>\n" +
-			`<div class="crosstab-body"><p class="note">開くと集計表とグラフを読み込みます（ダウンロードするレポートにはすべて載っています）。</p></div></details>`)
-		figures[c.id] = template.HTML(c.body) // cut from html/template output
+			`<div class="crosstab-body"><p class="note">開くと読み込みます（ダウンロードするレポートにはすべて載っています）。</p></div></details>`)
+		parts[c.id] = template.HTML(c.body) // cut from html/template output
 		last = c.end
 	}
 	b.WriteString(s[last:])
-	return template.HTML(b.String()), figures
+	return template.HTML(b.String()), parts
+}
+
+// crossTabBlocks finds the cross-tabs and group words of s, in order; ok is
+// false when one does not have the shape expected.
+func crossTabBlocks(s string) (cuts []deferredBlock, ok bool) {
+	for i := 0; ; {
+		x, g := strings.Index(s[i:], crossTabStart), strings.Index(s[i:], groupWordsStart)
+		switch {
+		case x < 0 && g < 0:
+			return cuts, true
+		case x >= 0 && (g < 0 || x < g): // a cross-tab
+			c := deferredBlock{start: i + x}
+			rest := s[c.start+len(crossTabStart):]
+			q, h3End, end := strings.Index(rest, `">`), strings.Index(rest, "</h3>"), strings.Index(rest, crossTabEnd)
+			if q < 0 || h3End < q || end < h3End || !strings.HasSuffix(rest[:q], "-block") || !strings.HasPrefix(rest[q+2:], "<h3>") {
+				return nil, false
+			}
+			c.id = strings.TrimSuffix(rest[:q], "-block")
+			c.h3 = rest[q+2 : h3End+len("</h3>")]
+			c.body = rest[h3End+len("</h3>") : end+len("</figure>")]
+			c.end = c.start + len(crossTabStart) + end + len(crossTabEnd)
+			cuts = append(cuts, c)
+			i = c.end
+		default: // a question's words by group, named after its section
+			c := deferredBlock{start: i + g}
+			sec := strings.LastIndex(s[:c.start], sectionID)
+			rest := s[c.start+len(groupWordsStart):]
+			end := strings.Index(rest, groupWordsEnd)
+			if sec < 0 || end < 0 || !strings.HasPrefix(rest, `<div class="groups">`) {
+				return nil, false
+			}
+			idAt := strings.Index(s[sec:c.start], ` id="`)
+			if idAt < 0 {
+				return nil, false
+			}
+			id := s[sec+idAt+len(` id="`) : c.start]
+			q := strings.IndexByte(id, '"')
+			if q <= 0 {
+				return nil, false
+			}
+			c.id = id[:q] + "-groups"
+			c.h3 = strings.TrimSuffix(groupWordsStart, "\n")
+			c.body = rest[:end+len(groupWordsEnd)]
+			c.end = c.start + len(groupWordsStart) + end + len(groupWordsEnd)
+			cuts = append(cuts, c)
+			i = c.end
+		}
+	}
 }
 
 // showCrossTab writes one cross-tab of a survey's dashboard (its chart and
