@@ -65,8 +65,9 @@ var crossTabChartID = regexp.MustCompile(`<div class="chart chart-bar" id="(q[0-
 // Issue 15/16, light pages: a dashboard of real imported answers whose
 // cross-tabs are large sends each closed, its chart and table fetched when
 // opened, under the dashboard's access checks, and so are its words by
-// attribute group; together the fetched parts are every cross-tab and
-// every list of words by group of the downloaded report.
+// attribute group and its long (closed) lists of answers; together the
+// fetched parts are every cross-tab, list of words by group and list of
+// answers of the downloaded report that the page left out.
 func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
@@ -84,16 +85,17 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 				t.Fatal("no cross-tab is sent closed")
 			}
 			var fetched []string
-			groups := 0 // words by attribute group, also sent when opened
+			groups, lists := 0, 0 // words by attribute group and long lists of answers, also sent when opened
 			for _, m := range srcs {
 				resp, frag := get(t, admin, ts.URL+m[1]+"?fragment=1")
-				if resp.StatusCode != http.StatusOK || !strings.Contains(frag, "<table>") {
+				if resp.StatusCode != http.StatusOK || !strings.Contains(frag, "<table>") && !strings.Contains(frag, `<ol class="answers">`) {
 					t.Fatalf("GET %s: %d %.200q", m[1], resp.StatusCode, frag)
 				}
 				for _, id := range crossTabChartID.FindAllStringSubmatch(frag, -1) {
 					fetched = append(fetched, id[1])
 				}
 				groups += strings.Count(frag, `<div class="groups">`)
+				lists += strings.Count(frag, `<ol class="answers">`)
 			}
 			if strings.Contains(page, `<div class="groups">`) {
 				t.Errorf("the dashboard inlines words by group")
@@ -110,6 +112,9 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 			}
 			if n := strings.Count(report, `<div class="groups">`); n == 0 || groups != n {
 				t.Errorf("fetched words by group of %d questions, the report has %d", groups, n)
+			}
+			if n := strings.Count(report, `<ol class="answers">`) - strings.Count(page, `<ol class="answers">`); n == 0 || lists != n {
+				t.Errorf("fetched %d lists of answers, the report has %d more than the dashboard", lists, n)
 			}
 			if resp, _ := get(t, formClient(), ts.URL+srcs[0][1]); resp.StatusCode != http.StatusUnauthorized {
 				t.Errorf("signed out, GET %s: %d, want 401", srcs[0][1], resp.StatusCode)

@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// The cross-tabs of a large dashboard, and its words by attribute group,
-// are sent when opened: on the Fukui questionnaire (7 analysed questions by
+// The cross-tabs of a large dashboard, its words by attribute group and its
+// long lists of answers are sent when opened: on the Fukui questionnaire (7 analysed questions by
 // 13 attributes) they are most of a 13 MB page, and at 300 responses 3.1 of
 // its 3.7 MB. Each is sent closed (<details data-src>); dashboard.js fetches
 // its charts and tables from showCrossTab when it is opened.
@@ -27,7 +27,10 @@ const (
 	// line starts with </div> inside), then \n</div>.
 	groupWordsStart = "<h3>属性グループごとの特徴的な言葉</h3>\n"
 	groupWordsEnd   = "\n</div>"
-	sectionID       = `<section class="question`
+	// answers.html: a long list of answers comes closed (a short one open).
+	answersStart = `<details class="answers-all">` + "\n"
+	answersEnd   = "</details>"
+	sectionID    = `<section class="question`
 )
 
 // deferredBlock is one block cut out of a dashboard: s[start:end] is
@@ -38,8 +41,8 @@ type deferredBlock struct {
 	body       string
 }
 
-// deferCrossTabs returns blocks with each cross-tab's figure and each
-// question's words by group replaced by a closed <details> that fetches
+// deferCrossTabs returns blocks with each cross-tab's figure, each
+// question's words by group and each closed list of answers replaced by a closed <details> that fetches
 // them from base + their id, and the cut parts by id; blocks whose
 // cross-tabs are small come back as they are, with none.
 func deferCrossTabs(blocks template.HTML, base string) (template.HTML, map[string]template.HTML) {
@@ -75,11 +78,31 @@ func deferCrossTabs(blocks template.HTML, base string) (template.HTML, map[strin
 // false when one does not have the shape expected.
 func crossTabBlocks(s string) (cuts []deferredBlock, ok bool) {
 	for i := 0; ; {
-		x, g := strings.Index(s[i:], crossTabStart), strings.Index(s[i:], groupWordsStart)
+		x, g, a := strings.Index(s[i:], crossTabStart), strings.Index(s[i:], groupWordsStart), strings.Index(s[i:], answersStart)
+		first := -1
+		for _, at := range []int{x, g, a} {
+			if at >= 0 && (first < 0 || at < first) {
+				first = at
+			}
+		}
 		switch {
-		case x < 0 && g < 0:
+		case first < 0:
 			return cuts, true
-		case x >= 0 && (g < 0 || x < g): // a cross-tab
+		case first == a: // a long list of answers, already closed
+			c := deferredBlock{start: i + a}
+			rest := s[c.start+len(answersStart):]
+			h3End, end := strings.Index(rest, "</h3></summary>\n"), strings.Index(rest, answersEnd)
+			id, ok := sectionOf(s, c.start)
+			if !ok || h3End < 0 || end < h3End || !strings.HasPrefix(rest, "<summary><h3>") {
+				return nil, false
+			}
+			c.id = id + "-answers"
+			c.h3 = rest[len("<summary>") : h3End+len("</h3>")]
+			c.body = rest[h3End+len("</h3></summary>\n") : end]
+			c.end = c.start + len(answersStart) + end + len(answersEnd)
+			cuts = append(cuts, c)
+			i = c.end
+		case first == x: // a cross-tab
 			c := deferredBlock{start: i + x}
 			rest := s[c.start+len(crossTabStart):]
 			q, h3End, end := strings.Index(rest, `">`), strings.Index(rest, "</h3>"), strings.Index(rest, crossTabEnd)
@@ -94,22 +117,13 @@ func crossTabBlocks(s string) (cuts []deferredBlock, ok bool) {
 			i = c.end
 		default: // a question's words by group, named after its section
 			c := deferredBlock{start: i + g}
-			sec := strings.LastIndex(s[:c.start], sectionID)
 			rest := s[c.start+len(groupWordsStart):]
 			end := strings.Index(rest, groupWordsEnd)
-			if sec < 0 || end < 0 || !strings.HasPrefix(rest, `<div class="groups">`) {
+			id, ok := sectionOf(s, c.start)
+			if !ok || end < 0 || !strings.HasPrefix(rest, `<div class="groups">`) {
 				return nil, false
 			}
-			idAt := strings.Index(s[sec:c.start], ` id="`)
-			if idAt < 0 {
-				return nil, false
-			}
-			id := s[sec+idAt+len(` id="`) : c.start]
-			q := strings.IndexByte(id, '"')
-			if q <= 0 {
-				return nil, false
-			}
-			c.id = id[:q] + "-groups"
+			c.id = id + "-groups"
 			c.h3 = strings.TrimSuffix(groupWordsStart, "\n")
 			c.body = rest[:end+len(groupWordsEnd)]
 			c.end = c.start + len(groupWordsStart) + end + len(groupWordsEnd)
@@ -117,6 +131,24 @@ func crossTabBlocks(s string) (cuts []deferredBlock, ok bool) {
 			i = c.end
 		}
 	}
+}
+
+// sectionOf returns the id of the question section s[at] is in (q9).
+func sectionOf(s string, at int) (string, bool) {
+	sec := strings.LastIndex(s[:at], sectionID)
+	if sec < 0 {
+		return "", false
+	}
+	idAt := strings.Index(s[sec:at], ` id="`)
+	if idAt < 0 {
+		return "", false
+	}
+	id := s[sec+idAt+len(` id="`) : at]
+	q := strings.IndexByte(id, '"')
+	if q <= 0 {
+		return "", false
+	}
+	return id[:q], true
 }
 
 // showCrossTab writes one cross-tab of a survey's dashboard (its chart and
