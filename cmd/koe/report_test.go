@@ -197,17 +197,25 @@ func TestReportPagesAreStaffOnly(t *testing.T) {
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
 			t.Errorf("dashboard CSP %q", csp)
 		}
-		scripts := regexp.MustCompile(`<script src="(/static/reports/[^"]+)"`).FindAllStringSubmatch(body, -1)
+		// charts.js names the chart libraries it loads when needed in its
+		// URL's fragment (#libs=URL,URL).
+		var scripts []string
+		for _, m := range regexp.MustCompile(`<script src="(/static/reports/[^"#]+)(?:#libs=([^"]+))?"`).FindAllStringSubmatch(body, -1) {
+			scripts = append(scripts, m[1])
+			if m[2] != "" {
+				scripts = append(scripts, strings.Split(m[2], ",")...)
+			}
+		}
 		if len(scripts) != 4 || strings.Contains(body, "<script>") {
 			t.Fatalf("dashboard scripts %v (inline: %v)", scripts, strings.Contains(body, "<script>"))
 		}
-		for _, m := range scripts {
-			if !regexp.MustCompile(`\.[0-9a-f]{16}\.js$`).MatchString(m[1]) {
-				t.Errorf("script URL %s carries no content hash", m[1])
+		for _, src := range scripts {
+			if !regexp.MustCompile(`\.[0-9a-f]{16}\.js$`).MatchString(src) {
+				t.Errorf("script URL %s carries no content hash", src)
 			}
-			resp, js := get(t, formClient(), ts.URL+m[1])
+			resp, js := get(t, formClient(), ts.URL+src)
 			if resp.StatusCode != http.StatusOK || !strings.Contains(resp.Header.Get("Cache-Control"), "max-age=31536000") || len(js) < 100 {
-				t.Errorf("GET %s: %d %q", m[1], resp.StatusCode, resp.Header.Get("Cache-Control"))
+				t.Errorf("GET %s: %d %q", src, resp.StatusCode, resp.Header.Get("Cache-Control"))
 			}
 		}
 		if n := strings.Count(body, `<section class="question`); n != 8 {
@@ -346,11 +354,12 @@ func (l *consoleLog) errors() []string {
 	return out
 }
 
-// waitCharts waits until every chart container of the page is drawn.
+// waitCharts waits until every chart container of the page is drawn
+// (a dashboard draws its charts as they scroll into view: all are asked for).
 func waitCharts(t *testing.T, ctx context.Context) {
 	t.Helper()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](
-		`document.querySelectorAll('.chart').length > 0 && document.querySelectorAll('.chart:not([data-drawn="true"])').length === 0`,
+		`(window.koeCharts && window.koeCharts.drawAll(), document.querySelectorAll('.chart').length > 0 && document.querySelectorAll('.chart:not([data-drawn="true"])').length === 0)`,
 		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
 		t.Fatalf("charts not drawn: %v", err)
 	}

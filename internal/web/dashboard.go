@@ -55,8 +55,9 @@ type cachedBlocks struct {
 	drillable bool
 	built     time.Time
 	issues    map[string]reports.IssueSet
-	series    reports.Series      // a series dashboard's model
-	links     []reports.IssueLink // a series dashboard's recurring words
+	series    reports.Series           // a series dashboard's model
+	links     []reports.IssueLink      // a series dashboard's recurring words
+	crossTabs map[string]template.HTML // a large dashboard's cross-tabs, by chart id, sent when opened
 }
 
 // blocksTTL bounds how long rendered blocks are reused even when the
@@ -86,9 +87,22 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if s.MaxResponses > 0 {
 		v.Capacity = &capacity{Limit: s.MaxResponses, Taken: n, Left: max(s.MaxResponses-n, 0)}
 	}
-	before, err := srv.previousEvent(ctx, s)
+	c, err := srv.surveyBlocks(ctx, s, n, latest)
 	if err != nil {
 		return err
+	}
+	v.Blocks, v.Drillable = c.blocks, c.drillable
+	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
+}
+
+// surveyBlocks returns the question blocks of a survey's dashboard for the
+// signed-in member, from the cache while their stamp holds; n and latest
+// are its response stamp. The cross-tabs of a large dashboard are cut out
+// of its blocks and kept beside them (deferCrossTabs).
+func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, latest time.Time) (cachedBlocks, error) {
+	before, err := srv.previousEvent(ctx, s)
+	if err != nil {
+		return cachedBlocks{}, err
 	}
 	answers := srv.surveyStamp(s, n, latest)
 	// ?copies=all counts every copy in the issue groups (the raw counts);
@@ -102,8 +116,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		stamp += "|after:" + before.Slug
 	}
 	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
-		v.Blocks, v.Drillable = c.blocks, c.drillable
-		return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
+		return c, nil
 	}
 	// Past its time to live with the same stamp, the blocks are rendered
 	// again but the answers are not grouped again.
@@ -114,11 +127,11 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	rep, err := reports.BuildReportCounting(ctx, srv.surveys, srv.texts, s, known, allCopies)
 	if err != nil {
-		return err
+		return cachedBlocks{}, err
 	}
 	if before != nil {
 		if err := reports.AddPrevious(ctx, srv.surveys, &rep, s, before); err != nil {
-			return err
+			return cachedBlocks{}, err
 		}
 	}
 	issues := issuesOf(rep)
@@ -137,11 +150,13 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		return ""
 	}
-	if v.Blocks, v.Drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
-		return err
+	c := cachedBlocks{stamp: stamp, answers: answers, built: time.Now(), issues: issues}
+	if c.blocks, c.drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
+		return cachedBlocks{}, err
 	}
-	srv.keepBlocks(s.Slug, cachedBlocks{stamp: stamp, answers: answers, blocks: v.Blocks, drillable: v.Drillable, built: time.Now(), issues: issues})
-	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
+	c.blocks, c.crossTabs = deferCrossTabs(c.blocks, "/surveys/"+url.PathEscape(s.Slug)+"/crosstabs/")
+	srv.keepBlocks(s.Slug, c)
+	return c, nil
 }
 
 // surveyStamp names the state of a survey that its dashboard depends on: its

@@ -82,6 +82,7 @@ func (srv *Server) routes() []Route {
 		{Method: "GET", Pattern: "/surveys/{slug}", Level: View, Handler: h(srv.showDashboard)},
 		{Method: "GET", Pattern: "/surveys/{slug}/report.html", Level: View, Handler: h(srv.downloadSurveyReport)},
 		{Method: "GET", Pattern: "/surveys/{slug}/answers", Level: View, Handler: h(srv.showSurveyAnswers)},
+		{Method: "GET", Pattern: "/surveys/{slug}/crosstabs/{id}", Level: View, Handler: h(srv.showCrossTab)},
 		{Method: "GET", Pattern: "/surveys/{slug}/responses", Level: View, Handler: h(srv.showResponses)},
 		{Method: "GET", Pattern: "/surveys/{slug}/responses.csv", Level: View, Handler: h(srv.downloadCSV)},
 		{Method: "GET", Pattern: "/surveys/{slug}/survey.yaml", Level: View, Handler: h(srv.downloadYAML)},

@@ -1,9 +1,23 @@
 /* koe reports: draws every chart container from its data-option attribute.
  * The option is JSON written by the Go side (html/template escapes it for
- * the attribute); it is parsed with JSON.parse, never evaluated. */
+ * the attribute); it is parsed with JSON.parse, never evaluated.
+ *
+ * A downloaded report inlines ECharts before this script and draws every
+ * chart at once (it must print whole). A dashboard loads this script alone,
+ * its URL ending in #libs=URL,URL (the chart libraries, same origin): the
+ * libraries are fetched only when the first chart nears the viewport, and
+ * each chart is drawn as it scrolls near, one per task, so the page shows
+ * and answers before a megabyte of script and a hundred charts are done. */
 (function () {
   'use strict';
   var instances = [];
+  var me = document.currentScript;
+  var libs = [];
+  var m = me && /#libs=([^#]*)$/.exec(me.src);
+  if (m) {
+    libs = m[1].split(',').filter(function (u) { return /^\/[^\/]/.test(u); }); // same origin only
+  }
+  var lazy = !window.echarts && libs.length > 0;
   var drawn = []; // {el, chart, json, fit}: refitted when the canvas changes shape
 
   /* How a chart is fitted to its canvas: 'wide' or 'tall', and '-narrow'
@@ -73,6 +87,10 @@
     if (el.getAttribute('data-drawn')) {
       return;
     }
+    if (!window.echarts) {
+      fail(el, 'ECharts is not loaded');
+      return;
+    }
     var option;
     try {
       option = JSON.parse(el.getAttribute('data-option'));
@@ -88,16 +106,110 @@
       chart.setOption(fitOption(option, d.fit), true);
       instances.push(chart);
       el.setAttribute('data-drawn', 'true');
+      if (window.CustomEvent) { // dashboard.js binds its clicks to the chart
+        el.dispatchEvent(new CustomEvent('koe:drawn', { bubbles: true }));
+      }
     } catch (err) {
       fail(el, err);
     }
   }
 
-  function drawAll(root) {
-    var els = (root || document).querySelectorAll('.chart[data-option]');
-    for (var i = 0; i < els.length; i++) {
-      draw(els[i]);
+  /* The libraries, loaded once and in order; then() runs when they are. */
+  var ready = !lazy, waiting = [], requested = false;
+  function withLibs(then) {
+    if (ready) {
+      then();
+      return;
     }
+    waiting.push(then);
+    if (requested) {
+      return;
+    }
+    requested = true;
+    var left = libs.length;
+    libs.forEach(function (src) {
+      var s = document.createElement('script');
+      s.src = src;
+      s.async = false; // run in the order given: the word cloud extends ECharts
+      s.onload = function () {
+        if (--left === 0) {
+          ready = true;
+          var w = waiting;
+          waiting = [];
+          w.forEach(function (f) { f(); });
+        }
+      };
+      s.onerror = function () {
+        var els = document.querySelectorAll('.chart[data-option]:not([data-drawn])');
+        for (var i = 0; i < els.length; i++) {
+          fail(els[i], 'could not load ' + src);
+        }
+      };
+      document.head.appendChild(s);
+    });
+  }
+
+  /* Charts near the viewport are drawn one per task, so that no single
+   * task blocks the page for long. */
+  var queue = [], draining = false;
+  function enqueue(el) {
+    queue.push(el);
+    if (draining) {
+      return;
+    }
+    draining = true;
+    withLibs(function step() {
+      var el = queue.shift();
+      if (el) {
+        draw(el);
+      }
+      if (queue.length) {
+        setTimeout(step, 0);
+      } else {
+        draining = false;
+      }
+    });
+  }
+
+  var observer = lazy && window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) {
+        observer.unobserve(e.target);
+        enqueue(e.target);
+      }
+    });
+  }, { rootMargin: '300px 0px' }) : null;
+
+  /* observe draws the charts under root as they near the viewport (at once
+   * where the page is not lazy), e.g. a cross-tab fetched into a dashboard. */
+  function observe(root) {
+    var els = (root || document).querySelectorAll('.chart[data-option]:not([data-drawn])');
+    for (var i = 0; i < els.length; i++) {
+      if (observer) {
+        observer.observe(els[i]);
+      } else if (lazy) {
+        enqueue(els[i]);
+      } else {
+        draw(els[i]);
+      }
+    }
+  }
+
+  /* drawAll draws every chart under root now, or as soon as the libraries
+   * are loaded; then() runs when they are drawn. */
+  function drawAll(root, then) {
+    withLibs(function () {
+      var els = (root || document).querySelectorAll('.chart[data-option]');
+      for (var i = 0; i < els.length; i++) {
+        if (observer) {
+          observer.unobserve(els[i]);
+        }
+        draw(els[i]);
+      }
+      if (then) {
+        then();
+      }
+    });
   }
 
   function resizeAll() {
@@ -115,21 +227,30 @@
     }
   }
 
+  /* Paper gets every chart: those not drawn yet are drawn before printing
+   * (at once if the libraries are loaded: printing does not wait). */
+  function beforePrint() {
+    if (ready) {
+      drawAll();
+    }
+    resizeAll();
+  }
+
   window.addEventListener('resize', resizeAll);
-  window.addEventListener('beforeprint', resizeAll);
+  window.addEventListener('beforeprint', beforePrint);
   window.addEventListener('afterprint', resizeAll);
   if (window.matchMedia) {
     var mq = window.matchMedia('print');
     if (mq.addEventListener) {
-      mq.addEventListener('change', resizeAll);
+      mq.addEventListener('change', beforePrint);
     } else if (mq.addListener) {
-      mq.addListener(resizeAll);
+      mq.addListener(beforePrint);
     }
   }
-  window.koeCharts = { drawAll: drawAll, resizeAll: resizeAll };
+  window.koeCharts = { drawAll: drawAll, observe: observe, resizeAll: resizeAll };
   if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', function () { drawAll(); });
+    document.addEventListener('DOMContentLoaded', function () { observe(); });
   } else {
-    drawAll();
+    observe();
   }
 })();
