@@ -87,7 +87,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if s.MaxResponses > 0 {
 		v.Capacity = &capacity{Limit: s.MaxResponses, Taken: n, Left: max(s.MaxResponses-n, 0)}
 	}
-	c, err := srv.surveyBlocks(ctx, s, n, latest)
+	c, err := srv.surveyBlocks(ctx, s, n, latest, r.URL.Query().Get("copies") == "all")
 	if err != nil {
 		return err
 	}
@@ -97,17 +97,17 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 
 // surveyBlocks returns the question blocks of a survey's dashboard for the
 // signed-in member, from the cache while their stamp holds; n and latest
-// are its response stamp. The cross-tabs of a large dashboard are cut out
+// are its response stamp; allCopies (?copies=all) counts every copy of an
+// answer (the raw counts). The cross-tabs of a large dashboard are cut out
 // of its blocks and kept beside them (deferCrossTabs).
-func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, latest time.Time) (cachedBlocks, error) {
+func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, latest time.Time, allCopies bool) (cachedBlocks, error) {
 	before, err := srv.previousEvent(ctx, s)
 	if err != nil {
 		return cachedBlocks{}, err
 	}
 	answers := srv.surveyStamp(s, n, latest)
-	// ?copies=all counts every copy in the issue groups (the raw counts);
-	// its blocks and groups are cached apart from those counted once.
-	allCopies := r.URL.Query().Get("copies") == "all"
+	// The raw counts' blocks and groups are cached apart from those
+	// counted once.
 	if allCopies {
 		answers += "|copies=all"
 	}
@@ -154,7 +154,11 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 	if c.blocks, c.drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return cachedBlocks{}, err
 	}
-	c.blocks, c.crossTabs = deferCrossTabs(c.blocks, "/surveys/"+url.PathEscape(s.Slug)+"/crosstabs/")
+	query := ""
+	if allCopies {
+		query = "?copies=all" // the parts of the raw counts' page are the raw counts'
+	}
+	c.blocks, c.crossTabs = deferCrossTabs(c.blocks, "/surveys/"+url.PathEscape(s.Slug)+"/crosstabs/", query)
 	srv.keepBlocks(s.Slug, c)
 	return c, nil
 }

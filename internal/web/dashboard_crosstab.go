@@ -43,9 +43,9 @@ type deferredBlock struct {
 
 // deferCrossTabs returns blocks with each cross-tab's figure, each
 // question's words by group and each closed list of answers replaced by a closed <details> that fetches
-// them from base + their id, and the cut parts by id; blocks whose
+// them from base + their id + query, and the cut parts by id; blocks whose
 // cross-tabs are small come back as they are, with none.
-func deferCrossTabs(blocks template.HTML, base string) (template.HTML, map[string]template.HTML) {
+func deferCrossTabs(blocks template.HTML, base, query string) (template.HTML, map[string]template.HTML) {
 	s := string(blocks)
 	cuts, ok := crossTabBlocks(s)
 	if !ok {
@@ -64,7 +64,7 @@ func deferCrossTabs(blocks template.HTML, base string) (template.HTML, map[strin
 	for _, c := range cuts {
 		b.WriteString(s[last:c.start])
 		id := template.HTMLEscapeString(c.id)
-		b.WriteString(`<details class="crosstab" id="` + id + `-block" data-src="` + template.HTMLEscapeString(base) + id + `">` +
+		b.WriteString(`<details class="crosstab" id="` + id + `-block" data-src="` + template.HTMLEscapeString(base) + id + template.HTMLEscapeString(query) + `">` +
 			"<summary>" + c.h3 + "</summary>\n" +
 			`<div class="crosstab-body"><p class="note">開くと読み込みます（ダウンロードするレポートにはすべて載っています）。</p></div></details>`)
 		parts[c.id] = template.HTML(c.body) // cut from html/template output
@@ -164,7 +164,7 @@ func (srv *Server) showCrossTab(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := srv.surveyBlocks(ctx, s, n, latest)
+	c, err := srv.surveyBlocks(ctx, s, n, latest, r.URL.Query().Get("copies") == "all")
 	if err != nil {
 		return err
 	}
