@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"html"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -115,6 +116,20 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 			}
 			if n := strings.Count(report, `<ol class="answers">`) - strings.Count(page, `<ol class="answers">`); n == 0 || lists != n {
 				t.Errorf("fetched %d lists of answers, the report has %d more than the dashboard", lists, n)
+			}
+			// The raw counts' page (?copies=all) fetches the raw counts' parts.
+			_, raw := get(t, admin, ts.URL+"/surveys/fukui-kanko?copies=all")
+			rawSrcs := regexp.MustCompile(`<details class="crosstab" id="[^"]+" data-src="([^"]+)">`).FindAllStringSubmatch(raw, -1)
+			if len(rawSrcs) != len(srcs) {
+				t.Fatalf("the raw counts' page defers %d parts, the page counted once %d", len(rawSrcs), len(srcs))
+			}
+			for _, m := range rawSrcs {
+				if !strings.HasSuffix(html.UnescapeString(m[1]), "?copies=all") {
+					t.Fatalf("the raw counts' page fetches %s", m[1])
+				}
+			}
+			if resp, frag := get(t, admin, ts.URL+html.UnescapeString(rawSrcs[0][1])); resp.StatusCode != http.StatusOK || !strings.Contains(frag, "<table>") && !strings.Contains(frag, `<ol class="answers">`) {
+				t.Errorf("GET %s: %d %.200q", rawSrcs[0][1], resp.StatusCode, frag)
 			}
 			if resp, _ := get(t, formClient(), ts.URL+srcs[0][1]); resp.StatusCode != http.StatusUnauthorized {
 				t.Errorf("signed out, GET %s: %d, want 401", srcs[0][1], resp.StatusCode)
