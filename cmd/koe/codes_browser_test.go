@@ -55,6 +55,10 @@ func TestCodeBookEditorInBrowser(t *testing.T) {
 				t.Fatal(err)
 			}
 			label := browsertest.Get(t, bctx, chromedp.Evaluate[string](`document.querySelector('.issue-card h4').textContent`))
+			// The card's staff form is folded away under its summary.
+			if err := chromedp.Do(bctx, chromedp.Click(css(`.issue-card details.issue-edit-box > summary`))); err != nil {
+				t.Fatal(err)
+			}
 			submitAndWait(t, bctx, `.issue-card button[value="code"]`)
 			count := func(code string) int {
 				t.Helper()
