@@ -18,8 +18,12 @@ import (
 // reanalyze). What they keep live is the tokenizer's dictionary and one
 // batch; without a limit the collector lets the heap grow to twice what is
 // live before it collects (GOGC=100), and the Fukui import (64,292 rows)
-// peaked at 373 MB of memory. GOMEMLIMIT, when set, is kept.
-const streamMemoryLimit = 160 << 20
+// peaked at 373 MB of memory on SQLite (289 MB on PostgreSQL). Measured in
+// one session: 160 MiB brought SQLite to 267 MB but cost PostgreSQL's
+// import a third more CPU; 180 MiB gives 283 MB and 207 MB; 200 MiB left
+// SQLite at 303 MB (its page cache is outside the Go heap). GOMEMLIMIT,
+// when set, is kept.
+const streamMemoryLimit = 180 << 20
 
 // limitMemory sets the Go heap's soft limit unless GOMEMLIMIT sets one.
 func limitMemory(n int64) {
