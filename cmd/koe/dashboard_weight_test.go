@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"html"
 	"net/http"
 	"os"
@@ -47,16 +46,7 @@ func fukuiKankoServer(t *testing.T, kind database.Kind, rows int) *testServer {
 	if out, err := koe(t, "", "import", "--db", dbURL, "--survey", "fukui-kanko", "--format", "table", csvPath); err != nil {
 		t.Fatalf("import: %v\n%s", err, out)
 	}
-	ctx := context.Background()
-	db, err := openDB(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ts := newTestServer(t, db)
-	if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
-		t.Fatal(err)
-	}
+	ts, _ := adminServer(t, dbURL)
 	return ts
 }
 

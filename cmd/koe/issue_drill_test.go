@@ -61,6 +61,14 @@ func fukuiServer(t *testing.T, kind database.Kind) (*testServer, string, *bun.DB
 	t.Helper()
 	dbURL := dbtest.URL(t, kind)
 	fukuiSeries(t, dbURL, 150)
+	ts, db := adminServer(t, dbURL)
+	return ts, dbURL, db
+}
+
+// adminServer starts a test server on the database at dbURL (filled by koe
+// commands beforehand) with the admin account admin@koe.test.
+func adminServer(t *testing.T, dbURL string) (*testServer, *bun.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := openDB(ctx, dbURL)
 	if err != nil {
@@ -71,7 +79,7 @@ func fukuiServer(t *testing.T, kind database.Kind) (*testServer, string, *bun.DB
 	if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	return ts, dbURL, db
+	return ts, db
 }
 
 // Through the real server, on both databases, with real answers: the survey

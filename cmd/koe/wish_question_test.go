@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -78,15 +77,7 @@ questions:
 				t.Errorf("requests: %d under the wish question, %d under the reason question", docs["wish"]["要望"], docs["reason"]["要望"])
 			}
 
-			db, err := openDB(context.Background(), dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
-			if _, err := ts.app.users.AddUser(context.Background(), "admin@koe.test", editorPassword, "admin"); err != nil {
-				t.Fatal(err)
-			}
+			ts, _ := adminServer(t, dbURL)
 			admin := signInAs(t, ts, "admin@koe.test")
 			_, page := get(t, admin, ts.URL+"/surveys/wish/codes?question=reason")
 			if rows := codeRows(page); rows[praise][0] == "" || rows[praise][0] == "0" {
