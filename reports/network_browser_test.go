@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/koe-project/koe/internal/browsertest"
@@ -114,18 +113,7 @@ func TestBrowserNetworkInsideCanvas(t *testing.T) {
 				); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := chromedp.Run(tab, chromedp.Poll[bool](
-					`document.querySelectorAll('.chart:not([data-drawn])').length === 0`,
-					chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-					t.Fatalf("charts not drawn: %v", err)
-				}
-				browsertest.Get(t, tab, chromedp.Evaluate[bool](`window.koeCharts.resizeAll(), true`))
-				if err := chromedp.Do(tab, chromedp.Sleep(500*time.Millisecond)); err != nil {
-					t.Fatal(err)
-				}
+				chartsFittedTo(t, tab, media, 500*time.Millisecond)
 				got := browsertest.Get(t, tab, chromedp.Evaluate[nodesOutside](nodesOutsideJS))
 				if got.Nodes == 0 {
 					t.Fatal("no network nodes drawn")

@@ -67,18 +67,7 @@ func TestBrowserReportPrints(t *testing.T) {
 			); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := chromedp.Run(tab, chromedp.Poll[bool](
-				`document.querySelectorAll('.chart:not([data-drawn])').length === 0`,
-				chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-				t.Fatalf("charts not drawn: %v", err)
-			}
-			browsertest.Get(t, tab, chromedp.Evaluate[bool](`window.koeCharts.resizeAll(), true`))
-			if err := chromedp.Do(tab, chromedp.Sleep(300*time.Millisecond)); err != nil {
-				t.Fatal(err)
-			}
+			chartsFittedTo(t, tab, "print", 300*time.Millisecond)
 			wide := browsertest.Get(t, tab, chromedp.Evaluate[[]string](fmt.Sprintf(`(() => {
 			  const out = [];
 			  for (const el of document.querySelectorAll('.chart, .chart svg, .chart canvas, figure, table, .table-wrap, .question')) {
@@ -127,6 +116,25 @@ func TestBrowserReportPrints(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// chartsFittedTo switches the page in tab to the CSS medium ("" for the
+// screen, "print"), waits until every chart is drawn, refits them all to
+// their boxes and gives the redraw settle to finish.
+func chartsFittedTo(t *testing.T, tab context.Context, media string, settle time.Duration) {
+	t.Helper()
+	if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](
+		`document.querySelectorAll('.chart:not([data-drawn])').length === 0`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("charts not drawn: %v", err)
+	}
+	browsertest.Get(t, tab, chromedp.Evaluate[bool](`window.koeCharts.resizeAll(), true`))
+	if err := chromedp.Do(tab, chromedp.Sleep(settle)); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -65,18 +65,23 @@ func fukuiServer(t *testing.T, kind database.Kind) (*testServer, string, *bun.DB
 	return ts, dbURL, db
 }
 
-// adminServer starts a test server on the database at dbURL (filled by koe
-// commands beforehand) with the admin account admin@koe.test.
-func adminServer(t *testing.T, dbURL string) (*testServer, *bun.DB) {
+// serverAt starts a test server on the database at dbURL (migrated, and
+// perhaps filled by koe commands beforehand), closed when the test ends.
+func serverAt(t *testing.T, dbURL string) (*testServer, *bun.DB) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := openDB(ctx, dbURL)
+	db, err := openDB(context.Background(), dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ts := newTestServer(t, db)
-	if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {
+	return newTestServer(t, db), db
+}
+
+// adminServer is serverAt with the admin account admin@koe.test.
+func adminServer(t *testing.T, dbURL string) (*testServer, *bun.DB) {
+	t.Helper()
+	ts, db := serverAt(t, dbURL)
+	if _, err := ts.app.users.AddUser(context.Background(), "admin@koe.test", editorPassword, "admin"); err != nil {
 		t.Fatal(err)
 	}
 	return ts, db

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -105,13 +104,7 @@ func TestContactsMaskedInEveryOutput(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)
-			ctx := context.Background()
-			db, err := openDB(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
+			ts, _ := serverAt(t, dbURL)
 			ts.apply(contactSurvey("contact-1", "2025-01-10"))
 			ts.apply(contactSurvey("contact-2", "2025-02-10"))
 			roles := []string{"090-8642-9753", "taro@example.jp", "０９０－８６４２－９７５３", "市町村", "社協"}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -40,12 +39,7 @@ func TestSameTitledMeetingsKeepTheirRecurringIssues(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)
-			db, err := openDB(context.Background(), dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
+			ts, _ := serverAt(t, dbURL)
 			ts.apply(sameTitledMeeting("teirei-4", "2025-04-10"))
 			ts.apply(sameTitledMeeting("teirei-5", "2025-05-08"))
 			answers := map[string][]string{

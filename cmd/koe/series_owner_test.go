@@ -57,12 +57,7 @@ func TestSeriesBelongsToItsOwner(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)
 			ctx := context.Background()
-			db, err := openDB(ctx, dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
+			ts, db := serverAt(t, dbURL)
 			owner := ts.editorClient("owner@koe.test")
 			newcomer := ts.editorClient("newcomer@koe.test")
 			if _, err := ts.app.users.AddUser(ctx, "admin@koe.test", editorPassword, "admin"); err != nil {

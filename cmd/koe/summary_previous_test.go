@@ -21,12 +21,7 @@ func TestSummaryComparesWithThePreviousMeeting(t *testing.T) {
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)
-			db, err := openDB(context.Background(), dbURL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			ts := newTestServer(t, db)
+			ts, db := serverAt(t, dbURL)
 			staff := ts.staffClient(ts.loadDemo())
 			change := regexp.MustCompile(`<span class="change">前回 [0-9.+\-]+(?:%)?（[+\-][0-9.]+(?:ポイント)?）</span>`)
 			for _, page := range []string{"/surveys/network-2020-3", "/surveys/network-2020-3/report.html"} {

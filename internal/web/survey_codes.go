@@ -204,9 +204,10 @@ func (srv *Server) codesViewOf(ctx context.Context, s *survey.Survey, names []st
 	saved := s.Definition()
 	same := slices.Equal(saved.CodeBooks, names) && saved.Codes == own
 	v.Analysed = found.Answers
-	for _, c := range cb.Codes {
-		if c.Praise && analysis.AsksForWishes(qm.Label) {
-			v.NotHere = append(v.NotHere, c.Name)
+	applied := cb.ForQuestion(qm.Label).Names() // what the preview counted (store.CodePreview)
+	for _, name := range cb.Names() {
+		if !slices.Contains(applied, name) {
+			v.NotHere = append(v.NotHere, name)
 		}
 	}
 	for _, p := range found.Codes {
