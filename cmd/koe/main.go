@@ -58,7 +58,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
-	if err := run(ctx, e, os.Args[1:]); err != nil {
+	stopProfile, err := startCPUProfile(os.Getenv("KOE_CPUPROFILE"))
+	if err == nil {
+		err = run(ctx, e, os.Args[1:])
+		stopProfile()
+	}
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(2)
 		}
