@@ -130,6 +130,12 @@ func openDB(ctx context.Context, url string) (*bun.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if database.KindOf(db) == database.SQLite { // as SQLite advises for each process; PostgreSQL's autovacuum does it
+		if err := database.RefreshStatistics(ctx, db); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -44,6 +45,11 @@ func (st *Store) ImportFrom(ctx context.Context, s *survey.Survey, name string, 
 	var ie *survey.ImportError
 	if err != nil && !errors.As(err, &ie) {
 		return nil, err
+	}
+	if err == nil && res != nil && res.Stored >= 1000 { // fewer rows do not move the statistics
+		if err := database.RefreshStatistics(ctx, st.db); err != nil {
+			return nil, err
+		}
 	}
 	return res, err
 }
