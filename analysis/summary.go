@@ -185,6 +185,17 @@ func (a *Analyzer) FilterTerms(cb CodeBook, f Filter) []string {
 // back to the answers behind it. docs hold at least the terms FilterTerms
 // lists; a code is one of cb's.
 func (a *Analyzer) Matching(cb CodeBook, docs []Doc, f Filter, width int) ([]Doc, []KWICLine) {
+	out := a.Selected(cb, docs, f)
+	var lines []KWICLine
+	if f.Term != "" {
+		lines = a.KWIC(out, f.Term, width)
+	}
+	return out, lines
+}
+
+// Selected returns the answers of docs f selects (by their terms, group and
+// event; texts are not needed), as Matching does.
+func (a *Analyzer) Selected(cb CodeBook, docs []Doc, f Filter) []Doc {
 	var out []Doc
 	for _, d := range docs {
 		switch {
@@ -203,9 +214,5 @@ func (a *Analyzer) Matching(cb CodeBook, docs []Doc, f Filter, width int) ([]Doc
 		}
 		out = append(out, d)
 	}
-	var lines []KWICLine
-	if f.Term != "" {
-		lines = a.KWIC(out, f.Term, width)
-	}
-	return out, lines
+	return out
 }

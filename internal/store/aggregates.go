@@ -66,10 +66,13 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...s
 	}
 	out := make(map[string]int, len(qs))
 	byID := keyByID(qs)
+	// A question of one row per response counts its rows: question_id
+	// alone is read from the indexes, without visiting the table.
 	for _, part := range []struct {
-		qs   []*survey.QuestionModel
-		expr string
-	}{{single, "count(*) AS n"}, {several, "count(DISTINCT response_id) AS n"}} {
+		qs      []*survey.QuestionModel
+		columns string
+		expr    string
+	}{{single, "question_id", "count(*) AS n"}, {several, "question_id, response_id", "count(DISTINCT response_id) AS n"}} {
 		if len(part.qs) == 0 {
 			continue
 		}
@@ -77,7 +80,7 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...s
 			QuestionID int64
 			N          int
 		}
-		err := st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), "question_id, response_id")).
+		err := st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), part.columns)).
 			ColumnExpr("question_id").ColumnExpr(part.expr).
 			GroupExpr("question_id").Scan(ctx, &rows)
 		if err != nil {

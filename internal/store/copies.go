@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/uptrace/bun"
 
@@ -20,19 +19,6 @@ import (
 // maxCachedCopies bounds the copies remembered (one entry per scope's set
 // of questions).
 const maxCachedCopies = 64
-
-// copyCache remembers the copies found per set of questions, with the stamp
-// of the answers they were found among, so that a dashboard and its
-// drill-downs do not read every text again while nothing changed.
-type copyCache struct {
-	mu      sync.Mutex
-	entries map[string]copyEntry
-}
-
-type copyEntry struct {
-	stamp  string
-	copies Copies
-}
 
 // Copies are the answers of a scope that repeat another one.
 type Copies struct {
@@ -63,11 +49,8 @@ func (s *Store) CopiesOf(ctx context.Context, sc Scope) (Copies, error) {
 		return Copies{}, fmt.Errorf("store.CopiesOf: %w", err)
 	}
 	version := fmt.Sprintf("%d/%d/%s", stamp.N, stamp.Max, s.Version())
-	s.copies.mu.Lock()
-	e, ok := s.copies.entries[key]
-	s.copies.mu.Unlock()
-	if ok && e.stamp == version {
-		return e.copies, nil
+	if c, ok := s.copies.get(key, version); ok {
+		return c, nil
 	}
 	var rows []struct {
 		ID    int64
@@ -95,12 +78,7 @@ func (s *Store) CopiesOf(ctx context.Context, sc Scope) (Copies, error) {
 			copies.IDs[said[i]] = true
 		}
 	}
-	s.copies.mu.Lock()
-	if s.copies.entries == nil || len(s.copies.entries) >= maxCachedCopies {
-		s.copies.entries = map[string]copyEntry{} // a whole new set rather than an eviction order: refilled on the next views
-	}
-	s.copies.entries[key] = copyEntry{stamp: version, copies: copies}
-	s.copies.mu.Unlock()
+	s.copies.put(key, version, copies)
 	return copies, nil
 }
 

@@ -33,9 +33,10 @@ type Store struct {
 	// tokenizing a batch outside any transaction and storing its terms.
 	tokenized func()
 	now       func() time.Time
-	cache     questionCache // see cache.go
-	copies    copyCache     // see copies.go
-	writeMu   sync.Mutex    // see lockWrites
+	cache     questionCache           // see cache.go
+	copies    memo[Copies]            // see copies.go
+	groups    memo[map[string]string] // see groupsOf
+	writeMu   sync.Mutex              // see lockWrites
 	commits   *groupCommit
 }
 
@@ -44,6 +45,7 @@ type Store struct {
 // questions marked analyze are then stored without terms.
 func New(db *bun.DB, tokenizer *analysis.Tokenizer) *Store {
 	s := &Store{db: db, tokenizer: tokenizer, now: time.Now}
+	s.copies.limit, s.groups.limit = maxCachedCopies, maxCachedGroups
 	s.commits = &groupCommit{db: db, lockWrites: s.lockWrites}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/database"
 )
 
 // ScopeQuestion is an analysed question in a scope, with the event its answers belong to.
@@ -224,29 +225,72 @@ func wantedBy(cb analysis.CodeBook, also func(string) bool) func(string) bool {
 	}
 }
 
+// maxCachedGroups bounds the attribute answers remembered (one entry per
+// survey's attribute; an entry holds one string per response).
+const maxCachedGroups = 8
+
 // groupsOf maps each response to its answer to the attribute questions (the
 // first choice when there are several). Every その他 answer is the group
 // その他, as in the cross-tabs of choices (Store.CrossCounts): what a
 // respondent typed there (a name, a phone number) never labels a group, and
 // a group is never one person. An attribute's options and its その他 texts
 // are in two partial indexes (migration 0007), each read through its own.
+// The map is remembered until an answer is added or deleted: a report or dashboard
+// groups each free-text question's answers by the same attribute, and each
+// of their drill-downs again.
 func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]string, error) {
+	ids := slices.Sorted(slices.Values(attributes))
+	key := fmt.Sprint(ids)
+	// Answers are added and deleted with their responses, never changed.
+	// A new one has a new id, and a deleted response's entry is never looked
+	// up again: the newest answer id, read from the end of the primary key,
+	// is stamp enough where ids are never reused (PostgreSQL's sequences).
+	// SQLite gives the ids of deleted newest rows again, so there the
+	// surveys' responses are counted too, with the newest time (a response
+	// deleted and another stored, same ids, same count), both from an index;
+	// on PostgreSQL the count would read the table.
+	stamp := s.db.NewSelect().Comment("store.Store.groupsOf").ColumnExpr("(SELECT COALESCE(MAX(id), 0) FROM answers) AS newest")
+	if database.KindOf(s.db) == database.SQLite {
+		stamp = stamp.TableExpr("responses").ColumnExpr("COUNT(*) AS n, COALESCE(MAX(submitted_at), '') AS latest").
+			Where("survey_id IN (SELECT survey_id FROM questions WHERE id IN (?))", bun.List(ids))
+	} else {
+		stamp = stamp.ColumnExpr("0 AS n, '' AS latest")
+	}
+	var newest, responses int64
+	var latest string
+	if err := stamp.Scan(ctx, &newest, &responses, &latest); err != nil {
+		return nil, err
+	}
+	version := fmt.Sprintf("%d/%d/%s", newest, responses, latest)
+	if groups, ok := s.groups.get(key, version); ok {
+		return groups, nil
+	}
 	options := s.db.NewSelect().Comment("store.Store.groupsOf").TableExpr("answers").Column("response_id", "value").
-		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.List(attributes))
+		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.List(ids))
 	others := s.db.NewSelect().TableExpr("answers").Column("response_id").ColumnExpr("? AS value", otherLabel).
-		Where("question_id IN (?) AND position = 0 AND free_text", bun.List(attributes))
+		Where("question_id IN (?) AND position = 0 AND free_text", bun.List(ids))
 	rows, err := options.UnionAll(others).Rows(ctx)
 	if err != nil {
 		return nil, err
 	}
 	groups := map[string]string{}
+	names := map[string]string{} // one copy of each group's name, not one per response
 	err = eachRow(rows, func() error {
 		var response, value string
 		err := rows.Scan(&response, &value)
-		groups[response] = value
+		name, ok := names[value]
+		if !ok {
+			name = value
+			names[value] = name
+		}
+		groups[response] = name
 		return err
 	})
-	return groups, err
+	if err != nil {
+		return nil, err
+	}
+	s.groups.put(key, version, groups)
+	return groups, nil
 }
 
 // Summarize computes the statistics of a scope from stored terms: it reads
@@ -348,14 +392,16 @@ func (s *Store) answerTexts(ctx context.Context, ids []int64) (map[int64]string,
 
 // Matching returns the answers of a scope that a filter selects, with the
 // term in context when the filter names a term: the link from every number
-// back to the answers behind it.
+// back to the answers behind it. The answers are selected by their terms,
+// and only the selected ones' texts are read: at 15,000 answers to a
+// question, reading every text took most of a drill-down's time.
 func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width int) ([]analysis.Doc, []analysis.KWICLine, error) {
 	a, cb := s.Analyzer(), s.codeBook(sc)
 	kept := onlyTerms(a.FilterTerms(cb, f))
 	if f.Code != "" { // its *part patterns too
 		kept = wantedBy(cb.Only(f.Code), kept)
 	}
-	docs, err := s.docs(ctx, sc, kept, true)
+	docs, err := s.docs(ctx, sc, kept, false)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
@@ -363,9 +409,53 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
-	docs = withoutCopies(docs, copies)
-	out, lines := a.Matching(cb, docs, f, width)
+	out := a.Selected(cb, withoutCopies(docs, copies), f)
+	if err := s.withTexts(ctx, out); err != nil {
+		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+	}
+	var lines []analysis.KWICLine
+	if f.Term != "" {
+		lines = a.KWIC(out, f.Term, width)
+	}
 	return out, lines, nil
+}
+
+// DocsAmong returns the answers of a scope whose ids are in ids, with their
+// texts and without their terms: the answers of one issue group.
+func (s *Store) DocsAmong(ctx context.Context, sc Scope, ids []int64) ([]analysis.Doc, error) {
+	docs, err := s.docs(ctx, sc, onlyTerms([]string{}), false)
+	if err != nil {
+		return nil, fmt.Errorf("store.DocsAmong: %w", err)
+	}
+	member := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		member[id] = true
+	}
+	docs = slices.DeleteFunc(docs, func(d analysis.Doc) bool { return !member[d.ID] })
+	if err := s.withTexts(ctx, docs); err != nil {
+		return nil, fmt.Errorf("store.DocsAmong: %w", err)
+	}
+	return docs, nil
+}
+
+// withTexts fills in the texts of docs, read in batches by id.
+func (s *Store) withTexts(ctx context.Context, docs []analysis.Doc) error {
+	const batch = 5000
+	for start := 0; start < len(docs); start += batch {
+		part := docs[start:min(start+batch, len(docs))]
+		ids := make([]int64, len(part))
+		for i, d := range part {
+			ids[i] = d.ID
+		}
+		texts, err := s.answerTexts(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range part {
+			part[i].Text = texts[part[i].ID]
+		}
+	}
+	return nil
 }
 
 // CodeExample is one answer a code matches, for the code-book page: the

@@ -144,17 +144,13 @@ func (srv *Server) drillIssue(ctx context.Context, sc store.Scope, key, kept, ca
 	if !ok {
 		return drillView{}, Errorf(http.StatusNotFound, "この論点は見つかりません。回答が増えて論点がまとめ直された可能性があります。ダッシュボードを開き直してください。")
 	}
-	docs, err := srv.texts.Docs(ctx, sc, []string{})
+	docs, err := srv.texts.DocsAmong(ctx, sc, ids)
 	if err != nil {
 		return drillView{}, err
 	}
-	member := make(map[int64]bool, len(ids))
-	for _, x := range ids {
-		member[x] = true
-	}
 	in := docs[:0]
 	for _, d := range docs {
-		if member[d.ID] && (f.Group == "" || d.Group == f.Group) && (f.Event == "" || d.Event == f.Event) {
+		if (f.Group == "" || d.Group == f.Group) && (f.Event == "" || d.Event == f.Event) {
 			in = append(in, d)
 		}
 	}

@@ -1,0 +1,90 @@
+package store_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/uptrace/bun"
+
+	"github.com/koe-project/koe/analysis"
+	"github.com/koe-project/koe/internal/dbtest"
+)
+
+// The attribute answers a scope groups by are read once and remembered;
+// an answer submitted afterwards is in its group at the next view, and a
+// drill-down lists the selected answers with their texts. Both databases.
+func TestGroupsFollowNewAnswers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := newStore(db, testAnalyzer(t))
+		lines := []string{"駐車場が少ない", "バスの本数が少ない", "駐車場が狭い", "トイレが少ない"}
+		s := storeWithAnswers(t, db, texts, "groups", 1, lines) // roles alternate: 県, 市町村, 県, 市町村
+		sc := scopeOf(s)
+		inGroup := func() []analysis.Doc {
+			t.Helper()
+			docs, lines, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range docs {
+				if !strings.Contains(d.Text, "駐車場") || d.Group != "県" {
+					t.Errorf("listed %q in group %q", d.Text, d.Group)
+				}
+			}
+			if len(lines) != len(docs) {
+				t.Errorf("%d answers but %d lines in context", len(docs), len(lines))
+			}
+			return docs
+		}
+		if n := len(inGroup()); n != 2 {
+			t.Fatalf("駐車場 in group 県: %d answers, want 2", n)
+		}
+		storeMore(t, db, texts, s, "駐車場の案内が分かりにくい") // role 県
+		if n := len(inGroup()); n != 3 {
+			t.Errorf("after one more answer of 県: %d answers, want 3", n)
+		}
+		docs, err := texts.Docs(ctx, sc, []string{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		among, err := texts.DocsAmong(ctx, sc, []int64{docs[1].ID, docs[4].ID})
+		if err != nil || len(among) != 2 || among[0].Text != lines[1] || among[1].Text != "駐車場の案内が分かりにくい" || among[1].Group != "県" {
+			t.Errorf("DocsAmong: %+v, %v", among, err)
+		}
+	})
+}
+
+// SQLite gives the ids of deleted newest rows again: a response deleted and
+// another stored in its place still gets its group.
+func TestGroupsFollowADeletedResponsesPlace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := newStore(db, testAnalyzer(t))
+		s := storeWithAnswers(t, db, texts, "groups-deleted", 1, []string{"駐車場が少ない", "バスの本数が少ない"})
+		sc := scopeOf(s)
+		count := func() int {
+			t.Helper()
+			docs, _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(docs)
+		}
+		storeMore(t, db, texts, s, "駐車場の案内が分かりにくい")
+		if n := count(); n != 2 {
+			t.Fatalf("駐車場 in group 県: %d answers, want 2", n)
+		}
+		var newest string
+		if err := db.NewSelect().TableExpr("responses").Column("id").Where("submission_key = 'more'").Scan(ctx, &newest); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.DeleteResponse(ctx, s, newest); err != nil {
+			t.Fatal(err)
+		}
+		storeMore(t, db, texts, s, "駐車場がもっと欲しい")
+		if n := count(); n != 2 {
+			t.Errorf("after the newest response was deleted and another stored: 駐車場 in group 県 in %d answers, want 2", n)
+		}
+	})
+}
