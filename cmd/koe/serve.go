@@ -54,6 +54,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	app.trustProxy = *trustProxy
 	app.baseURL = *baseURL
 	app.submitLimit = ratelimit.New(*submitRate, *submitBurst)
+	app.refreshAfter = refreshDashboardsAfter
 	if *pprofAddr != "" {
 		if err := startPprof(*pprofAddr, log); err != nil {
 			return err
@@ -125,6 +126,10 @@ type app struct {
 	submitLimit *ratelimit.Limiter // per address and survey (--submit-rate, --submit-burst)
 	baseURL     string             // public address for links and QR codes (--base-url)
 	stallLimit  time.Duration      // /healthz fails once a submission has waited this long to be written
+	// refreshAfter: a dashboard that took this long to build is shown as it
+	// was after a change, while built again in the background (0, as in
+	// tests: always built while the reader waits)
+	refreshAfter time.Duration
 }
 
 // healthStallLimit is how long a submission may wait to be written before /healthz
@@ -132,6 +137,12 @@ type app struct {
 // 30,000 responses holds SQLite's writer for about four seconds: past ten,
 // answers are stalling (the database is locked or far too slow).
 const healthStallLimit = 10 * time.Second
+
+// refreshDashboardsAfter: a dashboard that took two seconds or more to build
+// (a survey of thousands of responses) is not built again while a reader
+// waits after each new response: its blocks as they were are shown, saying
+// so, while the new ones are built in the background.
+const refreshDashboardsAfter = 2 * time.Second
 
 func newApp(db *bun.DB, log *slog.Logger, texts *store.Store) *app {
 	return &app{
@@ -161,5 +172,6 @@ func (a *app) web() (*web.Server, error) {
 	return web.New(web.Config{
 		DB: a.db, Surveys: a.surveys, Texts: a.texts, Accounts: a.users, Log: a.log,
 		TrustProxy: a.trustProxy, SubmitLimit: a.submitLimit, BaseURL: a.baseURL, StallLimit: a.stallLimit,
+		RefreshAfter: a.refreshAfter,
 	})
 }

@@ -24,6 +24,11 @@ type dashboardView struct {
 	Latest, Generated      string
 	Blocks                 template.HTML
 	Drillable              bool
+	// Behind is set while the blocks shown are older than the survey's
+	// responses or settings (a large survey's new blocks being built
+	// meanwhile), with how many responses they count.
+	Behind          bool
+	BehindResponses int
 }
 
 // previousEvent is the event before s in its series among those the
@@ -51,9 +56,13 @@ type capacity struct{ Limit, Taken, Left int }
 type cachedBlocks struct {
 	stamp     string
 	answers   string // the stamp of the answers the issues were grouped from (stamp is it with what else the blocks show)
+	variant   string // what else than the answers the blocks depend on: raw counts, the earlier event compared
+	responses int    // how many responses the blocks count
 	blocks    template.HTML
 	drillable bool
 	built     time.Time
+	took      time.Duration // how long building them took
+	behind    bool          // not cached: set on blocks shown while newer ones are built
 	issues    map[string]reports.IssueSet
 	series    reports.Series           // a series dashboard's model
 	links     []reports.IssueLink      // a series dashboard's recurring words
@@ -91,7 +100,8 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v.Blocks, v.Drillable = c.blocks, c.drillable
+	v.Blocks, v.Drillable, v.Generated = c.blocks, c.drillable, reports.FormatGenerated(c.built)
+	v.Behind, v.BehindResponses = c.behind, c.responses
 	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 
@@ -105,26 +115,53 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 	if err != nil {
 		return cachedBlocks{}, err
 	}
-	answers := srv.surveyStamp(s, n, latest)
-	// The raw counts' blocks and groups are cached apart from those
-	// counted once.
-	if allCopies {
-		answers += "|copies=all"
-	}
-	stamp := answers
-	if before != nil { // readers who may see different earlier events get their own blocks
-		stamp += "|after:" + before.Slug
-	}
+	answers, stamp, variant := srv.blockStamps(s, n, latest, allCopies, before)
 	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
 		return c, nil
 	}
-	// Past its time to live with the same stamp, the blocks are rendered
-	// again but the answers are not grouped again.
+	// A large survey's blocks, slow to build, are shown as they were while
+	// new ones are built in the background (refreshBlocks).
 	prev := srv.lastBlocks(s.Slug)
-	var known map[string]reports.IssueSet
-	if prev.answers == answers {
-		known = prev.issues
+	if srv.refreshAfter > 0 && prev.blocks != "" && prev.variant == variant && prev.took >= srv.refreshAfter {
+		srv.refreshBlocks(s, n, latest, allCopies, before)
+		prev.behind = prev.stamp != stamp // past its time to live only: the same answers
+		return prev, nil
 	}
+	return srv.buildBlocks(ctx, s, n, latest, allCopies, before, prev.issuesFor(answers))
+}
+
+// blockStamps names what a survey's dashboard blocks show: answers (its
+// responses, definition and dictionary; counted once or every copy), the
+// full stamp (answers and the earlier event compared), and variant (the
+// full stamp without the answers).
+func (srv *Server) blockStamps(s *survey.Survey, n int, latest time.Time, allCopies bool, before *survey.Survey) (answers, stamp, variant string) {
+	copies, after := "", ""
+	if allCopies { // the raw counts' blocks and groups are cached apart from those counted once
+		copies = "|copies=all"
+	}
+	if before != nil { // readers who may see different earlier events get their own blocks
+		after = "|after:" + before.Slug
+	}
+	answers = srv.surveyStamp(s, n, latest) + copies
+	return answers, answers + after, copies + after
+}
+
+// issuesFor returns the cached issue groups when they were grouped from
+// the answers named answers: past their time to live with the same stamp,
+// blocks are rendered again but the answers are not grouped again.
+func (c cachedBlocks) issuesFor(answers string) map[string]reports.IssueSet {
+	if c.answers != answers {
+		return nil
+	}
+	return c.issues
+}
+
+// buildBlocks builds and caches the question blocks of a survey's
+// dashboard (see surveyBlocks), taking the issue groups of a question from
+// known when it has them.
+func (srv *Server) buildBlocks(ctx context.Context, s *survey.Survey, n int, latest time.Time, allCopies bool, before *survey.Survey, known map[string]reports.IssueSet) (cachedBlocks, error) {
+	start := time.Now()
+	answers, stamp, variant := srv.blockStamps(s, n, latest, allCopies, before)
 	rep, err := reports.BuildReportCounting(ctx, srv.surveys, srv.texts, s, known, allCopies)
 	if err != nil {
 		return cachedBlocks{}, err
@@ -150,7 +187,7 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 		}
 		return ""
 	}
-	c := cachedBlocks{stamp: stamp, answers: answers, built: time.Now(), issues: issues}
+	c := cachedBlocks{stamp: stamp, answers: answers, variant: variant, responses: n, built: time.Now(), issues: issues}
 	if c.blocks, c.drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return cachedBlocks{}, err
 	}
@@ -159,6 +196,7 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 		query = "?copies=all" // the parts of the raw counts' page are the raw counts'
 	}
 	c.blocks, c.crossTabs = deferCrossTabs(c.blocks, "/surveys/"+url.PathEscape(s.Slug)+"/crosstabs/", query)
+	c.took = time.Since(start)
 	srv.keepBlocks(s.Slug, c)
 	return c, nil
 }
@@ -187,11 +225,13 @@ func issuesOf(rep reports.Report) map[string]reports.IssueSet {
 // expireBlocks makes the blocks cached under key render again at the next
 // request, for a change the stamp does not name (a staff name, a hidden
 // group); their grouping is reused, with the stored names applied again.
+// They are rendered while the staff member who made the change waits,
+// however long that takes, never shown as they were (refreshBlocks).
 func (srv *Server) expireBlocks(key string) {
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
 	if c, ok := srv.blocks[key]; ok {
-		c.built = time.Time{}
+		c.built, c.took = time.Time{}, 0
 		srv.blocks[key] = c
 	}
 }

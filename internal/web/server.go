@@ -31,6 +31,10 @@ type Config struct {
 	SubmitLimit *ratelimit.Limiter // per address and survey (nil: no limit)
 	BaseURL     string             // public address for links and QR codes ("": from each request)
 	StallLimit  time.Duration      // /healthz fails once a submission has waited this long to be written
+	// RefreshAfter: a dashboard whose blocks took this long to build is,
+	// after a change, shown as it was while built again in the background
+	// (0: always built while the reader waits).
+	RefreshAfter time.Duration
 }
 
 // Server holds what the handlers share. Every handler is a method of it,
@@ -60,8 +64,10 @@ type Server struct {
 
 	reanalysis reanalysisJob // started by saving the dictionary (dictionary_job.go)
 
-	blocksMu sync.Mutex
-	blocks   map[string]cachedBlocks // survey slug -> its rendered dashboard blocks
+	blocksMu     sync.Mutex
+	blocks       map[string]cachedBlocks // survey slug -> its rendered dashboard blocks
+	refreshAfter time.Duration
+	refresh      refreshes // dashboard_refresh.go
 }
 
 // New parses every page template: a broken template stops koe at start,
@@ -75,7 +81,7 @@ func New(c Config) (*Server, error) {
 		pages: NewPages(NewStatic(), c.Log), now: time.Now,
 		trustProxy: c.TrustProxy, submitLimit: c.SubmitLimit, baseURL: c.BaseURL, stallLimit: c.StallLimit,
 		reportAssets: NewStaticFS(reports.AssetsFS(), reportAssetsPrefix),
-		blocks:       map[string]cachedBlocks{},
+		blocks:       map[string]cachedBlocks{}, refreshAfter: c.RefreshAfter,
 	}
 	for dst, name := range map[**template.Template]string{
 		&srv.form: "form.html", &srv.thanks: "thanks.html", &srv.unavailable: "unavailable.html", &srv.list: "list.html",
