@@ -127,6 +127,12 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 		prev.behind = prev.stamp != stamp // past its time to live only: the same answers
 		return prev, nil
 	}
+	if srv.waitForBuild(ctx, s.Slug) { // being built in the background: not twice
+		if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
+			return c, nil
+		}
+		prev = srv.lastBlocks(s.Slug)
+	}
 	return srv.buildBlocks(ctx, s, n, latest, allCopies, before, prev.issuesFor(answers))
 }
 
@@ -198,6 +204,7 @@ func (srv *Server) buildBlocks(ctx context.Context, s *survey.Survey, n int, lat
 	c.blocks, c.crossTabs = deferCrossTabs(c.blocks, "/surveys/"+url.PathEscape(s.Slug)+"/crosstabs/", query)
 	c.took = time.Since(start)
 	srv.keepBlocks(s.Slug, c)
+	srv.log.Info("dashboard built", "survey", s.Slug, "responses", n, "took", c.took.Round(time.Millisecond))
 	return c, nil
 }
 

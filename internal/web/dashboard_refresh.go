@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -12,19 +13,26 @@ import (
 // responses on two cores). Once built, a change of its answers (one more
 // response) does not make the next reader wait again: the blocks as they
 // were are shown, saying how many responses they count, while new ones are
-// built in the background, one survey at a time.
+// built in the background, one survey at a time. Large surveys are built
+// this way when the server starts and after a web import too, so that their
+// first reader finds them ready; a reader who comes while one is being
+// built waits for it instead of building it a second time.
+
+// warmFrom is how many responses a web import must have stored for the
+// survey's dashboard to be built at once in the background.
+const warmFrom = 2000
 
 // refreshTimeout bounds one background build.
 const refreshTimeout = 10 * time.Minute
 
 // refreshes are the background builds of dashboards: at most one at a time
-// (each uses a core), and a survey already queued or building is not queued
-// again.
+// (each uses a core), and a survey already queued is not queued again.
 type refreshes struct {
 	mu      sync.Mutex
 	pending map[string]func(context.Context) // by survey slug, waiting
 	order   []string
 	running bool
+	done    map[string]chan struct{} // by slug: closed when no build of it is queued or running
 }
 
 // refreshBlocks builds a survey's blocks again in the background (see
@@ -33,19 +41,22 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 	build := func(ctx context.Context) {
 		answers, _, _ := srv.blockStamps(s, n, latest, allCopies, before)
 		if _, err := srv.buildBlocks(ctx, s, n, latest, allCopies, before, srv.lastBlocks(s.Slug).issuesFor(answers)); err != nil {
-			srv.log.Warn("dashboard: building again in the background failed", "survey", s.Slug, "err", err)
+			srv.log.Warn("dashboard: building in the background failed", "survey", s.Slug, "err", err)
 		}
 	}
 	r := &srv.refresh
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.pending == nil {
-		r.pending = map[string]func(context.Context){}
+		r.pending, r.done = map[string]func(context.Context){}, map[string]chan struct{}{}
 	}
 	if _, queued := r.pending[s.Slug]; !queued {
 		r.order = append(r.order, s.Slug)
 	}
 	r.pending[s.Slug] = build // the latest stamp asked for
+	if r.done[s.Slug] == nil {
+		r.done[s.Slug] = make(chan struct{})
+	}
 	if !r.running {
 		r.running = true
 		go srv.runRefreshes()
@@ -71,5 +82,70 @@ func (srv *Server) runRefreshes() {
 		ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
 		build(ctx)
 		cancel()
+		r.mu.Lock()
+		if _, again := r.pending[slug]; !again {
+			close(r.done[slug])
+			delete(r.done, slug)
+		}
+		r.mu.Unlock()
 	}
+}
+
+// waitForBuild waits while a build of the survey slug is queued or running
+// in the background, and says whether there was one.
+func (srv *Server) waitForBuild(ctx context.Context, slug string) bool {
+	r := &srv.refresh
+	r.mu.Lock()
+	done := r.done[slug]
+	r.mu.Unlock()
+	if done == nil {
+		return false
+	}
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return true
+}
+
+// WarmDashboards builds in the background the dashboards of the surveys of
+// at least min responses, as a reader who may see every event of a series
+// sees them (koe serve calls it at start).
+func (srv *Server) WarmDashboards(ctx context.Context, min int) error {
+	list, err := srv.surveys.SurveySummaries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sum := range list {
+		if sum.Responses < min {
+			continue
+		}
+		s, err := srv.surveys.SurveyBySlug(ctx, sum.Slug)
+		if err != nil {
+			return err
+		}
+		if err := srv.warmDashboard(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// warmDashboard queues a build of the survey's dashboard (counted once, as
+// a reader who may see every event of its series sees it).
+func (srv *Server) warmDashboard(ctx context.Context, s *survey.Survey) error {
+	n, latest, err := srv.surveys.ResponseStamp(ctx, s)
+	if err != nil {
+		return err
+	}
+	var before *survey.Survey
+	if s.Series != nil {
+		_, list, err := srv.surveys.SurveysInSeries(ctx, s.Series.Key)
+		if err != nil {
+			return err
+		}
+		before = reports.PreviousEvent(list, s)
+	}
+	srv.refreshBlocks(s, n, latest, false, before)
+	return nil
 }

@@ -140,6 +140,11 @@ func (srv *Server) submitImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !v.DryRun {
+		if srv.refreshAfter > 0 && res.Stored >= warmFrom { // its dashboard is ready when first asked for
+			if err := srv.warmDashboard(r.Context(), s); err != nil {
+				return err
+			}
+		}
 		// Post/Redirect/Get: reloading the result never posts the file again.
 		q := url.Values{"stored": {strconv.Itoa(res.Stored)}, "skipped": {strconv.Itoa(res.Skipped)}}
 		http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"/import?"+q.Encode(), http.StatusSeeOther)
