@@ -29,6 +29,9 @@ type dashboardView struct {
 	// meanwhile), with how many responses they count.
 	Behind          bool
 	BehindResponses int
+	// Building is set while there are no blocks to show yet: they are
+	// being built in the background, and the page reloads itself.
+	Building bool
 }
 
 // previousEvent is the event before s in its series among those the
@@ -63,6 +66,7 @@ type cachedBlocks struct {
 	built     time.Time
 	took      time.Duration // how long building them took
 	behind    bool          // not cached: set on blocks shown while newer ones are built
+	building  bool          // not cached: none to show yet, being built
 	issues    map[string]reports.IssueSet
 	series    reports.Series           // a series dashboard's model
 	links     []reports.IssueLink      // a series dashboard's recurring words
@@ -101,7 +105,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Blocks, v.Drillable, v.Generated = c.blocks, c.drillable, reports.FormatGenerated(c.built)
-	v.Behind, v.BehindResponses = c.behind, c.responses
+	v.Behind, v.BehindResponses, v.Building = c.behind, c.responses, c.building
 	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 
@@ -127,14 +131,40 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 		prev.behind = prev.stamp != stamp // past its time to live only: the same answers
 		return prev, nil
 	}
-	if srv.waitForBuild(ctx, s.Slug) { // being built in the background: not twice
+	// None to show: a large survey's are built in the background too, the
+	// reader waiting a while for them and then told to come back, rather
+	// than holding a request for minutes (a million responses).
+	aside := srv.refreshAfter > 0 && n >= srv.buildAside.from
+	if aside {
+		srv.refreshBlocks(s, n, latest, allCopies, before)
+	}
+	if srv.waitForBuild(ctx, s.Slug, srv.buildAside.wait) { // being built in the background: not twice
 		if c, ok := srv.cachedBlocks(s.Slug, stamp); ok {
 			return c, nil
+		}
+		if aside {
+			return cachedBlocks{building: true, responses: n}, nil
 		}
 		prev = srv.lastBlocks(s.Slug)
 	}
 	return srv.buildBlocks(ctx, s, n, latest, allCopies, before, prev.issuesFor(answers))
 }
+
+// buildAside says from how many responses a survey's dashboard is built in
+// the background when none is cached, and how long its reader waits for it
+// before being shown a page that reloads itself.
+type buildAside struct {
+	from int
+	wait time.Duration
+}
+
+// At 5,000 responses a dashboard takes about a second to build on two
+// cores; a reader waits at most 20 seconds, far within the server's write
+// timeout (two minutes), which a million responses' build exceeds.
+const (
+	buildAsideFrom = 5000
+	buildAsideWait = 20 * time.Second
+)
 
 // blockStamps names what a survey's dashboard blocks show: answers (its
 // responses, definition and dictionary; counted once or every copy), the

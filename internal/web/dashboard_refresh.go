@@ -91,9 +91,9 @@ func (srv *Server) runRefreshes() {
 	}
 }
 
-// waitForBuild waits while a build of the survey slug is queued or running
-// in the background, and says whether there was one.
-func (srv *Server) waitForBuild(ctx context.Context, slug string) bool {
+// waitForBuild waits, at most for wait, while a build of the survey slug
+// is queued or running in the background, and says whether there was one.
+func (srv *Server) waitForBuild(ctx context.Context, slug string, wait time.Duration) bool {
 	r := &srv.refresh
 	r.mu.Lock()
 	done := r.done[slug]
@@ -101,8 +101,11 @@ func (srv *Server) waitForBuild(ctx context.Context, slug string) bool {
 	if done == nil {
 		return false
 	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	select {
 	case <-done:
+	case <-timer.C:
 	case <-ctx.Done():
 	}
 	return true

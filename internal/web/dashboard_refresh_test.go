@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -30,6 +32,35 @@ questions:
     label: ご意見
     analyze: true
 `
+
+// warmSurvey stores the survey of warmYAML with three responses.
+func warmSurvey(t *testing.T, st *store.Store) *survey.Survey {
+	t.Helper()
+	ctx := context.Background()
+	d, err := survey.ParseDefinition("warm.yaml", []byte(warmYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Apply(ctx, d, warmYAML); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.SurveyBySlug(ctx, "warm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []survey.Pending
+	for i, line := range []string{"駐車場が少ない", "バスの本数が少ない", "人事異動で連携が途切れる"} {
+		answers, errs := survey.Validate(d, map[string]any{"role": "県", "comments": line})
+		if errs != nil {
+			t.Fatal(errs)
+		}
+		batch = append(batch, survey.Pending{Answers: answers, Sub: survey.Submission{Key: fmt.Sprint(i)}})
+	}
+	if _, _, err := st.SubmitAll(ctx, s, batch); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 // lockedBuffer is a log destination read while the server writes to it.
 type lockedBuffer struct {
@@ -61,34 +92,13 @@ func TestWarmDashboardIsBuiltOnce(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
 		st := store.New(db, analysis.NewTokenizer(a))
-		d, err := survey.ParseDefinition("warm.yaml", []byte(warmYAML))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := st.Apply(ctx, d, warmYAML); err != nil {
-			t.Fatal(err)
-		}
-		s, err := st.SurveyBySlug(ctx, "warm")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var batch []survey.Pending
-		for i, line := range []string{"駐車場が少ない", "バスの本数が少ない", "人事異動で連携が途切れる"} {
-			answers, errs := survey.Validate(d, map[string]any{"role": "県", "comments": line})
-			if errs != nil {
-				t.Fatal(errs)
-			}
-			batch = append(batch, survey.Pending{Answers: answers, Sub: survey.Submission{Key: fmt.Sprint(i)}})
-		}
-		if _, _, err := st.SubmitAll(ctx, s, batch); err != nil {
-			t.Fatal(err)
-		}
+		s := warmSurvey(t, st)
 		var log lockedBuffer
 		srv, err := New(Config{DB: db, Surveys: st, Texts: st, Log: slog.New(slog.NewTextHandler(&log, nil)), RefreshAfter: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := srv.WarmDashboards(ctx, 4); err != nil || srv.waitForBuild(ctx, "warm") {
+		if err := srv.WarmDashboards(ctx, 4); err != nil || srv.waitForBuild(ctx, "warm", time.Minute) {
 			t.Fatalf("a survey of 3 responses was built as one of 4 or more (%v)", err)
 		}
 		if err := srv.WarmDashboards(ctx, 3); err != nil {
@@ -106,11 +116,57 @@ func TestWarmDashboardIsBuiltOnce(t *testing.T) {
 		if c.responses != 3 || c.behind || !strings.Contains(string(c.blocks), "回答 3件") {
 			t.Errorf("the dashboard asked for while built: blocks of %d responses, behind %v", c.responses, c.behind)
 		}
-		if srv.waitForBuild(ctx, "warm") {
+		if srv.waitForBuild(ctx, "warm", time.Minute) {
 			t.Error("a build is still queued after the dashboard was served")
 		}
 		if built := log.count(`msg="dashboard built"`); built != 1 {
 			t.Errorf("the dashboard was built %d times, want once", built)
+		}
+	})
+}
+
+// A large survey's dashboard with none cached is built in the background;
+// a reader who waited long enough for it is shown a page saying so, which
+// reloads itself, and then the dashboard. Both databases.
+func TestLargeDashboardSaysItIsBeingBuilt(t *testing.T) {
+	a, err := analysis.New(analysis.DefaultDictionary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		st := store.New(db, analysis.NewTokenizer(a))
+		s := warmSurvey(t, st)
+		srv, err := New(Config{DB: db, Surveys: st, Texts: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RefreshAfter: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.buildAside = buildAside{from: 3, wait: time.Nanosecond} // every survey of 3 responses is large, and no one waits
+		n, latest, err := st.ResponseStamp(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := srv.surveyBlocks(ctx, s, n, latest, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.building || c.blocks != "" {
+			t.Fatalf("asked for at once: building %v, %d bytes of blocks", c.building, len(c.blocks))
+		}
+		var page bytes.Buffer
+		if err := srv.dashboardPage.ExecuteTemplate(&page, "content", map[string]any{"Data": dashboardView{Building: true, Responses: n}}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(page.String(), "集計に時間がかかっています") {
+			t.Errorf("the page while building says nothing of it: %s", page.String())
+		}
+		page.Reset()
+		if err := srv.dashboardPage.ExecuteTemplate(&page, "head", map[string]any{"Data": dashboardView{Building: true}}); err != nil || !strings.Contains(page.String(), `http-equiv="refresh"`) {
+			t.Errorf("the page while building does not reload itself (%v): %s", err, page.String())
+		}
+		srv.waitForBuild(ctx, "warm", time.Minute)
+		if c, err = srv.surveyBlocks(ctx, s, n, latest, false); err != nil || c.building || !strings.Contains(string(c.blocks), "回答 3件") {
+			t.Errorf("once built: building %v (%v)", c.building, err)
 		}
 	})
 }

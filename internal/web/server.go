@@ -68,6 +68,7 @@ type Server struct {
 	blocks       map[string]cachedBlocks // survey slug -> its rendered dashboard blocks
 	refreshAfter time.Duration
 	refresh      refreshes // dashboard_refresh.go
+	buildAside   buildAside
 }
 
 // New parses every page template: a broken template stops koe at start,
@@ -81,7 +82,7 @@ func New(c Config) (*Server, error) {
 		pages: NewPages(NewStatic(), c.Log), now: time.Now,
 		trustProxy: c.TrustProxy, submitLimit: c.SubmitLimit, baseURL: c.BaseURL, stallLimit: c.StallLimit,
 		reportAssets: NewStaticFS(reports.AssetsFS(), reportAssetsPrefix),
-		blocks:       map[string]cachedBlocks{}, refreshAfter: c.RefreshAfter,
+		blocks:       map[string]cachedBlocks{}, refreshAfter: c.RefreshAfter, buildAside: buildAside{from: buildAsideFrom, wait: buildAsideWait},
 	}
 	for dst, name := range map[**template.Template]string{
 		&srv.form: "form.html", &srv.thanks: "thanks.html", &srv.unavailable: "unavailable.html", &srv.list: "list.html",
