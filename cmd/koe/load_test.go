@@ -36,7 +36,8 @@ import (
 // (one response row, its answer rows, the terms of its analysed answer and the
 // upsert of the question's term totals, in one transaction) with as many
 // clients for as long, and once more without the term totals. KOE_LOAD_PROFILE=DIR saves a
-// CPU profile of koe under load per database (koe serve --pprof).
+// CPU profile and a three-second execution trace of koe under load per database
+// (koe serve --pprof).
 func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real koe processes")
@@ -74,10 +75,14 @@ func TestLoad(t *testing.T) {
 			defer func() { cmd.Process.Kill(); cmd.Wait() }()
 			var profile sync.WaitGroup
 			if pprofAddr != "" {
-				profile.Add(1)
+				profile.Add(2)
 				go func() {
 					defer profile.Done()
 					saveProfile(t, "http://"+pprofAddr, dur, filepath.Join(profileDir, "cpu-"+string(kind)+".pprof"))
+				}()
+				go func() {
+					defer profile.Done()
+					saveTrace(t, "http://"+pprofAddr, dur, filepath.Join(profileDir, "trace-"+string(kind)+".out"))
 				}()
 			}
 			res := driveLoad(url+meetingAPI, clients, dur, 400_000)
@@ -219,6 +224,26 @@ func saveProfile(t *testing.T, base string, dur time.Duration, path string) {
 	defer f.Close()
 	io.Copy(f, resp.Body)
 	t.Logf("CPU profile: go tool pprof -top %s", path)
+}
+
+// saveTrace saves an execution trace of three seconds from the middle of
+// the run: where submissions wait (go tool trace -pprof=sync|syscall|net).
+func saveTrace(t *testing.T, base string, dur time.Duration, path string) {
+	time.Sleep(dur / 2)
+	resp, err := http.Get(base + "/debug/pprof/trace?seconds=3")
+	if err != nil {
+		t.Errorf("trace: %v", err)
+		return
+	}
+	defer resp.Body.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	io.Copy(f, resp.Body)
+	t.Logf("execution trace: go tool trace -pprof=sync %s", path)
 }
 
 // runPgbench runs pgbench on the database koe just wrote to, inserting what
