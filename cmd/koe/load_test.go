@@ -207,22 +207,10 @@ func percentiles(l []time.Duration) (p50, p99, max time.Duration) {
 	return at(0.50), at(0.99), l[len(l)-1]
 }
 
+// saveProfile saves a CPU profile of the run, past its first second.
 func saveProfile(t *testing.T, base string, dur time.Duration, path string) {
-	secs := max(1, int(dur.Seconds())-2)
 	time.Sleep(time.Second) // past the warm-up
-	resp, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs))
-	if err != nil {
-		t.Errorf("profile: %v", err)
-		return
-	}
-	defer resp.Body.Close()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Error(err)
-		return
-	}
-	defer f.Close()
-	io.Copy(f, resp.Body)
+	fetchProfile(t, fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, max(1, int(dur.Seconds())-2)), path)
 	t.Logf("CPU profile: go tool pprof -top %s", path)
 }
 
@@ -230,9 +218,15 @@ func saveProfile(t *testing.T, base string, dur time.Duration, path string) {
 // the run: where submissions wait (go tool trace -pprof=sync|syscall|net).
 func saveTrace(t *testing.T, base string, dur time.Duration, path string) {
 	time.Sleep(dur / 2)
-	resp, err := http.Get(base + "/debug/pprof/trace?seconds=3")
+	fetchProfile(t, base+"/debug/pprof/trace?seconds=3", path)
+	t.Logf("execution trace: go tool trace -pprof=sync %s", path)
+}
+
+// fetchProfile writes what a pprof address answers to path.
+func fetchProfile(t *testing.T, u, path string) {
+	resp, err := http.Get(u)
 	if err != nil {
-		t.Errorf("trace: %v", err)
+		t.Errorf("%s: %v", u, err)
 		return
 	}
 	defer resp.Body.Close()
@@ -243,7 +237,6 @@ func saveTrace(t *testing.T, base string, dur time.Duration, path string) {
 	}
 	defer f.Close()
 	io.Copy(f, resp.Body)
-	t.Logf("execution trace: go tool trace -pprof=sync %s", path)
 }
 
 // runPgbench runs pgbench on the database koe just wrote to, inserting what

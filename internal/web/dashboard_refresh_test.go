@@ -33,6 +33,29 @@ questions:
     analyze: true
 `
 
+func testAnalyzer(t *testing.T) *analysis.Analyzer {
+	t.Helper()
+	a, err := analysis.New(analysis.DefaultDictionary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// warmServer is a server on db, logging to log, whose dashboards are all
+// built aside (RefreshAfter of a nanosecond), with the survey of warmYAML
+// and three responses.
+func warmServer(t *testing.T, db *bun.DB, a *analysis.Analyzer, log io.Writer) (*Server, *store.Store, *survey.Survey) {
+	t.Helper()
+	st := store.New(db, analysis.NewTokenizer(a))
+	s := warmSurvey(t, st)
+	srv, err := New(Config{DB: db, Surveys: st, Texts: st, Log: slog.New(slog.NewTextHandler(log, nil)), RefreshAfter: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, st, s
+}
+
 // warmSurvey stores the survey of warmYAML with three responses.
 func warmSurvey(t *testing.T, st *store.Store) *survey.Survey {
 	t.Helper()
@@ -85,19 +108,11 @@ func (l *lockedBuffer) count(s string) int {
 // reader; a reader who comes while such a build runs waits for it instead
 // of building the dashboard a second time. Both databases.
 func TestWarmDashboardIsBuiltOnce(t *testing.T) {
-	a, err := analysis.New(analysis.DefaultDictionary())
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testAnalyzer(t)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := store.New(db, analysis.NewTokenizer(a))
-		s := warmSurvey(t, st)
 		var log lockedBuffer
-		srv, err := New(Config{DB: db, Surveys: st, Texts: st, Log: slog.New(slog.NewTextHandler(&log, nil)), RefreshAfter: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, st, s := warmServer(t, db, a, &log)
 		if err := srv.WarmDashboards(ctx, 4); err != nil || srv.waitForBuild(ctx, "warm", time.Minute) {
 			t.Fatalf("a survey of 3 responses was built as one of 4 or more (%v)", err)
 		}
@@ -129,18 +144,10 @@ func TestWarmDashboardIsBuiltOnce(t *testing.T) {
 // a reader who waited long enough for it is shown a page saying so, which
 // reloads itself, and then the dashboard. Both databases.
 func TestLargeDashboardSaysItIsBeingBuilt(t *testing.T) {
-	a, err := analysis.New(analysis.DefaultDictionary())
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := testAnalyzer(t)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ctx := context.Background()
-		st := store.New(db, analysis.NewTokenizer(a))
-		s := warmSurvey(t, st)
-		srv, err := New(Config{DB: db, Surveys: st, Texts: st, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), RefreshAfter: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
+		srv, st, s := warmServer(t, db, a, io.Discard)
 		srv.buildAside = buildAside{from: 3, wait: time.Nanosecond} // every survey of 3 responses is large, and no one waits
 		n, latest, err := st.ResponseStamp(ctx, s)
 		if err != nil {
