@@ -106,6 +106,9 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	v.Blocks, v.Drillable, v.Generated = c.blocks, c.drillable, reports.FormatGenerated(c.built)
 	v.Behind, v.BehindResponses, v.Building = c.behind, c.responses, c.building
+	if c.building {
+		v.Generated = "集計中"
+	}
 	return srv.renderDashboard(w, r, srv.dashboardPage, s.Title, v)
 }
 
