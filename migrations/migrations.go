@@ -69,6 +69,12 @@ func Apply(ctx context.Context, db *bun.DB) (applied []string, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Most opens have nothing to apply: a plain read says so, without the
+	// write lock, which another process (a long import on SQLite) may hold
+	// for longer than a writer waits.
+	if states, err := Status(ctx, db); err == nil && allApplied(states, ms) {
+		return nil, nil
+	}
 	for _, m := range ms {
 		done, err := applyOne(ctx, db, m)
 		if err != nil {
@@ -79,6 +85,22 @@ func Apply(ctx context.Context, db *bun.DB) (applied []string, err error) {
 		}
 	}
 	return applied, nil
+}
+
+// allApplied says whether states records every migration of ms as applied.
+func allApplied(states []State, ms []Migration) bool {
+	done := map[string]bool{}
+	for _, st := range states {
+		if st.Applied {
+			done[st.Version] = true
+		}
+	}
+	for _, m := range ms {
+		if !done[m.Version] {
+			return false
+		}
+	}
+	return true
 }
 
 func applyOne(ctx context.Context, db *bun.DB, m Migration) (ran bool, err error) {

@@ -130,11 +130,11 @@ func openDB(ctx context.Context, url string) (*bun.DB, error) {
 		db.Close()
 		return nil, err
 	}
-	if database.KindOf(db) == database.SQLite { // as SQLite advises for each process; PostgreSQL's autovacuum does it
-		if err := database.RefreshStatistics(ctx, db); err != nil {
-			db.Close()
-			return nil, err
-		}
+	if database.KindOf(db) == database.SQLite {
+		// As SQLite advises for each process (PostgreSQL's autovacuum does
+		// it). Not worth failing a command for: while another process holds
+		// the write lock, this one's reads go on and the next open analyses.
+		_ = database.RefreshStatistics(ctx, db)
 	}
 	return db, nil
 }

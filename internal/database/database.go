@@ -65,7 +65,7 @@ func Parse(raw string) (Kind, string, error) {
 func sqliteDSN(path string) string {
 	path, query, _ := strings.Cut(path, "?")
 	q, _ := url.ParseQuery(query)
-	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(ON)", "busy_timeout(10000)", "synchronous(FULL)", "cache_size(-32768)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"journal_mode(WAL)", "foreign_keys(ON)", fmt.Sprintf("busy_timeout(%d)", busyTimeoutMS), "synchronous(FULL)", "cache_size(-32768)", "temp_store(MEMORY)"} {
 		q.Add("_pragma", p)
 	}
 	if q.Get("_txlock") == "" {
@@ -73,6 +73,9 @@ func sqliteDSN(path string) string {
 	}
 	return "file:" + path + "?" + q.Encode()
 }
+
+// busyTimeoutMS is how long a SQLite writer waits for another's lock.
+const busyTimeoutMS = 10000
 
 // Open connects to the database named by a koe URL and checks that it answers.
 func Open(raw string) (*bun.DB, error) {

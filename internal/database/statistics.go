@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/uptrace/bun"
 )
@@ -13,12 +14,27 @@ import (
 // tenth of that. PostgreSQL's autovacuum, when it is on, catches up within
 // a minute, while the first report is asked for at once. SQLite's optimize
 // analyses only the tables that changed enough, with a bounded sample.
-func RefreshStatistics(ctx context.Context, db bun.IDB) error {
-	query := "PRAGMA optimize=0x10002" // every table, not only those this connection read
+//
+// Statistics only make reads faster: SQLite's are written only if the
+// write lock is free at once (another process importing keeps it for
+// seconds), and callers go on when this fails.
+func RefreshStatistics(ctx context.Context, db *bun.DB) error {
 	if KindOf(db) == Postgres {
 		// VACUUM too: its visibility map lets counts read only indexes.
-		query = "VACUUM (ANALYZE) answers, responses, answer_term_lists, term_counts"
+		_, err := db.ExecContext(ctx, "VACUUM (ANALYZE) answers, responses, answer_term_lists, term_counts")
+		return err
 	}
-	_, err := db.ExecContext(ctx, query)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA busy_timeout = 0"); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "PRAGMA optimize=0x10002") // every table, not only those this connection read
+	if _, restore := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS)); err == nil {
+		err = restore
+	}
 	return err
 }

@@ -47,9 +47,9 @@ func (st *Store) ImportFrom(ctx context.Context, s *survey.Survey, name string, 
 		return nil, err
 	}
 	if err == nil && res != nil && res.Stored >= 1000 { // fewer rows do not move the statistics
-		if err := database.RefreshStatistics(ctx, st.db); err != nil {
-			return nil, err
-		}
+		// The rows are stored: a failure here only leaves reads slower
+		// until the next refresh (another import, SQLite's next open).
+		_ = database.RefreshStatistics(ctx, st.db)
 	}
 	return res, err
 }
