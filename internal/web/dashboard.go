@@ -89,7 +89,7 @@ func (srv *Server) showDashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := dashboardView{
 		Assets: dashboardAssets(srv.reportAssets), Slug: s.Slug, Title: s.Title, EventTitle: s.EventTitle, Date: reports.FormatDate(s.EventDate),
-		Responses: n, Rate: reports.RateText(n, s.Attendees), Generated: reports.FormatGenerated(time.Now()),
+		Responses: n, Rate: reports.RateText(n, s.Attendees),
 	}
 	if s.Series != nil {
 		v.SeriesKey, v.SeriesTitle = s.Series.Key, s.Series.Title
@@ -265,8 +265,9 @@ func issuesOf(rep reports.Report) map[string]reports.IssueSet {
 // expireBlocks makes the blocks cached under key render again at the next
 // request, for a change the stamp does not name (a staff name, a hidden
 // group); their grouping is reused, with the stored names applied again.
-// They are rendered while the staff member who made the change waits,
-// however long that takes, never shown as they were (refreshBlocks).
+// They are never shown as they were (refreshBlocks): the staff member who
+// made the change waits for them (for a survey of buildAsideFrom responses
+// or more, up to buildAsideWait, then sees the page that reloads itself).
 func (srv *Server) expireBlocks(key string) {
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
