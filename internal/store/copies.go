@@ -48,7 +48,11 @@ func (s *Store) CopiesOf(ctx context.Context, sc Scope) (Copies, error) {
 		Where("question_id IN (?)", bun.List(ids)).Scan(ctx, &stamp.N, &stamp.Max); err != nil {
 		return Copies{}, fmt.Errorf("store.CopiesOf: %w", err)
 	}
-	version := fmt.Sprintf("%d/%d/%s", stamp.N, stamp.Max, s.Version())
+	reused, err := s.reusedIDsStamp(ctx, ids)
+	if err != nil {
+		return Copies{}, fmt.Errorf("store.CopiesOf: %w", err)
+	}
+	version := fmt.Sprintf("%d/%d/%s/%s", stamp.N, stamp.Max, s.Version(), reused)
 	if c, ok := s.copies.get(key, version); ok {
 		return c, nil
 	}

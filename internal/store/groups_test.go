@@ -88,3 +88,31 @@ func TestGroupsFollowADeletedResponsesPlace(t *testing.T) {
 		}
 	})
 }
+
+// The same for copies: once the newest response, a copy, is deleted and
+// another answer takes its ids (SQLite), the new answer is not left out as
+// a copy.
+func TestCopiesFollowADeletedResponsesPlace(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		texts := newStore(db, testAnalyzer(t))
+		copied := "駐車場が少なくて車をとめるのに待つ必要があった"
+		s := storeWithAnswers(t, db, texts, "copies-deleted", 1, []string{copied, "バスの本数が少ない"})
+		sc := scopeOf(s)
+		storeMore(t, db, texts, s, copied)
+		if c, err := texts.CopiesOf(ctx, sc); err != nil || len(c.IDs) != 1 {
+			t.Fatalf("%d copies (%v), want 1", len(c.IDs), err)
+		}
+		var newest string
+		if err := db.NewSelect().TableExpr("responses").Column("id").Where("submission_key = 'more'").Scan(ctx, &newest); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.DeleteResponse(ctx, s, newest); err != nil {
+			t.Fatal(err)
+		}
+		storeMore(t, db, texts, s, "トイレが少ない")
+		if c, err := texts.CopiesOf(ctx, sc); err != nil || len(c.IDs) != 0 {
+			t.Errorf("after the copy was deleted and another answer stored: %d copies (%v), want none", len(c.IDs), err)
+		}
+	})
+}

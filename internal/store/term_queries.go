@@ -244,24 +244,17 @@ func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]st
 	// Answers are added and deleted with their responses, never changed.
 	// A new one has a new id, and a deleted response's entry is never looked
 	// up again: the newest answer id, read from the end of the primary key,
-	// is stamp enough where ids are never reused (PostgreSQL's sequences).
-	// SQLite gives the ids of deleted newest rows again, so there the
-	// surveys' responses are counted too, with the newest time (a response
-	// deleted and another stored, same ids, same count), both from an index;
-	// on PostgreSQL the count would read the table.
-	stamp := s.db.NewSelect().Comment("store.Store.groupsOf").ColumnExpr("(SELECT COALESCE(MAX(id), 0) FROM answers) AS newest")
-	if database.KindOf(s.db) == database.SQLite {
-		stamp = stamp.TableExpr("responses").ColumnExpr("COUNT(*) AS n, COALESCE(MAX(submitted_at), '') AS latest").
-			Where("survey_id IN (SELECT survey_id FROM questions WHERE id IN (?))", bun.List(ids))
-	} else {
-		stamp = stamp.ColumnExpr("0 AS n, '' AS latest")
-	}
-	var newest, responses int64
-	var latest string
-	if err := stamp.Scan(ctx, &newest, &responses, &latest); err != nil {
+	// is stamp enough where ids are never reused (see reusedIDsStamp).
+	var newest int64
+	if err := s.db.NewSelect().Comment("store.Store.groupsOf").TableExpr("answers").
+		ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &newest); err != nil {
 		return nil, err
 	}
-	version := fmt.Sprintf("%d/%d/%s", newest, responses, latest)
+	reused, err := s.reusedIDsStamp(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	version := fmt.Sprintf("%d/%s", newest, reused)
 	if groups, ok := s.groups.get(key, version); ok {
 		return groups, nil
 	}
@@ -291,6 +284,24 @@ func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]st
 	}
 	s.groups.put(key, version, groups)
 	return groups, nil
+}
+
+// reusedIDsStamp completes a stamp made of answer ids on SQLite, which
+// gives the ids of deleted newest rows again: the response count and the
+// newest response time of the surveys of questions (a response deleted and
+// another stored, with the same ids, change the one or the other), both
+// read from an index. On PostgreSQL, whose sequences never give an id
+// twice, it is empty: counting would read the table there.
+func (s *Store) reusedIDsStamp(ctx context.Context, questions []int64) (string, error) {
+	if database.KindOf(s.db) != database.SQLite {
+		return "", nil
+	}
+	var n int64
+	var latest string
+	err := s.db.NewSelect().Comment("store.Store.reusedIDsStamp").TableExpr("responses").
+		ColumnExpr("COUNT(*) AS n, COALESCE(MAX(submitted_at), '') AS latest").
+		Where("survey_id IN (SELECT survey_id FROM questions WHERE id IN (?))", bun.List(questions)).Scan(ctx, &n, &latest)
+	return fmt.Sprintf("%d/%s", n, latest), err
 }
 
 // Summarize computes the statistics of a scope from stored terms: it reads
