@@ -180,21 +180,9 @@ func (a *Analyzer) FilterTerms(cb CodeBook, f Filter) []string {
 	return keep
 }
 
-// Matching returns the answers f selects, with the term in context (width
-// characters each side) when f names a term: the link from every number
-// back to the answers behind it. docs hold at least the terms FilterTerms
-// lists; a code is one of cb's.
-func (a *Analyzer) Matching(cb CodeBook, docs []Doc, f Filter, width int) ([]Doc, []KWICLine) {
-	out := a.Selected(cb, docs, f)
-	var lines []KWICLine
-	if f.Term != "" {
-		lines = a.KWIC(out, f.Term, width)
-	}
-	return out, lines
-}
-
-// Selected returns the answers of docs f selects (by their terms, group and
-// event; texts are not needed), as Matching does.
+// Selected returns the answers of docs f selects, by their terms, group
+// and event (texts are not needed): the answers behind a number. docs hold
+// at least the terms FilterTerms lists; a code is one of cb's.
 func (a *Analyzer) Selected(cb CodeBook, docs []Doc, f Filter) []Doc {
 	var out []Doc
 	for _, d := range docs {
