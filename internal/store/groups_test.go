@@ -9,6 +9,8 @@ import (
 
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/dbtest"
+	"github.com/koe-project/koe/internal/store"
+	"github.com/koe-project/koe/survey"
 )
 
 // The attribute answers a scope groups by are read once and remembered;
@@ -75,13 +77,7 @@ func TestGroupsFollowADeletedResponsesPlace(t *testing.T) {
 		if n := count(); n != 2 {
 			t.Fatalf("駐車場 in group 県: %d answers, want 2", n)
 		}
-		var newest string
-		if err := db.NewSelect().TableExpr("responses").Column("id").Where("submission_key = 'more'").Scan(ctx, &newest); err != nil {
-			t.Fatal(err)
-		}
-		if err := texts.DeleteResponse(ctx, s, newest); err != nil {
-			t.Fatal(err)
-		}
+		deleteMore(t, db, texts, s)
 		storeMore(t, db, texts, s, "駐車場がもっと欲しい")
 		if n := count(); n != 2 {
 			t.Errorf("after the newest response was deleted and another stored: 駐車場 in group 県 in %d answers, want 2", n)
@@ -103,16 +99,23 @@ func TestCopiesFollowADeletedResponsesPlace(t *testing.T) {
 		if c, err := texts.CopiesOf(ctx, sc); err != nil || len(c.IDs) != 1 {
 			t.Fatalf("%d copies (%v), want 1", len(c.IDs), err)
 		}
-		var newest string
-		if err := db.NewSelect().TableExpr("responses").Column("id").Where("submission_key = 'more'").Scan(ctx, &newest); err != nil {
-			t.Fatal(err)
-		}
-		if err := texts.DeleteResponse(ctx, s, newest); err != nil {
-			t.Fatal(err)
-		}
+		deleteMore(t, db, texts, s)
 		storeMore(t, db, texts, s, "トイレが少ない")
 		if c, err := texts.CopiesOf(ctx, sc); err != nil || len(c.IDs) != 0 {
 			t.Errorf("after the copy was deleted and another answer stored: %d copies (%v), want none", len(c.IDs), err)
 		}
 	})
+}
+
+// deleteMore deletes the response storeMore stored, the survey's newest.
+func deleteMore(t *testing.T, db *bun.DB, texts *store.Store, s *survey.Survey) {
+	t.Helper()
+	ctx := context.Background()
+	var newest string
+	if err := db.NewSelect().TableExpr("responses").Column("id").Where("survey_id = ? AND submission_key = 'more'", s.ID).Scan(ctx, &newest); err != nil {
+		t.Fatal(err)
+	}
+	if err := texts.DeleteResponse(ctx, s, newest); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -120,14 +120,7 @@ func TestWarmDashboardIsBuiltOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Asked for at once: waits for the build under way.
-		n, latest, err := st.ResponseStamp(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := srv.surveyBlocks(ctx, s, n, latest, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := blocksNow(t, srv, st, s)
 		if c.responses != 3 || c.behind || !strings.Contains(string(c.blocks), "回答 3件") {
 			t.Errorf("the dashboard asked for while built: blocks of %d responses, behind %v", c.responses, c.behind)
 		}
@@ -149,19 +142,12 @@ func TestLargeDashboardSaysItIsBeingBuilt(t *testing.T) {
 		ctx := context.Background()
 		srv, st, s := warmServer(t, db, a, io.Discard)
 		srv.buildAside = buildAside{from: 3, wait: time.Nanosecond} // every survey of 3 responses is large, and no one waits
-		n, latest, err := st.ResponseStamp(ctx, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, err := srv.surveyBlocks(ctx, s, n, latest, false)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := blocksNow(t, srv, st, s)
 		if !c.building || c.blocks != "" {
 			t.Fatalf("asked for at once: building %v, %d bytes of blocks", c.building, len(c.blocks))
 		}
 		var page bytes.Buffer
-		if err := srv.dashboardPage.ExecuteTemplate(&page, "content", map[string]any{"Data": dashboardView{Building: true, Responses: n}}); err != nil {
+		if err := srv.dashboardPage.ExecuteTemplate(&page, "content", map[string]any{"Data": dashboardView{Building: true, Responses: c.responses}}); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(page.String(), "集計に時間がかかっています") {
@@ -172,8 +158,24 @@ func TestLargeDashboardSaysItIsBeingBuilt(t *testing.T) {
 			t.Errorf("the page while building does not reload itself (%v): %s", err, page.String())
 		}
 		srv.waitForBuild(ctx, "warm", time.Minute)
-		if c, err = srv.surveyBlocks(ctx, s, n, latest, false); err != nil || c.building || !strings.Contains(string(c.blocks), "回答 3件") {
-			t.Errorf("once built: building %v (%v)", c.building, err)
+		if c = blocksNow(t, srv, st, s); c.building || !strings.Contains(string(c.blocks), "回答 3件") {
+			t.Errorf("once built: building %v", c.building)
 		}
 	})
+}
+
+// blocksNow asks for the survey's dashboard blocks with its response stamp
+// as it is now, as a reader's request does.
+func blocksNow(t *testing.T, srv *Server, st *store.Store, s *survey.Survey) cachedBlocks {
+	t.Helper()
+	ctx := context.Background()
+	n, latest, err := st.ResponseStamp(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := srv.surveyBlocks(ctx, s, n, latest, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

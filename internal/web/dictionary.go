@@ -37,16 +37,24 @@ type dictField struct {
 	Invalid bool
 }
 
-func (srv *Server) showDictionary(w http.ResponseWriter, r *http.Request) error {
+// dictionaryInUse returns the dictionary in use, as stored and split into
+// the page's fields and the rest of its YAML; a 404 on a server that does
+// not analyse free text.
+func (srv *Server) dictionaryInUse(ctx context.Context) (analysis.Dictionary, dictForm, []*yaml.Node, error) {
 	if srv.texts == nil {
-		return Errorf(http.StatusNotFound, "このサーバーでは自由記述を分析していません。")
+		return analysis.Dictionary{}, nil, nil, Errorf(http.StatusNotFound, "このサーバーでは自由記述を分析していません。")
 	}
-	ctx := r.Context()
-	_, src, err := store.ActiveDictionary(ctx, srv.texts.DB())
+	d, src, err := store.ActiveDictionary(ctx, srv.texts.DB())
 	if err != nil {
-		return err
+		return analysis.Dictionary{}, nil, nil, err
 	}
 	form, rest, err := splitSource(src)
+	return d, form, rest, err
+}
+
+func (srv *Server) showDictionary(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	_, form, rest, err := srv.dictionaryInUse(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,15 +73,8 @@ func (srv *Server) saveDictionary(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return Errorf(http.StatusRequestEntityTooLarge, "送信内容を読み取れませんでした（大きすぎる可能性があります）。")
 	}
-	if srv.texts == nil {
-		return Errorf(http.StatusNotFound, "このサーバーでは自由記述を分析していません。")
-	}
 	ctx := r.Context()
-	prev, src, err := store.ActiveDictionary(ctx, srv.texts.DB())
-	if err != nil {
-		return err
-	}
-	form, rest, err := splitSource(src)
+	prev, form, rest, err := srv.dictionaryInUse(ctx)
 	if err != nil {
 		return err
 	}
