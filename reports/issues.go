@@ -318,11 +318,35 @@ func KeepIssues(ctx context.Context, texts *store.Store, scope string, set Issue
 		if set.Grouped != nil {
 			refs = set.Grouped.Refs()
 		}
-		if err := texts.SaveIssueRefs(ctx, scope, refs); err != nil {
-			return set, fmt.Errorf("reports.KeepIssues: %w", err)
+		// A report of unchanged answers finds its groups stored as they are.
+		// Writing them again would change nothing but cost every SQLite
+		// reader its page cache (any commit resets the others' caches).
+		if !storedAsTheyAre(states, refs) {
+			if err := texts.SaveIssueRefs(ctx, scope, refs); err != nil {
+				return set, fmt.Errorf("reports.KeepIssues: %w", err)
+			}
 		}
 	}
 	return withStaffChoices(set, states), nil
+}
+
+// storedAsTheyAre reports whether refs are exactly the stored groups: the
+// same IDs, each with the same answers in the same order.
+func storedAsTheyAre(states []store.IssueGroupState, refs []analysis.IssueRef) bool {
+	if len(states) != len(refs) {
+		return false
+	}
+	stored := make(map[string][]int64, len(states))
+	for _, st := range states {
+		stored[st.ID] = st.Answers
+	}
+	for _, r := range refs {
+		answers, ok := stored[r.ID]
+		if !ok || !slices.Equal(answers, r.Answers) {
+			return false
+		}
+	}
+	return true
 }
 
 // NameIssues applies the staff names and hidden flags stored under scope to

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -151,9 +152,18 @@ func TestBuildReusesKnownIssueGroups(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		saved := issueGroupWrites(t, db)
 		again, err := BuildReport(ctx, st, texts, s)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The same answers group the same way: nothing is written again
+		// (on SQLite a commit would empty every reader's page cache).
+		if len(saved) == 0 {
+			t.Fatal("the first build stored no issue groups")
+		}
+		if now := issueGroupWrites(t, db); !reflect.DeepEqual(now, saved) {
+			t.Errorf("a second build of the same answers rewrote the stored groups:\n%v\n%v", saved, now)
 		}
 		known := map[string]IssueSet{}
 		for i, q := range first.Questions {
@@ -203,4 +213,23 @@ func TestBuildReusesKnownIssueGroups(t *testing.T) {
 			t.Errorf("series: grouped again though its groups were given")
 		}
 	})
+}
+
+// issueGroupWrites returns when each stored issue group was last written,
+// by scope and ID.
+func issueGroupWrites(t *testing.T, db *bun.DB) map[string]time.Time {
+	t.Helper()
+	var rows []struct {
+		Scope     string    `bun:"scope"`
+		ID        string    `bun:"id"`
+		UpdatedAt time.Time `bun:"updated_at"`
+	}
+	if err := db.NewSelect().Table("issue_groups").Column("scope", "id", "updated_at").Scan(context.Background(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.Scope+" "+r.ID] = r.UpdatedAt
+	}
+	return out
 }
