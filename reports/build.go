@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"time"
@@ -53,10 +54,6 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 	if s.Series != nil {
 		r.Event.SeriesTitle = s.Series.Title
 	}
-	answered, err := surveys.AnsweredCounts(ctx, s)
-	if err != nil {
-		return Report{}, err
-	}
 	d := s.Definition()
 	var counted, numbers []string
 	var attrs []*survey.Question
@@ -74,6 +71,14 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 		if q.Attribute && q.Kind().HasOptions() {
 			attrs = append(attrs, q)
 		}
+	}
+	// The free-text questions, each read and grouped on its own, are the
+	// bulk of the work: they run side by side, the counts below beside them.
+	summaries := startTextSummaries(ctx, surveys, texts, s, attrs, known, allCopies)
+	defer summaries.cancel()
+	answered, err := surveys.AnsweredCounts(ctx, s)
+	if err != nil {
+		return Report{}, err
 	}
 	values, err := surveys.ValueCounts(ctx, s, counted...)
 	if err != nil {
@@ -130,13 +135,15 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 		case survey.NumberBlock:
 			ns := stats[q.Key]
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
-		default: // text, textarea and a non-personal email
-			var ct *CrossTab
-			if rq.Text, ct, err = buildTextSummary(ctx, surveys, texts, s, q, attrs, rq.Answered, known, allCopies); err != nil {
+		case survey.TextBlock: // text, textarea and a non-personal email
+			sum, err := summaries.wait(i)
+			if err != nil {
 				return Report{}, err
 			}
-			if ct != nil {
-				rq.CrossTabs = append(rq.CrossTabs, *ct)
+			rq.Text = sum.text
+			rq.Text.Total = max(rq.Answered, len(rq.Text.Answers))
+			if sum.cross != nil {
+				rq.CrossTabs = append(rq.CrossTabs, *sum.cross)
 			}
 		}
 		r.Questions = append(r.Questions, rq)
@@ -322,14 +329,65 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 	return ct
 }
 
+// textSummaries are the free-text questions' blocks of a report, built side
+// by side, at most one per core: each is mostly reading its answers and
+// grouping them, and the questions do not depend on each other.
+type textSummaries struct {
+	cancel  context.CancelFunc
+	results map[int]chan textSummary // by question index
+}
+
+type textSummary struct {
+	text  *Text
+	cross *CrossTab
+	err   error
+}
+
+// startTextSummaries starts building the block of every free-text question
+// of s the report shows.
+func startTextSummaries(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, attrs []*survey.Question, known map[string]IssueSet, allCopies bool) textSummaries {
+	ctx, cancel := context.WithCancel(ctx)
+	ts := textSummaries{cancel: cancel, results: map[int]chan textSummary{}}
+	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
+	d := s.Definition()
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if q.Personal || !q.Answerable() || q.Kind().Block() != survey.TextBlock {
+			continue
+		}
+		done := make(chan textSummary, 1)
+		ts.results[i] = done
+		go func() {
+			select {
+			case turns <- struct{}{}:
+				defer func() { <-turns }()
+			case <-ctx.Done():
+				done <- textSummary{err: ctx.Err()}
+				return
+			}
+			var sum textSummary
+			sum.text, sum.cross, sum.err = buildTextSummary(ctx, surveys, texts, s, q, attrs, known, allCopies)
+			done <- sum
+		}()
+	}
+	return ts
+}
+
+// wait returns the block of the question at index i.
+func (ts textSummaries) wait(i int) (textSummary, error) {
+	sum := <-ts.results[i]
+	return sum, sum.err
+}
+
 // buildTextSummary lists a free text question's answers and, when it is
-// analysed, adds its stored analysis grouped by the first attribute.
-func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, answered int, known map[string]IssueSet, allCopies bool) (*Text, *CrossTab, error) {
+// analysed, adds its stored analysis grouped by the first attribute. The
+// caller sets the Total answered.
+func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, q *survey.Question, attrs []*survey.Question, known map[string]IssueSet, allCopies bool) (*Text, *CrossTab, error) {
 	list, err := surveys.AnswerTexts(ctx, s, q.Key, MaxListedAnswers)
 	if err != nil {
 		return nil, nil, err
 	}
-	t := &Text{Answers: list, Total: max(answered, len(list))}
+	t := &Text{Answers: list, Total: len(list)}
 	if !q.Analyze || texts == nil {
 		return t, nil, nil
 	}
@@ -342,20 +400,30 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 	// grouping reused from a dashboard's cache only takes the names again.
 	kept := store.IssueScope(s.ID, q.Key)
 	set, ok := known[q.Key]
+	var sum *analysis.Summary
 	if ok {
-		set, err = NameIssues(ctx, texts, kept, set)
-	} else if set, err = computeIssues(ctx, texts, sc, 0, allCopies); err == nil {
-		set, err = KeepIssues(ctx, texts, kept, set, !allCopies)
+		if set, err = NameIssues(ctx, texts, kept, set); err == nil {
+			sum, err = texts.Summarize(ctx, sc, analysis.Options{})
+		}
+	} else {
+		// The answers are read once, for their issue groups, their copies
+		// and their statistics.
+		var docs []analysis.Doc
+		if docs, err = texts.Docs(ctx, sc, nil); err == nil {
+			sum, err = texts.SummarizeAmong(ctx, sc, docs, analysis.Options{})
+		}
+		if err == nil {
+			set, err = computeIssuesAmong(ctx, texts, sc, docs, 0, allCopies)
+		}
+		if err == nil {
+			set, err = KeepIssues(ctx, texts, kept, set, !allCopies)
+		}
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	t.Issues, t.IssuesGrouped, t.HiddenIssues, t.MergedIssues = set.Issues, set.Grouped, set.Hidden, set.Merged
 	t.Empty, t.Duplicates, t.AllCopies = set.Empty, set.Duplicates, allCopies
-	sum, err := texts.Summarize(ctx, sc, analysis.Options{})
-	if err != nil {
-		return nil, nil, err
-	}
 	for _, x := range sum.Terms {
 		t.Terms = append(t.Terms, TermCount{Term: x.Term, Count: x.Count, Docs: x.Docs})
 	}

@@ -551,9 +551,16 @@ func computeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 	}
+	return computeIssuesAmong(ctx, texts, sc, docs, mapPoints, allCopies)
+}
+
+// computeIssuesAmong is computeIssues over docs, the answers of sc's whole
+// questions with their texts and terms (store.Docs(sc, nil)), which it does
+// not change.
+func computeIssuesAmong(ctx context.Context, texts *store.Store, sc store.Scope, docs []analysis.Doc, mapPoints int, allCopies bool) (IssueSet, error) {
 	a := texts.Analyzer()
 	var set IssueSet
-	said := docs[:0]
+	said := make([]analysis.Doc, 0, len(docs))
 	for _, d := range docs {
 		if (sc.Only.Group != "" && d.Group != sc.Only.Group) || (sc.Only.Event != "" && d.Event != sc.Only.Event) {
 			continue // outside the scope's filter (koe analyze --group, --event)
@@ -569,7 +576,7 @@ func computeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	// (koe analyze --group, --event) has copies of its own.
 	repeat := map[int64]bool{}
 	if sc.Only.Group == "" && sc.Only.Event == "" {
-		copies, err := texts.CopiesOf(ctx, sc)
+		copies, err := texts.CopiesAmong(ctx, sc, docs)
 		if err != nil {
 			return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 		}
@@ -598,11 +605,11 @@ func computeIssues(ctx context.Context, texts *store.Store, sc store.Scope, mapP
 	if sc.Only.Event != "" {
 		events = []string{sc.Only.Event}
 	}
-	set.Issues, err = analysis.GroupIssues(kept, analysis.IssueOptions{Events: events, Variants: a.Variants, MapPoints: mapPoints})
+	issues, err := analysis.GroupIssues(kept, analysis.IssueOptions{Events: events, Variants: a.Variants, MapPoints: mapPoints})
 	if err != nil {
 		return IssueSet{}, fmt.Errorf("reports.ComputeIssues: %w", err)
 	}
-	set.Grouped = set.Issues
+	set.Issues, set.Grouped = issues, issues
 	return set, nil
 }
 

@@ -255,9 +255,13 @@ func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]st
 		return nil, err
 	}
 	version := fmt.Sprintf("%d/%s", newest, reused)
-	if groups, ok := s.groups.get(key, version); ok {
-		return groups, nil
-	}
+	return s.groups.do(ctx, key, version, func(ctx context.Context) (map[string]string, error) {
+		return s.readGroups(ctx, ids)
+	})
+}
+
+// readGroups reads the group of each response for groupsOf.
+func (s *Store) readGroups(ctx context.Context, ids []int64) (map[string]string, error) {
 	options := s.db.NewSelect().Comment("store.Store.groupsOf").TableExpr("answers").Column("response_id", "value").
 		Where("question_id IN (?) AND position = 0 AND NOT free_text", bun.List(ids))
 	others := s.db.NewSelect().TableExpr("answers").Column("response_id").ColumnExpr("? AS value", otherLabel).
@@ -282,7 +286,6 @@ func (s *Store) groupsOf(ctx context.Context, attributes []int64) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	s.groups.put(key, version, groups)
 	return groups, nil
 }
 
@@ -308,25 +311,45 @@ func (s *Store) reusedIDsStamp(ctx context.Context, questions []int64) (string, 
 // what the statistics need (see analysis.SummaryInput) and leaves the
 // computing to analysis.Summarize.
 func (s *Store) Summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
-	sum, err := s.summarize(ctx, sc, opt.WithDefaults())
+	sum, err := s.summarize(ctx, sc, opt.WithDefaults(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("store.Summarize: %w", err)
 	}
 	return sum, nil
 }
 
-func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (*analysis.Summary, error) {
+// SummarizeAmong is Summarize for a caller holding the answers of sc's whole
+// questions with all their terms and texts (Docs(sc, nil), as a report has
+// for its issue groups): the statistics take their terms from those
+// answers instead of reading them again. loaded is not changed.
+func (s *Store) SummarizeAmong(ctx context.Context, sc Scope, loaded []analysis.Doc, opt analysis.Options) (*analysis.Summary, error) {
+	sum, err := s.summarize(ctx, sc, opt.WithDefaults(), loaded)
+	if err != nil {
+		return nil, fmt.Errorf("store.SummarizeAmong: %w", err)
+	}
+	return sum, nil
+}
+
+// summarize is Summarize, among loaded when it is not nil.
+func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options, loaded []analysis.Doc) (*analysis.Summary, error) {
 	cb := s.codeBook(sc)
-	copies, err := s.copiesLeftOut(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc, loaded)
 	if err != nil {
 		return nil, err
+	}
+	// The answers with the terms kept, from loaded or read.
+	answers := func(kept func(string) bool) ([]analysis.Doc, error) {
+		if loaded != nil {
+			return withTermsKept(loaded, kept), nil
+		}
+		return s.docs(ctx, sc, kept, false)
 	}
 	var docs []analysis.Doc
 	var frequent []analysis.TermStat
 	if sc.filtered() {
 		// The stored totals cover whole questions: count a group's or an
 		// event's terms from its answers instead.
-		if docs, err = s.docs(ctx, sc, nil, false); err != nil {
+		if docs, err = answers(nil); err != nil {
 			return nil, err
 		}
 		docs = withoutCopies(sc.keepOnly(docs), copies)
@@ -341,7 +364,7 @@ func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 		for _, t := range frequent {
 			list = append(list, t.Term)
 		}
-		if docs, err = s.docs(ctx, sc, wantedBy(cb, onlyTerms(list)), false); err != nil {
+		if docs, err = answers(wantedBy(cb, onlyTerms(list))); err != nil {
 			return nil, err
 		}
 		if len(copies) > 0 {
@@ -356,6 +379,22 @@ func (s *Store) summarize(ctx context.Context, sc Scope, opt analysis.Options) (
 		Grouped:  len(sc.GroupBy) > 0,
 		Texts:    func(ids []int64) (map[int64]string, error) { return s.answerTexts(ctx, ids) },
 	}, opt)
+}
+
+// withTermsKept returns a copy of docs, without their texts, holding of
+// their terms those kept keeps (every term when kept is nil), as docs
+// reads them.
+func withTermsKept(docs []analysis.Doc, kept func(string) bool) []analysis.Doc {
+	out := make([]analysis.Doc, len(docs))
+	for i, d := range docs {
+		out[i] = analysis.Doc{ID: d.ID, Group: d.Group, Event: d.Event, Terms: []analysis.Term{}}
+		for _, t := range d.Terms {
+			if kept == nil || kept(t.Text) {
+				out[i].Terms = append(out[i].Terms, t)
+			}
+		}
+	}
+	return out
 }
 
 // uncountCopies takes the copies' terms out of stored totals (which count
@@ -416,7 +455,7 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
-	copies, err := s.copiesLeftOut(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store.Matching: %w", err)
 	}
@@ -492,7 +531,7 @@ func (s *Store) CodePreview(ctx context.Context, sc Scope, cb analysis.CodeBook,
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
 	}
-	copies, err := s.copiesLeftOut(ctx, sc)
+	copies, err := s.copiesLeftOut(ctx, sc, nil)
 	if err != nil {
 		return CodePreview{}, fmt.Errorf("store.CodePreview: %w", err)
 	}
