@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
@@ -73,32 +75,27 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 		}
 	}
 	// The free-text questions, each read and grouped on its own, are the
-	// bulk of the work: they run side by side, the counts below beside them.
-	summaries := startTextSummaries(ctx, surveys, texts, s, attrs, known, allCopies)
+	// bulk of the work: they run side by side, the counts below beside them,
+	// as far as room allows (responsesAtOnce).
+	// The counts take their room first: at a million responses the
+	// cross-tabs then run before any question, as they did one after another.
+	room := semaphore.NewWeighted(responsesAtOnce)
+	size := int64(min(max(responses, 1), responsesAtOnce))
+	if err := room.Acquire(ctx, size); err != nil {
+		return Report{}, err
+	}
+	summaries := startTextSummaries(ctx, room, size, surveys, texts, s, attrs, known, allCopies)
 	defer summaries.cancel()
 	answered, err := surveys.AnsweredCounts(ctx, s)
 	if err != nil {
 		return Report{}, err
 	}
-	values, err := surveys.ValueCounts(ctx, s, counted...)
+	values, stats, crosses, err := readCounts(ctx, surveys, s, counted, numbers, attrs)
+	room.Release(size)
 	if err != nil {
 		return Report{}, err
-	}
-	var stats map[string]survey.NumberStats
-	if len(numbers) > 0 {
-		if stats, err = surveys.NumberStats(ctx, s, numbers...); err != nil {
-			return Report{}, err
-		}
 	}
 	cross := map[string][]CrossTab{}
-	attrKeys := make([]string, len(attrs))
-	for i, a := range attrs {
-		attrKeys[i] = a.Key
-	}
-	crosses, err := surveys.Crosses(ctx, s, attrKeys)
-	if err != nil {
-		return Report{}, err
-	}
 	for _, a := range attrs {
 		cells, bases := crosses[a.Key].Counts, crosses[a.Key].Bases
 		for i := range d.Questions {
@@ -149,6 +146,30 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 		r.Questions = append(r.Questions, rq)
 	}
 	return r, nil
+}
+
+// readCounts reads the aggregates of the counted and numeric questions and
+// the cross-tabs of every question by each attribute.
+func readCounts(ctx context.Context, surveys *store.Store, s *survey.Survey, counted, numbers []string, attrs []*survey.Question) (map[string][]survey.ValueCount, map[string]survey.NumberStats, map[string]store.Cross, error) {
+	values, err := surveys.ValueCounts(ctx, s, counted...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var stats map[string]survey.NumberStats
+	if len(numbers) > 0 {
+		if stats, err = surveys.NumberStats(ctx, s, numbers...); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	attrKeys := make([]string, len(attrs))
+	for i, a := range attrs {
+		attrKeys[i] = a.Key
+	}
+	crosses, err := surveys.Crosses(ctx, s, attrKeys)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return values, stats, crosses, nil
 }
 
 // formatDate writes 2020-11-19 as 2020年11月19日; other text is kept.
@@ -330,8 +351,9 @@ func crossTab(a, q *survey.Question, cells []survey.CrossCount) CrossTab {
 }
 
 // textSummaries are the free-text questions' blocks of a report, built side
-// by side, at most one per core: each is mostly reading its answers and
-// grouping them, and the questions do not depend on each other.
+// by side, at most one per core and as room allows (responsesAtOnce): each is
+// mostly reading its answers and grouping them, and the questions do not
+// depend on each other.
 type textSummaries struct {
 	cancel  context.CancelFunc
 	results map[int]chan textSummary // by question index
@@ -343,9 +365,17 @@ type textSummary struct {
 	err   error
 }
 
+// responsesAtOnce bounds the work a report does side by side, counted in
+// responses: each free-text question being built holds up to one answer per
+// response with its terms and grouping, the cross-tabs a map per response.
+// At 64,000 responses the counts and two questions run at once; at a million
+// each runs alone (two questions of 240,000 answers at once, beside the
+// cross-tabs, peaked at 2.6 GB against 1.35 GB one at a time).
+const responsesAtOnce = 200_000
+
 // startTextSummaries starts building the block of every free-text question
-// of s the report shows.
-func startTextSummaries(ctx context.Context, surveys *store.Store, texts *store.Store, s *survey.Survey, attrs []*survey.Question, known map[string]IssueSet, allCopies bool) textSummaries {
+// of s the report shows, each taking size of room.
+func startTextSummaries(ctx context.Context, room *semaphore.Weighted, size int64, surveys *store.Store, texts *store.Store, s *survey.Survey, attrs []*survey.Question, known map[string]IssueSet, allCopies bool) textSummaries {
 	ctx, cancel := context.WithCancel(ctx)
 	ts := textSummaries{cancel: cancel, results: map[int]chan textSummary{}}
 	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -365,6 +395,11 @@ func startTextSummaries(ctx context.Context, surveys *store.Store, texts *store.
 				done <- textSummary{err: ctx.Err()}
 				return
 			}
+			if err := room.Acquire(ctx, size); err != nil {
+				done <- textSummary{err: err}
+				return
+			}
+			defer room.Release(size)
 			var sum textSummary
 			sum.text, sum.cross, sum.err = buildTextSummary(ctx, surveys, texts, s, q, attrs, known, allCopies)
 			done <- sum
@@ -410,13 +445,13 @@ func buildTextSummary(ctx context.Context, surveys *store.Store, texts *store.St
 		// and their statistics.
 		var docs []analysis.Doc
 		if docs, err = texts.Docs(ctx, sc, nil); err == nil {
-			sum, err = texts.SummarizeAmong(ctx, sc, docs, analysis.Options{})
-		}
-		if err == nil {
 			set, err = computeIssuesAmong(ctx, texts, sc, docs, 0, allCopies)
 		}
 		if err == nil {
 			set, err = KeepIssues(ctx, texts, kept, set, !allCopies)
+		}
+		if err == nil {
+			sum, err = texts.SummarizeAmong(ctx, sc, docs, analysis.Options{})
 		}
 	}
 	if err != nil {
