@@ -76,9 +76,8 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 	}
 	// The free-text questions, each read and grouped on its own, are the
 	// bulk of the work: they run side by side, the counts below beside them,
-	// as far as room allows (responsesAtOnce).
-	// The counts take their room first: at a million responses the
-	// cross-tabs then run before any question, as they did one after another.
+	// as far as room allows (responsesAtOnce). The counts take their room
+	// first: at a million responses the cross-tabs run before any question.
 	room := semaphore.NewWeighted(responsesAtOnce)
 	size := int64(min(max(responses, 1), responsesAtOnce))
 	if err := room.Acquire(ctx, size); err != nil {
@@ -133,14 +132,14 @@ func BuildReportCounting(ctx context.Context, surveys *store.Store, texts *store
 			ns := stats[q.Key]
 			rq.Number = &NumberSummary{N: ns.N, Mean: ns.Mean, Median: ns.Median, Min: ns.Min, Max: ns.Max}
 		case survey.TextBlock: // text, textarea and a non-personal email
-			sum, err := summaries.wait(i)
+			text, ct, err := summaries.wait(i)
 			if err != nil {
 				return Report{}, err
 			}
-			rq.Text = sum.text
+			rq.Text = text
 			rq.Text.Total = max(rq.Answered, len(rq.Text.Answers))
-			if sum.cross != nil {
-				rq.CrossTabs = append(rq.CrossTabs, *sum.cross)
+			if ct != nil {
+				rq.CrossTabs = append(rq.CrossTabs, *ct)
 			}
 		}
 		r.Questions = append(r.Questions, rq)
@@ -378,7 +377,7 @@ const responsesAtOnce = 200_000
 func startTextSummaries(ctx context.Context, room *semaphore.Weighted, size int64, surveys *store.Store, texts *store.Store, s *survey.Survey, attrs []*survey.Question, known map[string]IssueSet, allCopies bool) textSummaries {
 	ctx, cancel := context.WithCancel(ctx)
 	ts := textSummaries{cancel: cancel, results: map[int]chan textSummary{}}
-	turns := make(chan struct{}, runtime.GOMAXPROCS(0))
+	cores := semaphore.NewWeighted(int64(runtime.GOMAXPROCS(0)))
 	d := s.Definition()
 	for i := range d.Questions {
 		q := &d.Questions[i]
@@ -388,13 +387,11 @@ func startTextSummaries(ctx context.Context, room *semaphore.Weighted, size int6
 		done := make(chan textSummary, 1)
 		ts.results[i] = done
 		go func() {
-			select {
-			case turns <- struct{}{}:
-				defer func() { <-turns }()
-			case <-ctx.Done():
-				done <- textSummary{err: ctx.Err()}
+			if err := cores.Acquire(ctx, 1); err != nil {
+				done <- textSummary{err: err}
 				return
 			}
+			defer cores.Release(1)
 			if err := room.Acquire(ctx, size); err != nil {
 				done <- textSummary{err: err}
 				return
@@ -408,10 +405,11 @@ func startTextSummaries(ctx context.Context, room *semaphore.Weighted, size int6
 	return ts
 }
 
-// wait returns the block of the question at index i.
-func (ts textSummaries) wait(i int) (textSummary, error) {
+// wait returns the block of the question at index i, with its codes by
+// the first attribute when it has them.
+func (ts textSummaries) wait(i int) (*Text, *CrossTab, error) {
 	sum := <-ts.results[i]
-	return sum, sum.err
+	return sum.text, sum.cross, sum.err
 }
 
 // buildTextSummary lists a free text question's answers and, when it is
