@@ -110,6 +110,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	site.StopBuilds()
 	return nil
 }
 
@@ -171,16 +172,6 @@ func newApp(db *bun.DB, log *slog.Logger, texts *store.Store) *app {
 		submitLimit: ratelimit.New(600, 300),
 		stallLimit:  healthStallLimit,
 	}
-}
-
-// handler is the web app with the app's stores and settings; it fails when
-// a page template or the route table is broken.
-func (a *app) handler() (http.Handler, error) {
-	srv, err := a.web()
-	if err != nil {
-		return nil, err
-	}
-	return srv.Handler()
 }
 
 // web is the web app made of the app's stores and settings.

@@ -377,9 +377,16 @@ func TestSecurityHeaders(t *testing.T) {
 // mustHandler is the app's web handler; a broken template or route fails the test.
 func mustHandler(t testing.TB, a *app) http.Handler {
 	t.Helper()
-	h, err := a.handler()
+	site, err := a.web()
 	if err != nil {
 		t.Fatal(err)
 	}
+	h, err := site.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered before the HTTP server's Close, so run after it: no
+	// dashboard is built, and logged to the test, once the test is over.
+	t.Cleanup(site.StopBuilds)
 	return h
 }

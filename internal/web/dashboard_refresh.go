@@ -33,6 +33,24 @@ type refreshes struct {
 	order   []string
 	running bool
 	done    map[string]chan struct{} // by slug: closed when no build of it is queued or running
+	stopped bool                     // StopBuilds: nothing more is built
+	stop    context.CancelFunc       // cancels the build running, if any
+	idle    sync.WaitGroup           // the runner, while it runs
+}
+
+// StopBuilds cancels the dashboard build running in the background, drops
+// those queued, and returns once none runs: a server that shuts down does
+// not go on building (and logging) over a database about to close.
+func (srv *Server) StopBuilds() {
+	r := &srv.refresh
+	r.mu.Lock()
+	r.stopped = true
+	r.order, r.pending = nil, nil
+	if r.stop != nil {
+		r.stop()
+	}
+	r.mu.Unlock()
+	r.idle.Wait()
 }
 
 // refreshBlocks builds a survey's blocks again in the background (see
@@ -47,6 +65,9 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 	r := &srv.refresh
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.stopped {
+		return
+	}
 	if r.pending == nil {
 		r.pending, r.done = map[string]func(context.Context){}, map[string]chan struct{}{}
 	}
@@ -59,6 +80,7 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 	}
 	if !r.running {
 		r.running = true
+		r.idle.Add(1)
 		go srv.runRefreshes()
 	}
 }
@@ -67,10 +89,15 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 // is left.
 func (srv *Server) runRefreshes() {
 	r := &srv.refresh
+	defer r.idle.Done()
 	for {
 		r.mu.Lock()
-		if len(r.order) == 0 {
+		if len(r.order) == 0 || r.stopped {
 			r.running = false
+			for slug, done := range r.done { // no build of them is queued or running now
+				close(done)
+				delete(r.done, slug)
+			}
 			r.mu.Unlock()
 			return
 		}
@@ -78,11 +105,13 @@ func (srv *Server) runRefreshes() {
 		r.order = r.order[1:]
 		build := r.pending[slug]
 		delete(r.pending, slug)
-		r.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
+		r.stop = cancel
+		r.mu.Unlock()
 		build(ctx)
 		cancel()
 		r.mu.Lock()
+		r.stop = nil
 		if _, again := r.pending[slug]; !again {
 			close(r.done[slug])
 			delete(r.done, slug)
