@@ -53,15 +53,14 @@ const (
 
 // Analyzer turns text into terms with one shared kagome tokenizer (IPA
 // dictionary). It is safe for concurrent use. The system dictionary is
-// loaded once per process (~1 s, ~140 MB) whatever the number of analyzers;
-// New with another Dictionary is cheap after the first call.
+// loaded once per process (~1 s, ~140 MB) whatever the number of analyzers,
+// at the first text tokenized (LoadSystemDictionary: before); New is cheap.
 type Analyzer struct {
 	dict    Dictionary
 	version string
 	udict   *dict.UserDict       // the forced words; nil when there are none
 	starts  map[uint64]struct{}  // first two runes (or the one rune) of each forced word
 	first   [1 << 16 / 64]uint64 // bitset of the first runes (low 16 bits) of forced words
-	sys     *sysDict
 	canon   map[string]canonForm // folded spelling -> canonical form
 	stop    map[string]struct{}  // folded stopwords
 	lex     map[string]lexEntry  // one lookup per candidate: canon and stop merged
@@ -128,6 +127,16 @@ var (
 	sysOnce sync.Once
 	sysVal  *sysDict
 )
+
+// system is the IPA system dictionary, loaded at the first text tokenized
+// (or by LoadSystemDictionary): reading stored terms, as a report does,
+// needs none of it.
+func (a *Analyzer) system() *sysDict { return loadSys() }
+
+// LoadSystemDictionary loads kagome's IPA system dictionary now (about a
+// second and 140 MB, once per process) rather than at the first text
+// tokenized: a server or an import loads it before its first answer.
+func LoadSystemDictionary() { loadSys() }
 
 func loadSys() *sysDict {
 	sysOnce.Do(func() {
@@ -214,8 +223,9 @@ func classify(p []string, unknown bool) tokRole {
 	return tokRole{}
 }
 
-// New builds an analyzer for a dictionary. The first call loads the IPA
-// system dictionary; create analyzers once and share them.
+// New builds an analyzer for a dictionary; create analyzers once and share
+// them. It does not load the IPA system dictionary: the first text
+// tokenized does, or LoadSystemDictionary.
 //
 // Forced words (Dictionary.Words) are implemented as a kagome user
 // dictionary rather than by merging token runs afterwards: a user-dictionary
@@ -236,7 +246,6 @@ func New(d Dictionary) (*Analyzer, error) {
 	a := &Analyzer{
 		dict:    d,
 		version: d.Version(),
-		sys:     loadSys(),
 		canon:   map[string]canonForm{},
 		stop:    map[string]struct{}{},
 		forms:   map[string][]string{},
@@ -597,7 +606,7 @@ func (a *Analyzer) tokenize(sent string, buf []ltok) []ltok {
 	if a.udict != nil && a.mayHoldForced(sent) {
 		ud = a.udict
 	}
-	la := lattice.New(a.sys.d, ud)
+	la := lattice.New(a.system().d, ud)
 	defer la.Free()
 	la.Build(sent)
 	la.Forward(lattice.Normal)
@@ -621,9 +630,9 @@ func (a *Analyzer) tokenize(sent string, buf []ltok) []ltok {
 func (a *Analyzer) annotate(t *ltok) {
 	switch t.Class {
 	case lattice.KNOWN:
-		t.role = a.sys.known[t.ID]
+		t.role = a.system().known[t.ID]
 	case lattice.UNKNOWN:
-		t.role = a.sys.unknown[t.ID]
+		t.role = a.system().unknown[t.ID]
 	case lattice.USER:
 		t.role = tokRole{cls: clsNoun}
 	}
@@ -651,7 +660,7 @@ func (a *Analyzer) feature(t *ltok, idx int) string {
 	if t.Class != lattice.KNOWN {
 		return ""
 	}
-	d := a.sys.d
+	d := a.system().d
 	pos := d.POSTable.POSs[t.ID]
 	if idx < len(pos) {
 		return d.POSTable.NameList[pos[idx]]
@@ -665,7 +674,7 @@ func (a *Analyzer) feature(t *ltok, idx int) string {
 
 // baseOf is a token's base form (its surface when it has none).
 func (a *Analyzer) baseOf(t *ltok) string {
-	if b := a.feature(t, a.sys.baseIdx); b != "" {
+	if b := a.feature(t, a.system().baseIdx); b != "" {
 		return b
 	}
 	return t.Surface

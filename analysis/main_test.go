@@ -18,7 +18,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	sharedOnce.Do(func() { sharedAnalyzer, sharedErr = New(DefaultDictionary()) })
+	sharedOnce.Do(func() { sharedAnalyzer, sharedErr = New(DefaultDictionary()); LoadSystemDictionary() })
 	if sharedErr != nil {
 		fmt.Fprintln(os.Stderr, "analysis: default analyzer:", sharedErr)
 		os.Exit(1)

@@ -267,7 +267,7 @@ func (s *sentenceScan) nounRun(i int) int {
 	// 改善する, 満足できない, PRしてほしい: the noun is the stem of a verb.
 	if j < len(s.toks) && s.toks[j].role.cls == clsVerb && j == e {
 		if b := a.baseOf(&s.toks[j]); b == "する" || b == "できる" || b == "出来る" {
-			ctype := a.feature(&s.toks[j], a.sys.ctypeIdx)
+			ctype := a.feature(&s.toks[j], a.system().ctypeIdx)
 			if b == "出来る" {
 				b = "できる"
 			}
@@ -478,7 +478,7 @@ func (s *sentenceScan) predicate(i int) int {
 	a := s.a
 	head := &s.toks[i]
 	base := a.baseOf(head)
-	ctype := a.feature(head, a.sys.ctypeIdx)
+	ctype := a.feature(head, a.system().ctypeIdx)
 	if c, ok := a.lex[base]; ok && c.named {
 		base = c.display // わかる -> 分かる before forms are built from it
 	}
@@ -495,7 +495,7 @@ func (s *sentenceScan) predicate(i int) int {
 	}
 	// A hiragana adjective is a word when IPADIC sees a whole form of it:
 	// a bare stem (ガル接続) is old kana misread (あつた -> あつ|た).
-	cform := a.feature(head, a.sys.cformIdx)
+	cform := a.feature(head, a.system().cformIdx)
 	if head.role.cls == clsAdj && cform == "ガル接続" && s.isNounToken(i+1) {
 		return i + 1 // 遠|赤外線: a stem used as a prefix, no judgement
 	}
@@ -535,14 +535,14 @@ func (s *sentenceScan) predicate(i int) int {
 	}
 	// 安くしてほしい, 広くなる: an adjective's く form with する or なる.
 	if head.role.cls == clsAdj && next == i+1 && next < len(s.toks) && s.toks[next].role.cls == clsVerb {
-		if b := a.baseOf(&s.toks[next]); (b == "する" || b == "なる") && a.feature(head, a.sys.cformIdx) == "連用テ接続" {
+		if b := a.baseOf(&s.toks[next]); (b == "する" || b == "なる") && a.feature(head, a.system().cformIdx) == "連用テ接続" {
 			end, f := s.tail(next + 1)
 			said := max(next+1, f.upto)
 			if !stopBase {
 				a.emitTerm(base, KindWord, s.span(i, i+1), s.index, true, kanaOK, s.emit)
 			}
 			if stem, ok := adjStem(base, ctype); ok {
-				form := stem + "く" + predicateForm(b, a.feature(&s.toks[next], a.sys.ctypeIdx), f)
+				form := stem + "く" + predicateForm(b, a.feature(&s.toks[next], a.system().ctypeIdx), f)
 				if s.pending == i {
 					s.emitPhrase(s.particle, form, said)
 				} else if f.request {

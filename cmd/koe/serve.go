@@ -12,6 +12,7 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/koe-project/koe/analysis"
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/ratelimit"
@@ -47,6 +48,7 @@ func serveCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	analysis.LoadSystemDictionary() // before the first answer, not during it
 	// A dictionary applied (koe dictionary apply) while koe serves is used
 	// for new answers within dictionaryCheck, by every process.
 	go texts.FollowDictionary(ctx, dictionaryCheck, log)

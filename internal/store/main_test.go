@@ -25,7 +25,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	sharedOnce.Do(func() { sharedAnalyzer, sharedErr = analysis.New(analysis.DefaultDictionary()) })
+	sharedOnce.Do(func() {
+		sharedAnalyzer, sharedErr = analysis.New(analysis.DefaultDictionary())
+		analysis.LoadSystemDictionary()
+	})
 	if sharedErr != nil {
 		fmt.Fprintln(os.Stderr, "store: default analyzer:", sharedErr)
 		os.Exit(1)
