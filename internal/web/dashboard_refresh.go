@@ -29,9 +29,10 @@ const refreshTimeout = 10 * time.Minute
 // (each uses a core), and a survey already queued is not queued again.
 type refreshes struct {
 	mu      sync.Mutex
-	pending map[string]func(context.Context) // by survey slug, waiting
+	pending map[string]queuedBuild // by survey slug, waiting
 	order   []string
 	running bool
+	current queuedBuild              // the build running, if any (its slug and stamp)
 	done    map[string]chan struct{} // by slug: closed when no build of it is queued or running
 	stopped bool                     // StopBuilds: nothing more is built
 	stop    context.CancelFunc       // cancels the build running, if any
@@ -53,28 +54,39 @@ func (srv *Server) StopBuilds() {
 	r.idle.Wait()
 }
 
+// queuedBuild is a background build of the blocks of the survey slug
+// stamped stamp.
+type queuedBuild struct {
+	slug, stamp string
+	run         func(context.Context)
+}
+
 // refreshBlocks builds a survey's blocks again in the background (see
-// surveyBlocks), unless it is already waiting to be.
+// surveyBlocks), unless it is already waiting to be, or being built from
+// the same stamp (a reader who comes while the blocks are built at start).
 func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allCopies bool, before *survey.Survey) {
+	answers, stamp, _ := srv.blockStamps(s, n, latest, allCopies, before)
+	r := &srv.refresh
 	build := func(ctx context.Context) {
-		answers, _, _ := srv.blockStamps(s, n, latest, allCopies, before)
 		if _, err := srv.buildBlocks(ctx, s, n, latest, allCopies, before, srv.lastBlocks(s.Slug).issuesFor(answers)); err != nil {
 			srv.log.Warn("dashboard: building in the background failed", "survey", s.Slug, "err", err)
 		}
 	}
-	r := &srv.refresh
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
 		return
 	}
+	if r.current.slug == s.Slug && r.current.stamp == stamp {
+		return
+	}
 	if r.pending == nil {
-		r.pending, r.done = map[string]func(context.Context){}, map[string]chan struct{}{}
+		r.pending, r.done = map[string]queuedBuild{}, map[string]chan struct{}{}
 	}
 	if _, queued := r.pending[s.Slug]; !queued {
 		r.order = append(r.order, s.Slug)
 	}
-	r.pending[s.Slug] = build // the latest stamp asked for
+	r.pending[s.Slug] = queuedBuild{slug: s.Slug, stamp: stamp, run: build} // the latest stamp asked for
 	if r.done[s.Slug] == nil {
 		r.done[s.Slug] = make(chan struct{})
 	}
@@ -106,12 +118,12 @@ func (srv *Server) runRefreshes() {
 		build := r.pending[slug]
 		delete(r.pending, slug)
 		ctx, cancel := context.WithTimeout(context.Background(), refreshTimeout)
-		r.stop = cancel
+		r.stop, r.current = cancel, build
 		r.mu.Unlock()
-		build(ctx)
+		build.run(ctx)
 		cancel()
 		r.mu.Lock()
-		r.stop = nil
+		r.stop, r.current = nil, queuedBuild{}
 		if _, again := r.pending[slug]; !again {
 			close(r.done[slug])
 			delete(r.done, slug)

@@ -106,31 +106,43 @@ func (l *lockedBuffer) count(s string) int {
 // The dashboards of large surveys (here of 3 responses or more) are built
 // in the background at start (WarmDashboards), ready for their first
 // reader; a reader who comes while such a build runs waits for it instead
-// of building the dashboard a second time. Both databases.
+// of building the dashboard a second time, also where the reader's own
+// dashboard would be built in the background (buildAside: until session 9
+// the reader queued a second build of the same answers, and waited for
+// both). Both databases.
 func TestWarmDashboardIsBuiltOnce(t *testing.T) {
 	a := testAnalyzer(t)
-	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
-		ctx := context.Background()
-		var log lockedBuffer
-		srv, st, s := warmServer(t, db, a, &log)
-		if err := srv.WarmDashboards(ctx, 4); err != nil || srv.waitForBuild(ctx, "warm", time.Minute) {
-			t.Fatalf("a survey of 3 responses was built as one of 4 or more (%v)", err)
-		}
-		if err := srv.WarmDashboards(ctx, 3); err != nil {
-			t.Fatal(err)
-		}
-		// Asked for at once: waits for the build under way.
-		c := blocksNow(t, srv, st, s)
-		if c.responses != 3 || c.behind || !strings.Contains(string(c.blocks), "回答 3件") {
-			t.Errorf("the dashboard asked for while built: blocks of %d responses, behind %v", c.responses, c.behind)
-		}
-		if srv.waitForBuild(ctx, "warm", time.Minute) {
-			t.Error("a build is still queued after the dashboard was served")
-		}
-		if built := log.count(`msg="dashboard built"`); built != 1 {
-			t.Errorf("the dashboard was built %d times, want once", built)
-		}
-	})
+	for _, aside := range []bool{false, true} {
+		t.Run(fmt.Sprintf("aside=%v", aside), func(t *testing.T) {
+			dbtest.Each(t, func(t *testing.T, db *bun.DB) { warmDashboardIsBuiltOnce(t, db, a, aside) })
+		})
+	}
+}
+
+func warmDashboardIsBuiltOnce(t *testing.T, db *bun.DB, a *analysis.Analyzer, aside bool) {
+	ctx := context.Background()
+	var log lockedBuffer
+	srv, st, s := warmServer(t, db, a, &log)
+	if aside {
+		srv.buildAside = buildAside{from: 3, wait: time.Minute}
+	}
+	if err := srv.WarmDashboards(ctx, 4); err != nil || srv.waitForBuild(ctx, "warm", time.Minute) {
+		t.Fatalf("a survey of 3 responses was built as one of 4 or more (%v)", err)
+	}
+	if err := srv.WarmDashboards(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	// Asked for at once: waits for the build under way.
+	c := blocksNow(t, srv, st, s)
+	if c.responses != 3 || c.behind || !strings.Contains(string(c.blocks), "回答 3件") {
+		t.Errorf("the dashboard asked for while built: blocks of %d responses, behind %v", c.responses, c.behind)
+	}
+	if srv.waitForBuild(ctx, "warm", time.Minute) {
+		t.Error("a build is still queued after the dashboard was served")
+	}
+	if built := log.count(`msg="dashboard built"`); built != 1 {
+		t.Errorf("the dashboard was built %d times, want once", built)
+	}
 }
 
 // A large survey's dashboard with none cached is built in the background;
