@@ -288,15 +288,72 @@ func BenchmarkPrefectureRead(b *testing.B) {
 }
 
 // prefectureServe starts koe serve, signs in, and loads the dashboard twice
-// and three drill-downs, reporting each.
+// and three drill-downs, reporting each; then it adds a response, loads the
+// dashboard, and starts koe again twice: the first load after a restart
+// with that response (the blocks kept are one response behind), and once
+// the new blocks are built, after a restart with nothing changed.
 func prefectureServe(b *testing.B, bin, dbURL, prefix string) {
+	forgetKeptDashboards(b, dbURL) // the first load is that of a dashboard never built
+	base, fetch, stop := prefectureStart(b, bin, dbURL, prefix)
+	defer func() { stop(false) }()
+	prefectureLoads(b, base, fetch, prefix)
+
+	stop(false)
+	_, fetch, stop = prefectureStart(b, bin, dbURL, prefix)
+	restarted, _, page := fetch("/surveys/" + prefectureSlug)
+	if restarted < 0 {
+		return
+	}
+	metric(b, restarted.Seconds(), prefix+"dash-restart-changed-s")
+	b.Logf("%sdashboard after a restart with one more response says it is behind: %v", prefix, strings.Contains(page, `class="notice behind"`))
+	for i := 0; strings.Contains(page, `class="notice behind"`) && i < 120; i++ { // built again in the background
+		time.Sleep(time.Second)
+		_, _, page = fetch("/surveys/" + prefectureSlug)
+	}
+	stop(true) // gracefully: koe keeps the blocks it built before it exits
+	_, fetch, stop = prefectureStart(b, bin, dbURL, prefix)
+	if same, _, page := fetch("/surveys/" + prefectureSlug); same >= 0 {
+		metric(b, same.Seconds(), prefix+"dash-restart-same-s")
+		b.Logf("%sdashboard after a restart with nothing changed says it is behind: %v", prefix, strings.Contains(page, `class="notice behind"`))
+	}
+}
+
+// forgetKeptDashboards drops the dashboards koe keeps in the database
+// (since session 9; none where the table is missing).
+func forgetKeptDashboards(b *testing.B, dbURL string) {
+	db, err := database.Open(dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("DELETE FROM dashboard_snapshots"); err != nil && !strings.Contains(err.Error(), "dashboard_snapshots") {
+		b.Fatal(err)
+	}
+}
+
+// prefectureStart starts koe serve on dbURL and signs in; fetch gets a path
+// gzipped (its wall time, -1 when koe closed the connection; its
+// compressed size; its body), and stop ends the server, gracefully or not.
+func prefectureStart(b *testing.B, bin, dbURL, prefix string) (base string, fetch func(string) (time.Duration, int, string), stop func(graceful bool)) {
 	addr := freeAddr(b)
 	cmd := exec.Command(bin, "serve", "--addr", addr, "--db", dbURL)
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }() // not SIGTERM: a graceful stop would wait for a page past its timeout
-	base := "http://" + addr
+	stopped := false
+	stop = func(graceful bool) {
+		if stopped {
+			return
+		}
+		stopped = true
+		if graceful {
+			cmd.Process.Signal(syscall.SIGTERM)
+		} else {
+			cmd.Process.Kill() // not SIGTERM: a graceful stop would wait for a page past its timeout
+		}
+		cmd.Wait()
+	}
+	base = "http://" + addr
 	for i := 0; ; i++ {
 		if resp, err := http.Get(base + "/healthz"); err == nil {
 			resp.Body.Close()
@@ -316,7 +373,7 @@ func prefectureServe(b *testing.B, bin, dbURL, prefix string) {
 		b.Fatal(err)
 	}
 	resp.Body.Close()
-	fetch := func(path string) (time.Duration, int, string) {
+	fetch = func(path string) (time.Duration, int, string) {
 		req, _ := http.NewRequest("GET", base+path, nil)
 		req.Header.Set("Accept-Encoding", "gzip")
 		start := time.Now()
@@ -343,6 +400,12 @@ func prefectureServe(b *testing.B, bin, dbURL, prefix string) {
 		}
 		return wall, len(raw), string(body)
 	}
+	return base, fetch, stop
+}
+
+// prefectureLoads loads the dashboard twice and three drill-downs, adds a
+// response and loads the dashboard again, reporting each.
+func prefectureLoads(b *testing.B, base string, fetch func(string) (time.Duration, int, string), prefix string) {
 	first, gz, page := fetch("/surveys/" + prefectureSlug)
 	if first < 0 {
 		return
@@ -374,7 +437,7 @@ func prefectureServe(b *testing.B, bin, dbURL, prefix string) {
 	}
 	// One more response: the next load shows the blocks as they were while
 	// new ones are built (koe since session 7), or builds them first.
-	resp, err = http.Post(base+"/api/v1/surveys/"+prefectureSlug+"/responses", "application/json",
+	resp, err := http.Post(base+"/api/v1/surveys/"+prefectureSlug+"/responses", "application/json",
 		strings.NewReader(`{"answers":{"satisfaction_reason":"駐車場が少なくて困りました"}}`))
 	if err != nil {
 		b.Fatal(err)

@@ -25,7 +25,7 @@ type tagLog struct {
 	found []string
 }
 
-var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries|issue_groups|surveys|series|questions|responses|answers|invitations|survey_shares|users|sessions|login_failures)\b`)
+var storeTables = regexp.MustCompile(`\b(answer_term_lists|term_counts|dictionaries|issue_groups|dashboard_snapshots|surveys|series|questions|responses|answers|invitations|survey_shares|users|sessions|login_failures)\b`)
 
 func (l *tagLog) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 
@@ -77,6 +77,15 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := texts.IssueGroupStates(ctx, store.IssueScope(s.ID, "q")); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.KeepDashboardSnapshot(ctx, s.ID, "", store.DashboardSnapshot{Stamp: "s", Body: []byte("b")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := texts.DashboardSnapshot(ctx, s.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := texts.ForgetDashboardSnapshots(ctx, s.ID); err != nil {
 			t.Fatal(err)
 		}
 		surveyStatements(t, db, texts)

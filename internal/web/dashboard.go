@@ -64,6 +64,7 @@ type cachedBlocks struct {
 	blocks    template.HTML
 	drillable bool
 	built     time.Time
+	fresh     time.Time     // when they were last known current (built, or read back from the database): blocksTTL runs from it
 	took      time.Duration // how long building them took
 	behind    bool          // not cached: set on blocks shown while newer ones are built
 	building  bool          // not cached: none to show yet, being built
@@ -129,6 +130,15 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 	// A large survey's blocks, slow to build, are shown as they were while
 	// new ones are built in the background (refreshBlocks).
 	prev := srv.lastBlocks(s.Slug)
+	if prev.blocks == "" && srv.keepsSnapshots(n) { // a restart: the blocks kept in the database
+		c, current, ok := srv.restoreSnapshot(ctx, s, stamp, variant)
+		if current {
+			return c, nil
+		}
+		if ok {
+			prev = c
+		}
+	}
 	if srv.refreshAfter > 0 && prev.blocks != "" && prev.variant == variant && prev.took >= srv.refreshAfter {
 		srv.refreshBlocks(s, n, latest, allCopies, before)
 		prev.behind = prev.stamp != stamp // past its time to live only: the same answers
@@ -272,7 +282,7 @@ func (srv *Server) expireBlocks(key string) {
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
 	if c, ok := srv.blocks[key]; ok {
-		c.built, c.took = time.Time{}, 0
+		c.fresh, c.took = time.Time{}, 0
 		srv.blocks[key] = c
 	}
 }
@@ -288,10 +298,11 @@ func (srv *Server) cachedBlocks(slug, stamp string) (cachedBlocks, bool) {
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
 	c, ok := srv.blocks[slug]
-	return c, ok && c.stamp == stamp && time.Since(c.built) < blocksTTL
+	return c, ok && c.stamp == stamp && time.Since(c.fresh) < blocksTTL
 }
 
 func (srv *Server) keepBlocks(slug string, c cachedBlocks) {
+	c.fresh = time.Now()
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
 	if len(srv.blocks) > 200 { // bounded: drop everything rather than grow

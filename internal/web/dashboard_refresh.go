@@ -68,8 +68,19 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 	answers, stamp, _ := srv.blockStamps(s, n, latest, allCopies, before)
 	r := &srv.refresh
 	build := func(ctx context.Context) {
-		if _, err := srv.buildBlocks(ctx, s, n, latest, allCopies, before, srv.lastBlocks(s.Slug).issuesFor(answers)); err != nil {
+		c, err := srv.buildBlocks(ctx, s, n, latest, allCopies, before, srv.lastBlocks(s.Slug).issuesFor(answers))
+		if err != nil {
 			srv.log.Warn("dashboard: building in the background failed", "survey", s.Slug, "err", err)
+			return
+		}
+		if srv.keepsSnapshots(n) { // slow to build: kept for the next start too, once the readers waiting have them
+			r.idle.Add(1)
+			go func() {
+				defer r.idle.Done()
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotTimeout)
+				defer cancel()
+				srv.keepSnapshot(ctx, s, c)
+			}()
 		}
 	}
 	r.mu.Lock()
@@ -189,6 +200,12 @@ func (srv *Server) warmDashboard(ctx context.Context, s *survey.Survey) error {
 			return err
 		}
 		before = reports.PreviousEvent(list, s)
+	}
+	if srv.keepsSnapshots(n) { // kept in the database by an earlier start: nothing to build while they hold
+		_, stamp, variant := srv.blockStamps(s, n, latest, false, before)
+		if _, current, _ := srv.restoreSnapshot(ctx, s, stamp, variant); current {
+			return nil
+		}
 	}
 	srv.refreshBlocks(s, n, latest, false, before)
 	return nil

@@ -69,6 +69,7 @@ type Server struct {
 	refreshAfter time.Duration
 	refresh      refreshes // dashboard_refresh.go
 	buildAside   buildAside
+	binary       binaryStamp // names the blocks kept in the database (dashboard_snapshot.go)
 }
 
 // New parses every page template: a broken template stops koe at start,

@@ -43,6 +43,7 @@ func (srv *Server) changeIssue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	srv.expireBlocks(s.Slug)
+	srv.forgetSnapshots(r.Context(), s)
 	http.Redirect(w, r, "/surveys/"+url.PathEscape(s.Slug)+"#issue-"+url.PathEscape(id), http.StatusSeeOther)
 	return nil
 }
