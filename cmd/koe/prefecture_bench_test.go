@@ -316,6 +316,9 @@ func prefectureServe(b *testing.B, bin, dbURL, prefix string) {
 		metric(b, same.Seconds(), prefix+"dash-restart-same-s")
 		b.Logf("%sdashboard after a restart with nothing changed says it is behind: %v", prefix, strings.Contains(page, `class="notice behind"`))
 	}
+	if download, _, _ := fetch("/surveys/" + prefectureSlug + "/report.html"); download >= 0 {
+		metric(b, download.Seconds(), prefix+"report-download-restart-s")
+	}
 }
 
 // forgetKeptDashboards drops the dashboards koe keeps in the database
@@ -415,6 +418,9 @@ func prefectureLoads(b *testing.B, base string, fetch func(string) (time.Duratio
 	metric(b, float64(len(page))/1024, prefix+"dash-KB")
 	if again, _, _ := fetch("/surveys/" + prefectureSlug); again >= 0 {
 		metric(b, again.Seconds(), prefix+"dash2-s")
+	}
+	if download, _, _ := fetch("/surveys/" + prefectureSlug + "/report.html"); download >= 0 { // after the dashboard, as staff do
+		metric(b, download.Seconds(), prefix+"report-download-s")
 	}
 
 	found := map[string]string{}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/koe-project/koe/reports"
@@ -72,6 +73,7 @@ type cachedBlocks struct {
 	series    reports.Series           // a series dashboard's model
 	links     []reports.IssueLink      // a series dashboard's recurring words
 	crossTabs map[string]template.HTML // a large dashboard's cross-tabs, by chart id, sent when opened
+	report    *reports.Report          // the model the blocks were rendered from, for the report's download; nil for a series or the raw counts
 }
 
 // blocksTTL bounds how long rendered blocks are reused even when the
@@ -221,6 +223,8 @@ func (srv *Server) buildBlocks(ctx context.Context, s *survey.Survey, n int, lat
 		}
 	}
 	issues := issuesOf(rep)
+	report := rep // the report's model, as downloaded (surveyReport): without the staff's forms
+	report.Questions = slices.Clone(rep.Questions)
 	for i, q := range rep.Questions { // the staff's forms on each issue card
 		if q.Text != nil && q.Text.Issues != nil {
 			rep.Questions[i].IssueEdit = "/surveys/" + url.PathEscape(s.Slug) + "/issues/"
@@ -237,6 +241,9 @@ func (srv *Server) buildBlocks(ctx context.Context, s *survey.Survey, n int, lat
 		return ""
 	}
 	c := cachedBlocks{stamp: stamp, answers: answers, variant: variant, responses: n, built: time.Now(), issues: issues}
+	if !allCopies { // a report counts each copy once
+		c.report = &report
+	}
 	if c.blocks, c.drillable, err = reports.SurveyBlocks(rep, drill); err != nil {
 		return cachedBlocks{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
@@ -33,7 +34,9 @@ import (
 
 // snapshotBody is what is kept of cachedBlocks (gob, gzipped): everything
 // but the in-memory bookkeeping and a series' model (series dashboards are
-// small and not kept).
+// small and not kept). The issue groups are those of the report's model
+// when there is one (they are its questions'), kept apart only for the raw
+// counts, which have none.
 type snapshotBody struct {
 	Answers   string
 	Responses int
@@ -41,12 +44,14 @@ type snapshotBody struct {
 	Drillable bool
 	Built     time.Time
 	Took      time.Duration
+	Report    *reports.Report
 	Issues    map[string]reports.IssueSet
 	CrossTabs map[string]string
 }
 
-// binaryStamp names the running koe binary (a digest of its file), read
-// once per server and only when a snapshot is first kept or looked at.
+// binaryStamp names the running koe binary, read once per server and only
+// when a snapshot is first kept or looked at: the Go build ID of its ELF
+// file (a hash of what it was built from), else a digest of the file.
 type binaryStamp struct {
 	once   sync.Once
 	digest string
@@ -58,6 +63,16 @@ func (b *binaryStamp) get() string {
 		path, err := os.Executable()
 		if err != nil {
 			return
+		}
+		if f, err := elf.Open(path); err == nil {
+			defer f.Close()
+			if sec := f.Section(".note.go.buildid"); sec != nil {
+				if note, err := sec.Data(); err == nil && len(note) > 16 {
+					sum := sha256.Sum256(note)
+					b.digest = hex.EncodeToString(sum[:12])
+					return
+				}
+			}
 		}
 		f, err := os.Open(path)
 		if err != nil {
@@ -93,13 +108,17 @@ func (srv *Server) keepSnapshot(ctx context.Context, s *survey.Survey, c cachedB
 	for id, h := range c.crossTabs {
 		crossTabs[id] = string(h)
 	}
+	body := snapshotBody{
+		Answers: c.answers, Responses: c.responses, Blocks: string(c.blocks), Drillable: c.drillable,
+		Built: c.built, Took: c.took, Report: c.report, CrossTabs: crossTabs,
+	}
+	if c.report == nil {
+		body.Issues = c.issues
+	}
 	buf := &cappedBuffer{limit: snapshotLimit}
 	zw, err := gzip.NewWriterLevel(buf, gzip.BestSpeed) // a third of the default level's time, a fifth larger
 	if err == nil {
-		err = gob.NewEncoder(zw).Encode(snapshotBody{
-			Answers: c.answers, Responses: c.responses, Blocks: string(c.blocks), Drillable: c.drillable,
-			Built: c.built, Took: c.took, Issues: c.issues, CrossTabs: crossTabs,
-		})
+		err = gob.NewEncoder(zw).Encode(body)
 	}
 	if err == nil {
 		err = zw.Close()
@@ -138,37 +157,60 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 // restoreSnapshot puts the blocks of s kept for variant in the memory
 // cache when it holds none, and returns them with whether they are current
 // (built from stamp); ok is false when none were kept by this koe binary.
+// The start's warm-up and a first reader coming at once read them once.
 func (srv *Server) restoreSnapshot(ctx context.Context, s *survey.Survey, stamp, variant string) (c cachedBlocks, current, ok bool) {
+	v, _, _ := srv.restoring.Do(s.Slug+"\x00"+variant, func() (any, error) {
+		c, ok := srv.readSnapshot(ctx, s, variant)
+		return restored{c, ok}, nil
+	})
+	r := v.(restored)
+	if !r.ok {
+		return cachedBlocks{}, false, false
+	}
+	srv.blocksMu.Lock()
+	defer srv.blocksMu.Unlock()
+	if had := srv.blocks[s.Slug]; had.blocks != "" { // built (or restored) meanwhile
+		return had, had.stamp == stamp, true
+	}
+	srv.blocks[s.Slug] = r.c
+	return r.c, r.c.stamp == stamp, true
+}
+
+type restored struct {
+	c  cachedBlocks
+	ok bool
+}
+
+// readSnapshot reads and decodes the blocks of s kept for variant by this
+// koe binary (ok false: none).
+func (srv *Server) readSnapshot(ctx context.Context, s *survey.Survey, variant string) (cachedBlocks, bool) {
 	snap, found, err := srv.surveys.DashboardSnapshot(ctx, s.ID, variant)
 	if err != nil {
 		srv.log.Warn("dashboard: reading the kept blocks failed", "survey", s.Slug, "err", err)
-		return cachedBlocks{}, false, false
+		return cachedBlocks{}, false
 	}
 	suffix := "|koe:" + srv.binary.get()
 	if !found || !strings.HasSuffix(snap.Stamp, suffix) {
-		return cachedBlocks{}, false, false
+		return cachedBlocks{}, false
 	}
 	var body snapshotBody
 	if err := decodeSnapshot(snap.Body, &body); err != nil {
 		srv.log.Warn("dashboard: the kept blocks are unreadable", "survey", s.Slug, "err", err)
-		return cachedBlocks{}, false, false
+		return cachedBlocks{}, false
 	}
 	crossTabs := make(map[string]template.HTML, len(body.CrossTabs))
 	for id, h := range body.CrossTabs {
 		crossTabs[id] = template.HTML(h) //nolint:gosec // rendered by this binary's templates before they were kept
 	}
-	c = cachedBlocks{
+	c := cachedBlocks{
 		stamp: strings.TrimSuffix(snap.Stamp, suffix), answers: body.Answers, variant: variant, responses: body.Responses,
 		blocks: template.HTML(body.Blocks), drillable: body.Drillable, built: body.Built, took: body.Took, //nolint:gosec // as above
-		issues: body.Issues, crossTabs: crossTabs, fresh: time.Now(),
+		issues: body.Issues, report: body.Report, crossTabs: crossTabs, fresh: time.Now(),
 	}
-	srv.blocksMu.Lock()
-	defer srv.blocksMu.Unlock()
-	if had := srv.blocks[s.Slug]; had.blocks != "" { // built meanwhile: newer than what was kept
-		return had, had.stamp == stamp, true
+	if body.Report != nil {
+		c.issues = issuesOf(*body.Report)
 	}
-	srv.blocks[s.Slug] = c
-	return c, c.stamp == stamp, true
+	return c, true
 }
 
 func decodeSnapshot(body []byte, into *snapshotBody) error {

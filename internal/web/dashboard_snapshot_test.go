@@ -1,9 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/koe-project/koe/internal/dbtest"
 	"github.com/koe-project/koe/internal/store"
+	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
 )
 
@@ -30,7 +35,8 @@ func restarted(t *testing.T, db *bun.DB, st *store.Store, log *lockedBuffer) *Se
 
 // A large survey's dashboard, built once, is kept in the database: a
 // restarted server shows it at once without building it (its issue groups
-// too, for the drill-down by issue); after one more response it shows it as
+// too, for the drill-down by issue, and its report's model, for the
+// download); after one more response it shows it as
 // it was, saying so, while it builds the new one; blocks another koe binary
 // kept are not shown. Both databases.
 func TestDashboardIsKeptAcrossRestarts(t *testing.T) {
@@ -61,6 +67,9 @@ func TestDashboardIsKeptAcrossRestarts(t *testing.T) {
 		}
 		if groups := c.issues["comments"].Issues; groups == nil || len(groups.Groups) != len(built.issues["comments"].Issues.Groups) {
 			t.Errorf("after a restart the issue groups are not there for the drill-down: %+v", c.issues)
+		}
+		if c.report == nil || downloadReport(t, second) != downloadReport(t, first) {
+			t.Error("after a restart the report downloaded is not the kept dashboard's model")
 		}
 		if second.waitForBuild(ctx, "warm", time.Minute) || again.count(`msg="dashboard built"`) != 0 {
 			t.Errorf("the kept dashboard was built again: %d builds", again.count(`msg="dashboard built"`))
@@ -101,4 +110,70 @@ func addResponse(t *testing.T, st *store.Store, s *survey.Survey, comment string
 	if _, _, err := st.SubmitAll(context.Background(), s, []survey.Pending{{Answers: answers, Sub: survey.Submission{Key: fmt.Sprint(time.Now().UnixNano())}}}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The report downloaded after the dashboard is the dashboard's own model
+// (not built a second time) while the answers are those it shows, and it
+// is the report built afresh but for its time of writing; after one more
+// response it is built again. Both databases.
+func TestReportDownloadTakesTheDashboardsModel(t *testing.T) {
+	a := testAnalyzer(t)
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		srv, st, s := warmServer(t, db, a, io.Discard)
+		blocksNow(t, srv, st, s)
+		fresh, err := reports.BuildReport(ctx, st, st, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := reports.WriteReport(&want, fresh); err != nil {
+			t.Fatal(err)
+		}
+		if got := downloadReport(t, srv); got != withoutTime(want.String()) {
+			t.Errorf("the report from the dashboard's model differs from one built afresh:\n%s", firstDifference(got, withoutTime(want.String())))
+		}
+
+		srv.blocksMu.Lock() // mark the cached model: the download shows the mark only if it took the model
+		c := srv.blocks["warm"]
+		marked := *c.report
+		marked.Title = "ダッシュボードのモデル"
+		c.report = &marked
+		srv.blocks["warm"] = c
+		srv.blocksMu.Unlock()
+		if got := downloadReport(t, srv); !strings.Contains(got, "ダッシュボードのモデル") {
+			t.Error("the report was built again while the dashboard's model was current")
+		}
+		addResponse(t, st, s, "駐車場がもっと欲しい")
+		if got := downloadReport(t, srv); strings.Contains(got, "ダッシュボードのモデル") || !strings.Contains(got, "4件") {
+			t.Error("after one more response the report is the dashboard's model of 3 responses")
+		}
+	})
+}
+
+// downloadReport is the survey warm's report as downloaded, without its
+// time of writing.
+func downloadReport(t *testing.T, srv *Server) string {
+	t.Helper()
+	req := httptest.NewRequest("GET", "/surveys/warm/report.html", nil)
+	req.SetPathValue("slug", "warm")
+	rec := httptest.NewRecorder()
+	if err := srv.downloadSurveyReport(rec, req); err != nil {
+		t.Fatal(err)
+	}
+	return withoutTime(rec.Body.String())
+}
+
+var writtenAt = regexp.MustCompile(`<dt>作成日時</dt><dd>[^<]*</dd>`)
+
+func withoutTime(page string) string { return writtenAt.ReplaceAllString(page, "") }
+
+// firstDifference shows where two pages part.
+func firstDifference(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(i-80, 0)
+	return fmt.Sprintf("…%s\nvs\n…%s", a[from:min(i+80, len(a))], b[from:min(i+80, len(b))])
 }

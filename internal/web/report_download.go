@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/koe-project/koe/reports"
 	"github.com/koe-project/koe/survey"
@@ -63,14 +65,7 @@ func (srv *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	rep, err := reports.BuildReport(r.Context(), srv.surveys, srv.texts, s)
-	if err != nil {
-		return err
-	}
-	before, err := srv.previousEvent(r.Context(), s)
-	if err == nil && before != nil {
-		err = reports.AddPrevious(r.Context(), srv.surveys, &rep, s, before)
-	}
+	rep, err := srv.surveyReport(r.Context(), s)
 	if err != nil {
 		return err
 	}
@@ -79,6 +74,35 @@ func (srv *Server) downloadSurveyReport(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	return attachment(w, fileName(s.Slug, "-report.html"), buf.Bytes())
+}
+
+// surveyReport is the report of s as the signed-in member may see it (the
+// earlier event compared is one they may view). It is the dashboard's own
+// when the dashboard cached for the survey shows the same answers and the
+// same earlier event, which it is built alike from (staff read the
+// dashboard, then download its report: at 64,000 responses that saves the
+// whole build); else it is built, taking the issue groups the dashboard
+// cached for the same answers.
+func (srv *Server) surveyReport(ctx context.Context, s *survey.Survey) (reports.Report, error) {
+	before, err := srv.previousEvent(ctx, s)
+	if err != nil {
+		return reports.Report{}, err
+	}
+	n, latest, err := srv.surveys.ResponseStamp(ctx, s)
+	if err != nil {
+		return reports.Report{}, err
+	}
+	answers, stamp, _ := srv.blockStamps(s, n, latest, false, before)
+	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok && c.report != nil {
+		rep := *c.report
+		rep.GeneratedAt = time.Now()
+		return rep, nil
+	}
+	rep, err := reports.BuildReportReusing(ctx, srv.surveys, srv.texts, s, srv.lastBlocks(s.Slug).issuesFor(answers))
+	if err == nil && before != nil {
+		err = reports.AddPrevious(ctx, srv.surveys, &rep, s, before)
+	}
+	return rep, err
 }
 
 func (srv *Server) downloadSeriesReport(w http.ResponseWriter, r *http.Request) error {

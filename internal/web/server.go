@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/koe-project/koe/internal/auth"
 	"github.com/koe-project/koe/internal/ratelimit"
@@ -69,7 +70,8 @@ type Server struct {
 	refreshAfter time.Duration
 	refresh      refreshes // dashboard_refresh.go
 	buildAside   buildAside
-	binary       binaryStamp // names the blocks kept in the database (dashboard_snapshot.go)
+	binary       binaryStamp        // names the blocks kept in the database (dashboard_snapshot.go)
+	restoring    singleflight.Group // reads of kept blocks under way, by survey and variant
 }
 
 // New parses every page template: a broken template stops koe at start,
