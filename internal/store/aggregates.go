@@ -66,22 +66,35 @@ func (st *Store) AnsweredCounts(ctx context.Context, s *survey.Survey, keys ...s
 	}
 	out := make(map[string]int, len(qs))
 	byID := keyByID(qs)
-	// A question of one row per response counts its rows: question_id
-	// alone is read from the indexes, without visiting the table.
-	for _, part := range []struct {
-		qs      []*survey.QuestionModel
-		columns string
-		expr    string
-	}{{single, "question_id", "count(*) AS n"}, {several, "question_id, response_id", "count(DISTINCT response_id) AS n"}} {
-		if len(part.qs) == 0 {
-			continue
+	type count struct {
+		QuestionID int64
+		N          int
+	}
+	// A question of one row per response counts its rows, in each part of
+	// the table apart (free text or not), each from its partial index alone,
+	// without visiting the table; the parts are summed here. Grouping their
+	// union instead had both databases read the rows and sort them (SQLite
+	// scanned the whole table: 0.8 s of a report of 64,000 responses).
+	if len(single) > 0 {
+		ids := bun.List(questionIDs(single))
+		part := func(cond string) *bun.SelectQuery {
+			return st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("answers").
+				ColumnExpr("question_id").ColumnExpr("count(*) AS n").Where("question_id IN (?) AND "+cond, ids).GroupExpr("question_id")
 		}
-		var rows []struct {
-			QuestionID int64
-			N          int
+		var rows []count
+		if err := part("NOT free_text").UnionAll(part("free_text")).Scan(ctx, &rows); err != nil {
+			return nil, err
 		}
-		err := st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(part.qs), part.columns)).
-			ColumnExpr("question_id").ColumnExpr(part.expr).
+		for _, r := range rows {
+			out[byID[r.QuestionID]] += r.N
+		}
+	}
+	// Several rows per response: a response counts once, whichever part
+	// its rows are in.
+	if len(several) > 0 {
+		var rows []count
+		err := st.db.NewSelect().Comment("store.Store.AnsweredCounts").TableExpr("(?) AS a", everyAnswer(st.db, questionIDs(several), "question_id, response_id")).
+			ColumnExpr("question_id").ColumnExpr("count(DISTINCT response_id) AS n").
 			GroupExpr("question_id").Scan(ctx, &rows)
 		if err != nil {
 			return nil, err
