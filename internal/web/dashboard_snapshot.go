@@ -108,6 +108,7 @@ func (srv *Server) keepSnapshot(ctx context.Context, s *survey.Survey, c cachedB
 	for id, h := range c.crossTabs {
 		crossTabs[id] = string(h)
 	}
+	start := time.Now()
 	body := snapshotBody{
 		Answers: c.answers, Responses: c.responses, Blocks: string(c.blocks), Drillable: c.drillable,
 		Built: c.built, Took: c.took, Report: c.report, CrossTabs: crossTabs,
@@ -128,7 +129,9 @@ func (srv *Server) keepSnapshot(ctx context.Context, s *survey.Survey, c cachedB
 	}
 	if err != nil {
 		srv.log.Warn("dashboard: keeping the built blocks failed", "survey", s.Slug, "err", err)
+		return
 	}
+	srv.log.Info("dashboard kept", "survey", s.Slug, "bytes", buf.Len(), "took", time.Since(start).Round(time.Millisecond))
 }
 
 // snapshotLimit bounds the kept blocks of one dashboard, compressed: the

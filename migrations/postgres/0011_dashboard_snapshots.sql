@@ -4,7 +4,8 @@
 -- raw counts, the earlier event compared); stamp names the answers, the
 -- definition, the dictionary and the koe binary they were built from: the
 -- blocks are shown as current only while it still holds. body is the web
--- package's encoding of the blocks (gzip), opaque to the database.
+-- package's encoding of the blocks (gzip), opaque to the database, and
+-- stored as it is (STORAGE EXTERNAL: compressing it again gains nothing).
 -- Keep in step with ../sqlite/0011_dashboard_snapshots.sql.
 CREATE TABLE dashboard_snapshots (
     survey_id  BIGINT NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
@@ -14,3 +15,4 @@ CREATE TABLE dashboard_snapshots (
     built_at   TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (survey_id, variant)
 );
+ALTER TABLE dashboard_snapshots ALTER COLUMN body SET STORAGE EXTERNAL;

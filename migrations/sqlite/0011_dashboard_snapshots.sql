@@ -4,7 +4,8 @@
 -- raw counts, the earlier event compared); stamp names the answers, the
 -- definition, the dictionary and the koe binary they were built from: the
 -- blocks are shown as current only while it still holds. body is the web
--- package's encoding of the blocks (gzip), opaque to the database.
+-- package's encoding of the blocks (gzip), opaque to the database, and
+-- stored as it is (on PostgreSQL: STORAGE EXTERNAL).
 -- Keep in step with ../postgres/0011_dashboard_snapshots.sql.
 CREATE TABLE dashboard_snapshots (
     survey_id  INTEGER NOT NULL REFERENCES surveys (id) ON DELETE CASCADE,
