@@ -67,3 +67,14 @@ func (s *Store) ForgetDashboardSnapshots(ctx context.Context, surveyID int64) er
 	}
 	return nil
 }
+
+// ForgetEveryDashboardSnapshot drops the kept dashboards of every survey: a
+// new dictionary's reanalysis has ended, and what was built meanwhile
+// mixed the old terms with the new.
+func (s *Store) ForgetEveryDashboardSnapshot(ctx context.Context) error {
+	if _, err := s.db.NewDelete().Comment("store.Store.ForgetEveryDashboardSnapshot").Model((*dashboardSnapshotRow)(nil)).
+		Where("TRUE").Exec(ctx); err != nil {
+		return fmt.Errorf("store.ForgetEveryDashboardSnapshot: %w", err)
+	}
+	return nil
+}

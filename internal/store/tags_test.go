@@ -88,6 +88,9 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 		if err := texts.ForgetDashboardSnapshots(ctx, s.ID); err != nil {
 			t.Fatal(err)
 		}
+		if err := texts.ForgetEveryDashboardSnapshot(ctx); err != nil {
+			t.Fatal(err)
+		}
 		surveyStatements(t, db, texts)
 		accountStatements(t, auth.NewStore(db.WithQueryHook(log)))
 		if len(log.found) < 40 {

@@ -286,6 +286,7 @@ func issuesOf(rep reports.Report) map[string]reports.IssueSet {
 // made the change waits for them (for a survey of buildAsideFrom responses
 // or more, up to buildAsideWait, then sees the page that reloads itself).
 func (srv *Server) expireBlocks(key string) {
+	srv.staleBuild(key)
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
 	if c, ok := srv.blocks[key]; ok {

@@ -59,18 +59,41 @@ func (srv *Server) StopBuilds() {
 type queuedBuild struct {
 	slug, stamp string
 	run         func(context.Context)
+	// stale is set on the build running when staff change what its blocks
+	// show without changing their stamp (an issue group's name): it may
+	// have read the old, so it is neither kept nor waited for instead of a
+	// new build.
+	stale bool
+}
+
+// staleBuild marks the build of the survey slug running, if any, as stale.
+func (srv *Server) staleBuild(slug string) {
+	r := &srv.refresh
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.current.slug == slug {
+		r.current.stale = true
+	}
 }
 
 // refreshBlocks builds a survey's blocks again in the background (see
 // surveyBlocks), unless it is already waiting to be, or being built from
 // the same stamp (a reader who comes while the blocks are built at start).
 func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allCopies bool, before *survey.Survey) {
-	answers, stamp, _ := srv.blockStamps(s, n, latest, allCopies, before)
+	_, stamp, _ := srv.blockStamps(s, n, latest, allCopies, before)
 	r := &srv.refresh
 	build := func(ctx context.Context) {
+		answers, _, _ := srv.blockStamps(s, n, latest, allCopies, before) // as it is now: the dictionary may have changed meanwhile
 		c, err := srv.buildBlocks(ctx, s, n, latest, allCopies, before, srv.lastBlocks(s.Slug).issuesFor(answers))
 		if err != nil {
 			srv.log.Warn("dashboard: building in the background failed", "survey", s.Slug, "err", err)
+			return
+		}
+		r.mu.Lock()
+		stale := r.current.stale
+		r.mu.Unlock()
+		if stale { // staff changed what it shows while it ran: its reader waits for a new one
+			srv.expireBlocks(s.Slug)
 			return
 		}
 		if srv.keepsSnapshots(n) { // slow to build: kept for the next start too, once the readers waiting have them
@@ -88,7 +111,7 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 	if r.stopped {
 		return
 	}
-	if r.current.slug == s.Slug && r.current.stamp == stamp {
+	if r.current.slug == s.Slug && r.current.stamp == stamp && !r.current.stale {
 		return
 	}
 	if r.pending == nil {

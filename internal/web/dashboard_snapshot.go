@@ -159,10 +159,14 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 
 // restoreSnapshot puts the blocks of s kept for variant in the memory
 // cache when it holds none, and returns them with whether they are current
-// (built from stamp); ok is false when none were kept by this koe binary.
+// (built from stamp, within blocksTTL); ok is false when none were kept by
+// this koe binary.
 // The start's warm-up and a first reader coming at once read them once.
 func (srv *Server) restoreSnapshot(ctx context.Context, s *survey.Survey, stamp, variant string) (c cachedBlocks, current, ok bool) {
 	v, _, _ := srv.restoring.Do(s.Slug+"\x00"+variant, func() (any, error) {
+		// Not the first caller's request: the others share the read.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), snapshotTimeout)
+		defer cancel()
 		c, ok := srv.readSnapshot(ctx, s, variant)
 		return restored{c, ok}, nil
 	})
@@ -172,11 +176,12 @@ func (srv *Server) restoreSnapshot(ctx context.Context, s *survey.Survey, stamp,
 	}
 	srv.blocksMu.Lock()
 	defer srv.blocksMu.Unlock()
+	c = r.c
 	if had := srv.blocks[s.Slug]; had.blocks != "" { // built (or restored) meanwhile
-		return had, had.stamp == stamp, true
+		c = had
 	}
-	srv.blocks[s.Slug] = r.c
-	return r.c, r.c.stamp == stamp, true
+	srv.blocks[s.Slug] = c
+	return c, c.stamp == stamp && time.Since(c.fresh) < blocksTTL, true
 }
 
 type restored struct {
@@ -208,7 +213,12 @@ func (srv *Server) readSnapshot(ctx context.Context, s *survey.Survey, variant s
 	c := cachedBlocks{
 		stamp: strings.TrimSuffix(snap.Stamp, suffix), answers: body.Answers, variant: variant, responses: body.Responses,
 		blocks: template.HTML(body.Blocks), drillable: body.Drillable, built: body.Built, took: body.Took, //nolint:gosec // as above
-		issues: body.Issues, report: body.Report, crossTabs: crossTabs, fresh: time.Now(),
+		issues: body.Issues, report: body.Report, crossTabs: crossTabs,
+		// Current for blocksTTL from when they were built, as if they had
+		// stayed in memory: what their stamp does not name (the earlier
+		// event's answers, a series' title) is refreshed after that, by a
+		// build in the background while they are shown.
+		fresh: body.Built,
 	}
 	if body.Report != nil {
 		c.issues = issuesOf(*body.Report)

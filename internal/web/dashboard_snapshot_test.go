@@ -177,3 +177,74 @@ func firstDifference(a, b string) string {
 	from := max(i-80, 0)
 	return fmt.Sprintf("…%s\nvs\n…%s", a[from:min(i+80, len(a))], b[from:min(i+80, len(b))])
 }
+
+// Staff changing what a dashboard shows while its build of the same answers
+// runs (an issue group's name) make the next reader's build queue again
+// rather than wait for the one running, which may have read the old name;
+// a new dictionary's reanalysis and a staff change drop the blocks kept in
+// the database. Both databases.
+func TestChangedDashboardsAreNotKeptAsTheyWere(t *testing.T) {
+	a := testAnalyzer(t)
+	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
+		ctx := context.Background()
+		srv, st, s := warmServer(t, db, a, io.Discard)
+		srv.buildAside = buildAside{from: 3, wait: time.Minute}
+		n, latest, err := st.ResponseStamp(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, stamp, _ := srv.blockStamps(s, n, latest, false, nil)
+		r := &srv.refresh
+		r.mu.Lock()
+		r.current = queuedBuild{slug: "warm", stamp: stamp} // as if its build were running
+		r.mu.Unlock()
+		srv.refreshBlocks(s, n, latest, false, nil)
+		r.mu.Lock()
+		_, queued := r.pending["warm"]
+		r.mu.Unlock()
+		if queued {
+			t.Fatal("a build of the stamp being built was queued again")
+		}
+		srv.expireBlocks("warm") // staff renamed a group meanwhile
+		srv.refreshBlocks(s, n, latest, false, nil)
+		r.mu.Lock()
+		_, queued = r.pending["warm"]
+		if r.current.run == nil { // the pretended build, unless the runner has started the real one
+			r.current = queuedBuild{}
+		}
+		r.mu.Unlock()
+		if !queued {
+			t.Fatal("after a staff change the reader waits for the build that read the old names")
+		}
+		srv.waitForBuild(ctx, "warm", time.Minute)
+		srv.StopBuilds() // the keep is done
+		kept := func() bool {
+			t.Helper()
+			_, found, err := st.DashboardSnapshot(ctx, s.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return found
+		}
+		if !kept() {
+			t.Fatal("the new build was not kept")
+		}
+		srv.forgetSnapshots(ctx, s)
+		if kept() {
+			t.Error("a staff change left the kept blocks")
+		}
+		other := restarted(t, db, st, &lockedBuffer{})
+		if err := other.WarmDashboards(ctx, 3); err != nil {
+			t.Fatal(err)
+		}
+		other.waitForBuild(ctx, "warm", time.Minute)
+		other.StopBuilds()
+		if !kept() {
+			t.Fatal("the rebuild was not kept")
+		}
+		other.forgetBlocks(ctx)
+		if kept() {
+			t.Error("the end of a reanalysis left the kept blocks")
+		}
+	})
+}

@@ -90,7 +90,7 @@ func (srv *Server) reanalyzeInBackground(ctx context.Context, version string) {
 	go func() {
 		defer cancel()
 		n, err := srv.texts.Reanalyze(ctx, 0, false, j.progress)
-		srv.forgetBlocks()
+		srv.forgetBlocks(ctx)
 		j.finish(n, err != nil)
 		if err != nil {
 			srv.log.ErrorContext(ctx, "reanalysis after a dictionary change stopped", "id", RequestID(ctx), "version", version, "done", n, "err", err)
@@ -100,9 +100,13 @@ func (srv *Server) reanalyzeInBackground(ctx context.Context, version string) {
 	}()
 }
 
-// forgetBlocks drops every cached dashboard, its issue groups included.
-func (srv *Server) forgetBlocks() {
+// forgetBlocks drops every cached dashboard, its issue groups included,
+// and those kept in the database (a failure there is logged).
+func (srv *Server) forgetBlocks(ctx context.Context) {
 	srv.blocksMu.Lock()
-	defer srv.blocksMu.Unlock()
 	clear(srv.blocks)
+	srv.blocksMu.Unlock()
+	if err := srv.surveys.ForgetEveryDashboardSnapshot(context.WithoutCancel(ctx)); err != nil {
+		srv.log.Warn("dashboard: forgetting the kept blocks failed", "err", err)
+	}
 }
