@@ -43,11 +43,13 @@ func (s *Store) KeepDashboardSnapshot(ctx context.Context, surveyID int64, varia
 }
 
 // DashboardSnapshot returns the kept dashboard of the survey surveyID in
-// variant, and false when none is kept.
-func (s *Store) DashboardSnapshot(ctx context.Context, surveyID int64, variant string) (DashboardSnapshot, bool, error) {
+// variant whose stamp ends with stampEnd (the koe build that kept it: the
+// body of another is not read), and false when none is kept.
+func (s *Store) DashboardSnapshot(ctx context.Context, surveyID int64, variant, stampEnd string) (DashboardSnapshot, bool, error) {
 	var row dashboardSnapshotRow
 	err := s.db.NewSelect().Comment("store.Store.DashboardSnapshot").Model(&row).
-		Where("survey_id = ? AND variant = ?", surveyID, variant).Scan(ctx)
+		Where("survey_id = ? AND variant = ?", surveyID, variant).
+		Where("substr(stamp, length(stamp) - ? + 1) = ?", len(stampEnd), stampEnd).Scan(ctx)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return DashboardSnapshot{}, false, nil

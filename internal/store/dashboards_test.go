@@ -13,7 +13,8 @@ import (
 )
 
 // A survey keeps one dashboard snapshot per variant: keeping one again
-// replaces it, forgetting drops every variant, and deleting the survey
+// replaces it, it is read only by the build whose stamp end it has,
+// forgetting drops every variant, and deleting the survey
 // drops its snapshots with it. Both databases.
 func TestDashboardSnapshotsAreKeptPerVariant(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
@@ -21,7 +22,7 @@ func TestDashboardSnapshotsAreKeptPerVariant(t *testing.T) {
 		st := newStore(db, testAnalyzer(t))
 		s := storeWithAnswers(t, db, st, "snapshots", 1, []string{"担い手が不足している。"})
 		other := storeWithAnswers(t, db, st, "other", 1, nil) // no answers: a survey deleted with its answers is not a path koe has
-		if _, found, err := st.DashboardSnapshot(ctx, s.ID, ""); err != nil || found {
+		if _, found, err := st.DashboardSnapshot(ctx, s.ID, "", ""); err != nil || found {
 			t.Fatalf("before any is kept: found %v, %v", found, err)
 		}
 		built := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
@@ -33,25 +34,28 @@ func TestDashboardSnapshotsAreKeptPerVariant(t *testing.T) {
 			}
 		}
 		keep(s.ID, "", "first", []byte("old"))
-		keep(s.ID, "", "second", body)
+		keep(s.ID, "", "second|koe:this", body)
 		keep(s.ID, "|copies=all", "raw", []byte("raw counts"))
 		keep(other.ID, "", "other's", []byte("other"))
-		got, found, err := st.DashboardSnapshot(ctx, s.ID, "")
-		if err != nil || !found || got.Stamp != "second" || !bytes.Equal(got.Body, body) || !got.BuiltAt.Equal(built) {
+		if _, found, err := st.DashboardSnapshot(ctx, s.ID, "", "|koe:that"); err != nil || found {
+			t.Errorf("another build's stamp end: found %v, %v", found, err)
+		}
+		got, found, err := st.DashboardSnapshot(ctx, s.ID, "", "|koe:this")
+		if err != nil || !found || got.Stamp != "second|koe:this" || !bytes.Equal(got.Body, body) || !got.BuiltAt.Equal(built) {
 			t.Fatalf("kept again: found %v, stamp %q, %d bytes (want %d), built %v, %v", found, got.Stamp, len(got.Body), len(body), got.BuiltAt, err)
 		}
-		if got, _, _ := st.DashboardSnapshot(ctx, s.ID, "|copies=all"); got.Stamp != "raw" {
+		if got, _, _ := st.DashboardSnapshot(ctx, s.ID, "|copies=all", ""); got.Stamp != "raw" {
 			t.Errorf("the raw counts' variant: stamp %q", got.Stamp)
 		}
 		if err := st.ForgetDashboardSnapshots(ctx, s.ID); err != nil {
 			t.Fatal(err)
 		}
 		for _, variant := range []string{"", "|copies=all"} {
-			if _, found, err := st.DashboardSnapshot(ctx, s.ID, variant); err != nil || found {
+			if _, found, err := st.DashboardSnapshot(ctx, s.ID, variant, ""); err != nil || found {
 				t.Errorf("variant %q after forgetting: found %v, %v", variant, found, err)
 			}
 		}
-		if _, found, _ := st.DashboardSnapshot(ctx, other.ID, ""); !found {
+		if _, found, _ := st.DashboardSnapshot(ctx, other.ID, "", ""); !found {
 			t.Error("forgetting one survey's snapshots dropped another's")
 		}
 		if _, err := db.NewDelete().Table("surveys").Where("id = ?", other.ID).Exec(ctx); err != nil {

@@ -82,7 +82,7 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 		if err := texts.KeepDashboardSnapshot(ctx, s.ID, "", store.DashboardSnapshot{Stamp: "s", Body: []byte("b")}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := texts.DashboardSnapshot(ctx, s.ID, ""); err != nil {
+		if _, _, err := texts.DashboardSnapshot(ctx, s.ID, "", ""); err != nil {
 			t.Fatal(err)
 		}
 		if err := texts.ForgetDashboardSnapshots(ctx, s.ID); err != nil {

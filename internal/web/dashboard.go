@@ -162,6 +162,9 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 		}
 		prev = srv.lastBlocks(s.Slug)
 	}
+	if c, ok := srv.cachedBlocks(s.Slug, stamp); ok { // built in the background since the first look
+		return c, nil
+	}
 	return srv.buildBlocks(ctx, s, n, latest, allCopies, before, prev.issuesFor(answers))
 }
 

@@ -78,7 +78,9 @@ func (srv *Server) staleBuild(slug string) {
 
 // refreshBlocks builds a survey's blocks again in the background (see
 // surveyBlocks), unless it is already waiting to be, or being built from
-// the same stamp (a reader who comes while the blocks are built at start).
+// the same stamp (a reader who comes while the blocks are built at start),
+// or was just built from it. It takes blocksMu under the queue's lock,
+// never the other way round.
 func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allCopies bool, before *survey.Survey) {
 	_, stamp, _ := srv.blockStamps(s, n, latest, allCopies, before)
 	r := &srv.refresh
@@ -112,6 +114,9 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 		return
 	}
 	if r.current.slug == s.Slug && r.current.stamp == stamp && !r.current.stale {
+		return
+	}
+	if _, ok := srv.cachedBlocks(s.Slug, stamp); ok { // built since the caller looked
 		return
 	}
 	if r.pending == nil {

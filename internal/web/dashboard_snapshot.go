@@ -192,13 +192,13 @@ type restored struct {
 // readSnapshot reads and decodes the blocks of s kept for variant by this
 // koe binary (ok false: none).
 func (srv *Server) readSnapshot(ctx context.Context, s *survey.Survey, variant string) (cachedBlocks, bool) {
-	snap, found, err := srv.surveys.DashboardSnapshot(ctx, s.ID, variant)
+	suffix := "|koe:" + srv.binary.get()
+	snap, found, err := srv.surveys.DashboardSnapshot(ctx, s.ID, variant, suffix)
 	if err != nil {
 		srv.log.Warn("dashboard: reading the kept blocks failed", "survey", s.Slug, "err", err)
 		return cachedBlocks{}, false
 	}
-	suffix := "|koe:" + srv.binary.get()
-	if !found || !strings.HasSuffix(snap.Stamp, suffix) {
+	if !found {
 		return cachedBlocks{}, false
 	}
 	var body snapshotBody

@@ -51,7 +51,7 @@ func TestDashboardIsKeptAcrossRestarts(t *testing.T) {
 		}
 		built := blocksNow(t, first, st, s)
 		first.StopBuilds() // returns once the blocks are kept
-		if _, found, err := st.DashboardSnapshot(ctx, s.ID, ""); err != nil || !found {
+		if _, found, err := st.DashboardSnapshot(ctx, s.ID, "", ""); err != nil || !found {
 			t.Fatalf("no snapshot kept after the build (%v)", err)
 		}
 
@@ -220,7 +220,7 @@ func TestChangedDashboardsAreNotKeptAsTheyWere(t *testing.T) {
 		srv.StopBuilds() // the keep is done
 		kept := func() bool {
 			t.Helper()
-			_, found, err := st.DashboardSnapshot(ctx, s.ID, "")
+			_, found, err := st.DashboardSnapshot(ctx, s.ID, "", "")
 			if err != nil {
 				t.Fatal(err)
 			}
