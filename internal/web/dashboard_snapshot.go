@@ -135,13 +135,13 @@ func (srv *Server) keepSnapshot(ctx context.Context, s *survey.Survey, c cachedB
 }
 
 // snapshotLimit bounds the kept blocks of one dashboard, compressed: the
-// Fukui questionnaire's 64,000 responses take 5 MB, most of it the answers
-// of each issue group; a dashboard past it (some millions of answers) is
-// not kept, and built again at start.
+// Fukui questionnaire's 64,000 responses take 5.7 MB and a million 16.5 MB,
+// most of it the answers of each issue group; a dashboard past it (about
+// four million responses) is not kept, and built again at start.
 const snapshotLimit = 64 << 20
 
-// snapshotTimeout bounds keeping one dashboard's blocks (under a second
-// at 64,000 responses).
+// snapshotTimeout bounds keeping or reading back one dashboard's blocks
+// (about a second at 64,000 responses, two at a million).
 const snapshotTimeout = time.Minute
 
 // cappedBuffer is a bytes.Buffer that refuses to grow past limit.
@@ -160,8 +160,8 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 // restoreSnapshot puts the blocks of s kept for variant in the memory
 // cache when it holds none, and returns them with whether they are current
 // (built from stamp, within blocksTTL); ok is false when none were kept by
-// this koe binary.
-// The start's warm-up and a first reader coming at once read them once.
+// this koe binary. The start's warm-up and a first reader coming at once
+// read them once.
 func (srv *Server) restoreSnapshot(ctx context.Context, s *survey.Survey, stamp, variant string) (c cachedBlocks, current, ok bool) {
 	v, _, _ := srv.restoring.Do(s.Slug+"\x00"+variant, func() (any, error) {
 		// Not the first caller's request: the others share the read.
