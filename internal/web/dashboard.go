@@ -132,7 +132,7 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 	// A large survey's blocks, slow to build, are shown as they were while
 	// new ones are built in the background (refreshBlocks).
 	prev := srv.lastBlocks(s.Slug)
-	if prev.blocks == "" && srv.keepsSnapshots(n) { // a restart: the blocks kept in the database
+	if prev.blocks == "" && srv.buildsAside(n) { // a restart: the blocks kept in the database
 		c, current, ok := srv.restoreSnapshot(ctx, s, stamp, variant)
 		if current {
 			return c, nil
@@ -149,7 +149,7 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 	// None to show: a large survey's are built in the background too, the
 	// reader waiting a while for them and then told to come back, rather
 	// than holding a request for minutes (a million responses).
-	aside := srv.refreshAfter > 0 && n >= srv.buildAside.from
+	aside := srv.buildsAside(n)
 	if aside {
 		srv.refreshBlocks(s, n, latest, allCopies, before)
 	}
@@ -174,6 +174,14 @@ func (srv *Server) surveyBlocks(ctx context.Context, s *survey.Survey, n int, la
 type buildAside struct {
 	from int
 	wait time.Duration
+}
+
+// buildsAside says whether the dashboard of a survey of n responses is
+// built in the background when none is cached (by a server that builds
+// them so: RefreshAfter); those are also kept in the database
+// (dashboard_snapshot.go).
+func (srv *Server) buildsAside(n int) bool {
+	return srv.refreshAfter > 0 && n >= srv.buildAside.from
 }
 
 // At 5,000 responses a dashboard takes about a second to build on two

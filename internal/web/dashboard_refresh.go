@@ -98,7 +98,7 @@ func (srv *Server) refreshBlocks(s *survey.Survey, n int, latest time.Time, allC
 			srv.expireBlocks(s.Slug)
 			return
 		}
-		if srv.keepsSnapshots(n) { // slow to build: kept for the next start too, once the readers waiting have them
+		if srv.buildsAside(n) { // slow to build: kept for the next start too, once the readers waiting have them
 			r.idle.Add(1)
 			go func() {
 				defer r.idle.Done()
@@ -229,7 +229,7 @@ func (srv *Server) warmDashboard(ctx context.Context, s *survey.Survey) error {
 		}
 		before = reports.PreviousEvent(list, s)
 	}
-	if srv.keepsSnapshots(n) { // kept in the database by an earlier start: nothing to build while they hold
+	if srv.buildsAside(n) { // kept in the database by an earlier start: nothing to build while they hold
 		_, stamp, variant := srv.blockStamps(s, n, latest, false, before)
 		if _, current, _ := srv.restoreSnapshot(ctx, s, stamp, variant); current {
 			return nil

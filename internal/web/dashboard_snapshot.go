@@ -88,13 +88,6 @@ func (b *binaryStamp) get() string {
 	return b.digest
 }
 
-// keepsSnapshots says whether the dashboard of a survey of n responses is
-// kept in the database: one built in the background when none is cached
-// (buildAside), by a server that builds them so (RefreshAfter).
-func (srv *Server) keepsSnapshots(n int) bool {
-	return srv.refreshAfter > 0 && n >= srv.buildAside.from
-}
-
 // keptStamp is the stamp a snapshot of blocks stamped stamp is kept under.
 func (srv *Server) keptStamp(stamp string) string { return stamp + "|koe:" + srv.binary.get() }
 
