@@ -40,13 +40,13 @@ import (
 type snapshotBody struct {
 	Answers   string
 	Responses int
-	Blocks    string
+	Blocks    template.HTML // rendered by this binary's templates before they were kept
 	Drillable bool
 	Built     time.Time
 	Took      time.Duration
 	Report    *reports.Report
 	Issues    map[string]reports.IssueSet
-	CrossTabs map[string]string
+	CrossTabs map[string]template.HTML
 }
 
 // binaryStamp names the running koe binary, read once per server and only
@@ -97,14 +97,10 @@ func (srv *Server) keepSnapshot(ctx context.Context, s *survey.Survey, c cachedB
 	if now := srv.lastBlocks(s.Slug); !now.built.Equal(c.built) || now.fresh.IsZero() {
 		return // built again or expired (staff renamed a group) meanwhile: not what the next start should show
 	}
-	crossTabs := make(map[string]string, len(c.crossTabs))
-	for id, h := range c.crossTabs {
-		crossTabs[id] = string(h)
-	}
 	start := time.Now()
 	body := snapshotBody{
-		Answers: c.answers, Responses: c.responses, Blocks: string(c.blocks), Drillable: c.drillable,
-		Built: c.built, Took: c.took, Report: c.report, CrossTabs: crossTabs,
+		Answers: c.answers, Responses: c.responses, Blocks: c.blocks, Drillable: c.drillable,
+		Built: c.built, Took: c.took, Report: c.report, CrossTabs: c.crossTabs,
 	}
 	if c.report == nil {
 		body.Issues = c.issues
@@ -199,14 +195,10 @@ func (srv *Server) readSnapshot(ctx context.Context, s *survey.Survey, variant s
 		srv.log.Warn("dashboard: the kept blocks are unreadable", "survey", s.Slug, "err", err)
 		return cachedBlocks{}, false
 	}
-	crossTabs := make(map[string]template.HTML, len(body.CrossTabs))
-	for id, h := range body.CrossTabs {
-		crossTabs[id] = template.HTML(h) //nolint:gosec // rendered by this binary's templates before they were kept
-	}
 	c := cachedBlocks{
 		stamp: strings.TrimSuffix(snap.Stamp, suffix), answers: body.Answers, variant: variant, responses: body.Responses,
-		blocks: template.HTML(body.Blocks), drillable: body.Drillable, built: body.Built, took: body.Took, //nolint:gosec // as above
-		issues: body.Issues, report: body.Report, crossTabs: crossTabs,
+		blocks: body.Blocks, drillable: body.Drillable, built: body.Built, took: body.Took,
+		issues: body.Issues, report: body.Report, crossTabs: body.CrossTabs,
 		// Current for blocksTTL from when they were built, as if they had
 		// stayed in memory: what their stamp does not name (the earlier
 		// event's answers, a series' title) is refreshed after that, by a
