@@ -188,7 +188,7 @@ func checkIssueCounts(t *testing.T, set reports.IssueSet) {
 // the same groups on a second run, and one grouping across a series with
 // its counts per event.
 func TestCLIAnalyzeIssueGroupsOnRealAnswers(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			url := dbtest.URL(t, kind)

@@ -14,7 +14,7 @@ import (
 )
 
 func TestCLIAnalyzeSurveyAndSeries(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			url := dbtest.URL(t, kind)

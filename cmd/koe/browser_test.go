@@ -19,7 +19,7 @@ import (
 // A respondent on a phone misses a required answer, sees the message beside
 // that question with everything else still filled in, fixes it and is thanked.
 func TestPhoneRespondentFillsMeetingForm(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {

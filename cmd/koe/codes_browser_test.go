@@ -39,7 +39,7 @@ func submitAndWait(t *testing.T, ctx context.Context, button string) {
 // count change before saving, save, and find the dashboard counting the
 // saved rule (codes are judged over stored terms: no reanalysis needed).
 func TestCodeBookEditorInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {

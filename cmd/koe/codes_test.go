@@ -47,7 +47,7 @@ func codeRows(page string) map[string][2]string {
 // code-book page previews it with examples, the dashboard counts it as an
 // issue category from then on, and the survey's YAML carries it.
 func TestTurnAnIssueGroupIntoACode(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, _, _ := fukuiServer(t, kind)
@@ -118,7 +118,7 @@ func TestTurnAnIssueGroupIntoACode(t *testing.T) {
 // nothing is stored), refuses a broken rule or an unknown book with what
 // was typed kept, and once saved the dashboard counts with the new books.
 func TestCodeBookPagePreviewsAndSaves(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, _, _ := fukuiServer(t, kind)

@@ -17,7 +17,7 @@ import (
 // survey's dashboard and of a series' shows the summary: its figures and at
 // least its first main issue, whole, without scrolling.
 func TestDashboardFirstScreenShowsTheSummary(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := newTestServer(t, dbtest.Open(t, database.SQLite))
 	pw := ts.loadDemo()

@@ -60,7 +60,7 @@ var crossTabChartID = regexp.MustCompile(`<div class="chart chart-bar" id="(q[0-
 // fetched parts are every cross-tab, list of words by group and list of
 // answers of the downloaded report that the page left out.
 func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts := fukuiKankoServer(t, kind, 347)
@@ -133,7 +133,7 @@ func TestLargeDashboardSendsCrossTabsWhenOpened(t *testing.T) {
 // only, the rest as they scroll into view; a cross-tab opened is fetched,
 // its chart drawn.
 func TestDashboardDrawsChartsWhenNearInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := fukuiKankoServer(t, dbtest.Kinds[0], 347)
 	ctx := browsertest.New(t)

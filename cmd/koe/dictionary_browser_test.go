@@ -17,7 +17,7 @@ import (
 // dashboard's word list counting the variant as the shown form. On SQLite
 // only: TestDictionaryPagePreviewsAndSaves covers both databases.
 func TestDictionaryEditorInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range []database.Kind{database.SQLite} {
 		t.Run(string(kind), func(t *testing.T) {

@@ -92,7 +92,7 @@ const (
 // reanalyses the stored answers, after which the dashboard counts the
 // variant as the shown form.
 func TestDictionaryPagePreviewsAndSaves(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, _, db := fukuiServer(t, kind)

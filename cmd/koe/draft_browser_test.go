@@ -18,7 +18,7 @@ import (
 // desk and on a tablet, its public link (what a QR code shown before
 // 公開する leads to) says it is being prepared and never that it has ended.
 func TestDraftLinkSaysNotYetOpenInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := newTestServer(t, dbtest.Open(t, database.SQLite))
 	c := ts.editorClient("editor@example.jp")

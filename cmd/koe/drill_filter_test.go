@@ -75,7 +75,7 @@ var filterOptionRE = regexp.MustCompile(`<select name="(group|event)"><option va
 // value, each value's list holds only answers of that value, and the lists
 // add up to the whole; the dashboard's panel links to that page.
 func TestDrillDownNarrowsByAttributeAndEvent(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, dbURL, _ := fukuiServer(t, kind)

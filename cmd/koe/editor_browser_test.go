@@ -25,7 +25,7 @@ import (
 // fresh database, and a change that would orphan the answer is refused with
 // its reason.
 func TestBrowserEditorBuildsMeetingSurvey(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := newTestServer(t, dbtest.Open(t, database.SQLite))
 	pw := ts.loadDemo()

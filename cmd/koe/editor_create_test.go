@@ -22,7 +22,7 @@ import (
 // its owner are the winner's. Before, most were told "created" and the last
 // one's survey replaced the others' (ownership included).
 func TestConcurrentCreatorsOfOneSlugInTheEditor(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	meeting := string(examples.File("meeting-feedback.yaml"))
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)

@@ -16,7 +16,7 @@ import (
 // a single choice it has both, and back to free text they go again, unless
 // something was typed in them.
 func TestEditorShowsTheFieldsOfEachType(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := newTestServer(t, dbtest.Open(t, database.SQLite))
 	pw := ts.loadDemo()

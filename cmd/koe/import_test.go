@@ -375,7 +375,7 @@ func TestImportUploadRefusesHostileFilesInBoundedMemory(t *testing.T) {
 // a third larger than the file: the form must take it (it was refused as
 // unreadable above 13.5 MB, so the preview offered an import that failed).
 func TestImportUploadTakesALargeFileBackFromItsPreview(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	var file bytes.Buffer
 	file.WriteString(hostile.GoogleHeader + "\r\n")
 	comment := strings.Repeat("地域の担い手が高齢化しています。", 550) // 9,350 characters, 28 KB

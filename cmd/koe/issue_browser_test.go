@@ -20,7 +20,7 @@ import (
 // click on a point of the map (the last of the largest group) opens its
 // group's answers with its own first.
 func TestIssueCardsInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {

@@ -92,7 +92,7 @@ func adminServer(t *testing.T, dbURL string) (*testServer, *bun.DB) {
 // each card's link lists exactly as many answers as the card says, 未分類's
 // link as many as are unassigned; an unknown issue is a 404.
 func TestIssueCardsLinkToTheirAnswers(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, dbURL, _ := fukuiServer(t, kind)

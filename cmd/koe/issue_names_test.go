@@ -55,7 +55,7 @@ func analyzedLabel(t *testing.T, dbURL, id string) string {
 // too; a group hidden leaves the cards and comes back when shown; names are
 // bounded and checked; a view-only share may not change a group.
 func TestStaffNameAnIssueGroupAndItStays(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, dbURL, db := fukuiServer(t, kind)

@@ -101,7 +101,7 @@ func checkMasked(t *testing.T, out string, placeholders bool) {
 // (half- and full-width) appear in no output staff get, except the responses
 // table and its CSV/JSON export, which show the answers as given by design.
 func TestContactsMaskedInEveryOutput(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)

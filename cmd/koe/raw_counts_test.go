@@ -40,7 +40,7 @@ func issueCounts(t *testing.T, c *http.Client, u string) (analysed, repeats int,
 // that instead; each view keeps its own counts when asked again (their
 // cached blocks are apart).
 func TestDashboardSwitchesToRawCounts(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, dbURL, _ := fukuiServer(t, kind)

@@ -139,7 +139,7 @@ var reportRoutes = []string{
 }
 
 func TestReportPagesAreStaffOnly(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
 		pw := ts.loadDemo()
@@ -369,7 +369,7 @@ func waitCharts(t *testing.T, ctx context.Context) {
 // On the dashboard, a click on a frequent word lists exactly the answers
 // that contain it, beside the charts.
 func TestDashboardDrillDownInBrowser(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
@@ -440,7 +440,7 @@ var hostileTexts = []string{
 // nowhere: not in the downloaded reports opened offline from a file, not in
 // the dashboards, not in the drill-down.
 func TestHostileAnswersRunNowhere(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {

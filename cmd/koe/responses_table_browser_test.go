@@ -88,7 +88,7 @@ type cellWidths struct {
 // demo's answers: no cell of a responses table is narrower than its longest
 // word, so names and headings wrap by words, never one character a line.
 func TestResponsesTableWrapsByWords(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	browsertest.Require(t)
 	ts := newTestServer(t, dbtest.Open(t, database.SQLite))
 	pw := ts.loadDemo()

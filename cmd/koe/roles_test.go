@@ -22,7 +22,7 @@ import (
 // an edit share and the admin role let it edit. The walk covers whatever the
 // table holds: a new route is checked without being listed here.
 func TestRolesGuardEveryRoute(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	dbtest.Each(t, func(t *testing.T, db *bun.DB) {
 		ts := newTestServer(t, db)
 		ctx := context.Background()

@@ -36,7 +36,7 @@ questions:
 // Labelled by title alone, the two merged into one event and the
 // recurring issues were silently dropped.
 func TestSameTitledMeetingsKeepTheirRecurringIssues(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)

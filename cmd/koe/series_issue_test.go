@@ -15,7 +15,7 @@ import (
 // (it goes to the latest event's own code book); someone who may edit only
 // one event is refused and nothing changes. Real answers, both databases.
 func TestStaffChangeASeriesIssueGroup(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			ts, _, db := fukuiServer(t, kind)

@@ -53,7 +53,7 @@ func seriesOf(t *testing.T, ts *testServer, slug string) string {
 // and changes nothing); the owner's series page stays theirs; an admin still
 // sees and may change everything; the command line keeps working as before.
 func TestSeriesBelongsToItsOwner(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)

@@ -27,6 +27,15 @@ type testServer struct {
 	t   testing.TB
 }
 
+// runBeside lets a test run beside the others (t.Parallel). Those that call
+// it start their own servers, databases and browser, and measure neither
+// time nor heap; the tests that do (heap bounds, load, stalls, crashes,
+// shutdown, background builds) stay sequential, with nothing beside them.
+func runBeside(t *testing.T) {
+	t.Helper()
+	t.Parallel()
+}
+
 func newTestServer(t testing.TB, db *bun.DB, options ...func(*app)) *testServer {
 	t.Helper()
 	texts, err := openAnalysis(context.Background(), db)

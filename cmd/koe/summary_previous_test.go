@@ -18,7 +18,7 @@ import (
 // report and from `koe report`; someone who may see only this meeting gets
 // no figures of the one before.
 func TestSummaryComparesWithThePreviousMeeting(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	for _, kind := range dbtest.Kinds {
 		t.Run(string(kind), func(t *testing.T) {
 			dbURL := dbtest.URL(t, kind)

@@ -18,7 +18,7 @@ import (
 // wish question's analysis, code-book page and drill-down leave it out and
 // the page says why. Both databases.
 func TestPraiseIsLeftOutOfWishQuestions(t *testing.T) {
-	t.Parallel() // its own servers, databases and browser; it times and weighs nothing
+	runBeside(t)
 	wishes := testcorpus.CSVColumn(t, "fukui-kanko/fukui-kanko-2022-2024.csv", "施設に求めるもの")
 	if len(wishes) < 400 {
 		t.Fatalf("%d answers in the corpus", len(wishes))
