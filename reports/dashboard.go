@@ -91,8 +91,8 @@ type DrillAnswer struct {
 
 // NewDrillList lists the answers a filter selected, with the term in
 // context, contacts masked.
-func NewDrillList(docs []analysis.Doc, lines []analysis.KWICLine, f analysis.Filter, byEvent bool) DrillList {
-	v := DrillList{N: len(docs), ByEvent: byEvent}
+func NewDrillList(n int, docs []analysis.Doc, lines []analysis.KWICLine, f analysis.Filter, byEvent bool) DrillList {
+	v := DrillList{N: n, ByEvent: byEvent}
 	var what []string
 	if f.Term != "" {
 		what = append(what, "「"+f.Term+"」")

@@ -663,7 +663,7 @@ func NewIssueDrillList(docs []analysis.Doc, label string, f analysis.Filter, byE
 	if chosen > 0 {
 		docs = append([]analysis.Doc{docs[chosen]}, slices.Delete(slices.Clone(docs), chosen, chosen+1)...)
 	}
-	v := NewDrillList(docs, nil, analysis.Filter{Group: f.Group, Event: f.Event}, byEvent)
+	v := NewDrillList(len(docs), docs, nil, analysis.Filter{Group: f.Group, Event: f.Event}, byEvent)
 	if chosen >= 0 && len(v.Answers) > 0 {
 		v.Answers[0].Note = strings.TrimPrefix(v.Answers[0].Note+"・地図で選んだ回答", "・")
 	}

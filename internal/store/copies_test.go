@@ -56,12 +56,12 @@ func TestCopiesCountOnce(t *testing.T) {
 			if complaints != want+3 { // and 道路がわかりにくい, 本数が少ない, トイレが少ない
 				t.Errorf("all copies %v: 不満・困りごと %d answers, want %d", all, complaints, want+3)
 			}
-			docs, _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場"}, 10)
-			if err != nil || len(docs) != want {
-				t.Errorf("all copies %v: the drill-down on 駐車場 lists %d answers, want %d (%v)", all, len(docs), want, err)
+			m, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場"}, 10, 500)
+			if err != nil || m.N != want || len(m.Docs) != want {
+				t.Errorf("all copies %v: the drill-down on 駐車場 finds %d answers and lists %d, want %d (%v)", all, m.N, len(m.Docs), want, err)
 			}
-			if docs, _, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "不満・困りごと"}, 10); len(docs) != complaints {
-				t.Errorf("all copies %v: the code's drill-down lists %d answers, its count is %d", all, len(docs), complaints)
+			if m, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "不満・困りごと"}, 10, 500); m.N != complaints {
+				t.Errorf("all copies %v: the code's drill-down finds %d answers, its count is %d", all, m.N, complaints)
 			}
 		}
 		// A new copy is found without restarting: the answers' stamp changed.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
@@ -44,18 +45,31 @@ func TestFukuiStoredTermsReadAsWords(t *testing.T) {
 				spelled++
 			}
 		}
-		docs, _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "綺麗"}, 10)
+		all, err := texts.Matching(ctx, sc, analysis.Filter{Term: "綺麗"}, 10, len(lines))
 		if err != nil {
 			t.Fatal(err)
 		}
 		hiragana := 0
-		for _, d := range docs {
+		for _, d := range all.Docs {
 			if strings.Contains(analysis.Normalize(d.Text), "きれい") {
 				hiragana++
 			}
 		}
 		if spelled < 5 || hiragana*10 < spelled*9 {
 			t.Errorf("きれい: %d answers spell it, %d of them are counted as 綺麗", spelled, hiragana)
+		}
+		// A drill-down lists a few answers of many: it finds as many, lists
+		// the first with their texts, and the first lines in context, as
+		// the whole list would.
+		few, err := texts.Matching(ctx, sc, analysis.Filter{Term: "綺麗"}, 10, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.N < 10 || few.N != all.N || len(few.Docs) != 5 || len(few.Lines) != 5 {
+			t.Fatalf("綺麗 among %d answers: %d found, %d listed, %d lines; without a limit %d found", len(lines), few.N, len(few.Docs), len(few.Lines), all.N)
+		}
+		if !reflect.DeepEqual(few.Docs, all.Docs[:5]) || !reflect.DeepEqual(few.Lines, all.Lines[:5]) {
+			t.Errorf("the first five of the list differ from the whole list's:\n%+v\n%+v", few.Lines, all.Lines[:5])
 		}
 	})
 }

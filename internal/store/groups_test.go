@@ -25,10 +25,11 @@ func TestGroupsFollowNewAnswers(t *testing.T) {
 		sc := scopeOf(s)
 		inGroup := func() []analysis.Doc {
 			t.Helper()
-			docs, lines, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10)
+			m, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10, 500)
 			if err != nil {
 				t.Fatal(err)
 			}
+			docs, lines := m.Docs, m.Lines
 			for _, d := range docs {
 				if !strings.Contains(d.Text, "駐車場") || d.Group != "県" {
 					t.Errorf("listed %q in group %q", d.Text, d.Group)
@@ -67,11 +68,11 @@ func TestGroupsFollowADeletedResponsesPlace(t *testing.T) {
 		sc := scopeOf(s)
 		count := func() int {
 			t.Helper()
-			docs, _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10)
+			m, err := texts.Matching(ctx, sc, analysis.Filter{Term: "駐車場", Group: "県"}, 10, 500)
 			if err != nil {
 				t.Fatal(err)
 			}
-			return len(docs)
+			return m.N
 		}
 		storeMore(t, db, texts, s, "駐車場の案内が分かりにくい")
 		if n := count(); n != 2 {

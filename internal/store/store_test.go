@@ -176,7 +176,8 @@ func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 			t.Fatalf("filtered to the second event: %d answers, terms %v, %v", one.Answers, one.Terms, err)
 		}
 		sc.Only = analysis.Filter{}
-		docs, lines, err := texts.Matching(ctx, sc, analysis.Filter{Term: "異動"}, 10)
+		m, err := texts.Matching(ctx, sc, analysis.Filter{Term: "異動"}, 10, 500)
+		docs, lines := m.Docs, m.Lines
 		if err != nil || len(docs) != 3 || len(lines) != 3 {
 			t.Fatalf("drill-down on 異動: %d docs, %d lines, %v", len(docs), len(lines), err)
 		}
@@ -187,12 +188,12 @@ func TestSeriesSummaryFindsRecurringIssuesAndDrillsDown(t *testing.T) {
 		}
 		// 縦割り is a code of the community book, which these surveys do
 		// not name: the general preset applies and has no such code.
-		if docs, _, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "縦割り"}, 10); len(docs) != 0 {
-			t.Errorf("a code of a book the scope does not name matched %d answers", len(docs))
+		if m, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "縦割り"}, 10, 500); m.N != 0 {
+			t.Errorf("a code of a book the scope does not name matched %d answers", m.N)
 		}
 		sc.CodeBooks = []string{analysis.LegacyCodeBook}
-		docs, _, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "縦割り", Event: sum.Events[1]}, 10)
-		if len(docs) != 1 || docs[0].Text != "縦割りがひどい。" {
+		m, _ = texts.Matching(ctx, sc, analysis.Filter{Code: "縦割り", Event: sum.Events[1]}, 10, 500)
+		if docs = m.Docs; len(docs) != 1 || docs[0].Text != "縦割りがひどい。" {
 			t.Errorf("drill-down on code and event: %+v", docs)
 		}
 	})

@@ -55,7 +55,7 @@ func TestStoreQueriesNameTheirMethod(t *testing.T) {
 		if _, err := texts.Summarize(ctx, sc, analysis.Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "担い手"}, 20); err != nil {
+		if _, err := texts.Matching(ctx, sc, analysis.Filter{Term: "担い手"}, 20, 500); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := texts.Reanalyze(ctx, s.ID, true, nil); err != nil {

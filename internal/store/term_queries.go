@@ -440,12 +440,22 @@ func (s *Store) answerTexts(ctx context.Context, ids []int64) (map[int64]string,
 	return byID, nil
 }
 
-// Matching returns the answers of a scope that a filter selects, with the
-// term in context when the filter names a term: the link from every number
-// back to the answers behind it. The answers are selected by their terms,
-// and only the selected ones' texts are read: at 15,000 answers to a
-// question, reading every text took most of a drill-down's time.
-func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width int) ([]analysis.Doc, []analysis.KWICLine, error) {
+// Matches are the answers a filter selects: how many, and the first of them
+// with their texts and the term in context.
+type Matches struct {
+	N     int                 // answers selected
+	Docs  []analysis.Doc      // the first of them (at most the limit asked), with their texts
+	Lines []analysis.KWICLine // the term in context in answer order, at most the limit; nil when no term is asked
+}
+
+// Matching returns the answers of a scope that a filter selects, the first
+// limit of them with their texts and the term in context when the filter
+// names a term: the link from every number back to the answers behind it.
+// The answers are selected by their terms, and only the texts of those
+// listed are read and searched again for the term: at 15,000 answers to a
+// question, reading every text took most of a drill-down's time, and at
+// 64,000 finding a common word again in each of 8,000 answers took 60 %.
+func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width, limit int) (Matches, error) {
 	a, cb := s.Analyzer(), s.codeBook(sc)
 	kept := onlyTerms(a.FilterTerms(cb, f))
 	if f.Code != "" { // its *part patterns too
@@ -453,21 +463,33 @@ func (s *Store) Matching(ctx context.Context, sc Scope, f analysis.Filter, width
 	}
 	docs, err := s.docs(ctx, sc, kept, false)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+		return Matches{}, fmt.Errorf("store.Matching: %w", err)
 	}
 	copies, err := s.copiesLeftOut(ctx, sc, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+		return Matches{}, fmt.Errorf("store.Matching: %w", err)
 	}
-	out := a.Selected(cb, withoutCopies(docs, copies), f)
-	if err := s.withTexts(ctx, out); err != nil {
-		return nil, nil, fmt.Errorf("store.Matching: %w", err)
+	selected := a.Selected(cb, withoutCopies(docs, copies), f)
+	m := Matches{N: len(selected), Docs: selected[:min(len(selected), limit)]}
+	if err := s.withTexts(ctx, m.Docs); err != nil {
+		return Matches{}, fmt.Errorf("store.Matching: %w", err)
 	}
-	var lines []analysis.KWICLine
-	if f.Term != "" {
-		lines = a.KWIC(out, f.Term, width)
+	if f.Term == "" {
+		return m, nil
 	}
-	return out, lines, nil
+	m.Lines = a.KWIC(m.Docs, f.Term, width)
+	// An answer the term is not found in again gives no line: the next
+	// answers fill its place, as many as lines are missing.
+	for read := len(m.Docs); len(m.Lines) < limit && read < len(selected); {
+		next := selected[read:min(len(selected), read+limit-len(m.Lines))]
+		if err := s.withTexts(ctx, next); err != nil {
+			return Matches{}, fmt.Errorf("store.Matching: %w", err)
+		}
+		m.Lines = append(m.Lines, a.KWIC(next, f.Term, width)...)
+		read += len(next)
+	}
+	m.Lines = m.Lines[:min(len(m.Lines), limit)]
+	return m, nil
 }
 
 // DocsAmong returns the answers of a scope whose ids are in ids, with their

@@ -112,11 +112,11 @@ func answerOf(r *http.Request) int64 {
 
 // drill lists the answers a filter selects, with the term in context.
 func (srv *Server) drill(ctx context.Context, sc store.Scope, f analysis.Filter, byEvent bool) (drillView, error) {
-	docs, lines, err := srv.texts.Matching(ctx, sc, f, 30)
+	m, err := srv.texts.Matching(ctx, sc, f, 30, reports.MaxDrillAnswers)
 	if err != nil {
 		return drillView{}, err
 	}
-	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(docs, lines, f, byEvent)}, nil
+	return drillView{Assets: dashboardAssets(srv.reportAssets), DrillList: reports.NewDrillList(m.N, m.Docs, m.Lines, f, byEvent)}, nil
 }
 
 // drillIssue lists the answers of one issue group (id, or "unassigned" for
