@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/koe-project/koe/internal/database"
 	"github.com/koe-project/koe/internal/progress"
 	"github.com/koe-project/koe/internal/store"
 	"github.com/koe-project/koe/survey"
@@ -76,7 +77,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	db, err := openDB(ctx, *dbURL)
+	db, err := openDB(ctx, database.Unmapped(*dbURL))
 	if err != nil {
 		return err
 	}

@@ -38,3 +38,28 @@ func TestSQLiteConnectionsHaveKoesSettings(t *testing.T) {
 		}
 	}
 }
+
+// An import's connections (Unmapped) have the same settings but read
+// without the memory map; a URL without a file is still refused, and a
+// PostgreSQL URL is left as it is.
+func TestUnmappedSQLiteKeepsTheSettingsButTheMap(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(database.Unmapped("sqlite:" + filepath.Join(t.TempDir(), "import.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	want := map[string]int64{"foreign_keys": 1, "busy_timeout": 10000, "synchronous": 2, "mmap_size": 0}
+	for pragma, value := range want {
+		var got int64
+		if err := db.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&got); err != nil || got != value {
+			t.Errorf("%s = %d (%v), want %d", pragma, got, err, value)
+		}
+	}
+	if _, err := database.Open(database.Unmapped("sqlite:")); err == nil {
+		t.Error("sqlite: without a file opened")
+	}
+	if pg := "postgres://koe@127.0.0.1/koe"; database.Unmapped(pg) != pg {
+		t.Errorf("Unmapped(%q) = %q", pg, database.Unmapped(pg))
+	}
+}
