@@ -171,11 +171,14 @@ var errBadText = errors.New("text with a NUL byte or invalid UTF-8")
 
 // sqliteValues turns row's values into what the SQLite driver binds as
 // bun would write them: pointers followed (nil: NULL), times as bun's text;
-// text neither database stores is refused.
+// text neither database stores is refused (checkText).
 func sqliteValues(row []any) error {
+	if err := checkText(row); err != nil {
+		return err
+	}
 	for j, v := range row {
 		switch v := v.(type) {
-		case nil, int64, int, bool:
+		case nil, int64, int, bool, string:
 		case *float64:
 			if v == nil {
 				row[j] = nil
@@ -185,15 +188,8 @@ func sqliteValues(row []any) error {
 		case *string:
 			if v == nil {
 				row[j] = nil
-				continue
-			}
-			if !goodText(*v) {
-				return fmt.Errorf("column %d: %w", j+1, errBadText)
-			}
-			row[j] = *v
-		case string:
-			if !goodText(v) {
-				return fmt.Errorf("column %d: %w", j+1, errBadText)
+			} else {
+				row[j] = *v
 			}
 		case time.Time:
 			row[j] = v.UTC().Format(sqliteTime)
